@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import org.quantscope.AppInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The command line: {@code quantscope [MODEL]} opens the window, {@code quantscope VERB ...} runs
+ * headless. Output and errors go to the writers given, so tests run it in-process.
+ */
+public final class Cli {
+  private Cli() {}
+
+  /** Runs the command line and returns the exit code; never calls {@code System.exit}. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, WindowLauncher window) {
+    CommandLine cl = commandLine(out, err, window);
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, WindowLauncher window) {
+    CommandLine cl = new CommandLine(new Root(window));
+    cl.addSubcommand(new InspectCommand());
+    cl.setOut(out);
+    cl.setErr(err != null ? err : out);
+    cl.setExecutionExceptionHandler(Cli::handleExecutionException);
+    cl.setParameterExceptionHandler(Cli::handleParameterException);
+    return cl;
+  }
+
+  private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("quantscope: " + e.getMessage());
+    String name = cl.getCommandSpec().qualifiedName(" ");
+    err.println("Try '" + name + " --help' for usage.");
+    return ExitCodes.BAD_INPUT;
+  }
+
+  private static int handleExecutionException(
+      Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean verbose = parsed.hasMatchedOption("--verbose") || isVerbose(parsed);
+    int code;
+    String message;
+    if (e instanceof IOException || e instanceof IllegalArgumentException) {
+      code = ExitCodes.BAD_INPUT;
+      message = oneLine(e.getMessage());
+    } else if (e instanceof CancellationException) {
+      code = ExitCodes.INTERNAL;
+      message = "cancelled";
+    } else {
+      code = ExitCodes.INTERNAL;
+      message =
+          "internal error: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() != null ? ": " + oneLine(e.getMessage()) : "")
+              + (verbose ? "" : " (run with --verbose for details)");
+    }
+    err.println("quantscope: " + message);
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    return code;
+  }
+
+  private static boolean isVerbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+
+  /** Prints the version with the ONNX Runtime it was built against. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        AppInfo.NAME + " " + AppInfo.version(),
+        "ONNX Runtime " + AppInfo.onnxRuntimeVersion(),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
+    }
+  }
+
+  @Command(
+      name = "quantscope",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = {
+        "Inspect, quantize (ONNX Runtime dynamic INT8), check parity and benchmark ONNX models.",
+        "",
+        "Without a verb, opens the window on MODEL (or on the built-in example).",
+        "With a verb, runs headless."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  success",
+        "  1  a check failed (parity out of tolerance, nothing to quantize)",
+        "  2  bad input or usage (unreadable or malformed model, wrong option)",
+        "  3  internal error"
+      })
+  static final class Root implements Callable<Integer> {
+    private final WindowLauncher window;
+
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "MODEL",
+        description = "An .onnx file to open in the window.")
+    Path model;
+
+    @Option(
+        names = "--exit-after",
+        paramLabel = "SECONDS",
+        description = "Close the window after this many seconds (for smoke tests).")
+    double exitAfter;
+
+    @Option(
+        names = "--verbose",
+        scope = CommandLine.ScopeType.INHERIT,
+        description = "Print stack traces of errors.")
+    boolean verbose;
+
+    Root(WindowLauncher window) {
+      this.window = window;
+    }
+
+    @Override
+    public Integer call() {
+      if (exitAfter < 0) {
+        throw new IllegalArgumentException("--exit-after must be >= 0, got " + exitAfter);
+      }
+      if (window == null) {
+        throw new IllegalStateException("no window available");
+      }
+      return window.launch(model, exitAfter);
+    }
+  }
+}

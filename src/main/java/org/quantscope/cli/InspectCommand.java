@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.quantscope.graph.ModelSummary;
+import org.quantscope.graph.QuantizableNode;
+import org.quantscope.graph.Summaries;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quantscope inspect MODEL [--json]}: what the model is and what would be quantized. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Summarise a model and say which nodes would be quantized.",
+      "",
+      "Prints producer, opsets, inputs and outputs, op counts (subgraphs included) and",
+      "weights, and for every quantizable node whether ONNX Runtime's dynamic quantization",
+      "would quantize it with default options, and if not, why."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx file.")
+  Path model;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    OnnxModel m = ModelFiles.load(model);
+    ModelSummary s = Summaries.summarize(m);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.write(s));
+    } else {
+      printText(s, out);
+    }
+    return ExitCodes.OK;
+  }
+
+  static void printText(ModelSummary s, PrintWriter out) {
+    String size = Format.bytes(s.fileSizeBytes());
+    if (s.externalDataBytes() > 0) {
+      size += " + " + Format.bytes(s.externalDataBytes()) + " external data";
+    }
+    out.println(s.file() + "  (" + size + ")");
+    String producer = (s.producer() + " " + s.producerVersion()).strip();
+    row(out, "producer", producer.isEmpty() ? "(not set)" : producer);
+    row(out, "ir version", Long.toString(s.irVersion()));
+    row(
+        out,
+        "opsets",
+        s.opsets().entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", ")));
+    for (int i = 0; i < s.inputs().size(); i++) {
+      var v = s.inputs().get(i);
+      row(out, i == 0 ? "inputs" : "", v.name() + "  " + v.type() + "  " + Format.shape(v.shape()));
+    }
+    for (int i = 0; i < s.outputs().size(); i++) {
+      var v = s.outputs().get(i);
+      row(
+          out,
+          i == 0 ? "outputs" : "",
+          v.name() + "  " + v.type() + "  " + Format.shape(v.shape()));
+    }
+    String graphs = s.subgraphCount() == 0 ? "" : " (in " + (s.subgraphCount() + 1) + " graphs)";
+    row(out, "nodes", s.nodeCount() + graphs);
+    List<Map.Entry<String, Integer>> ops = new ArrayList<>(s.opCounts().entrySet());
+    ops.sort(
+        Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
+    StringBuilder line = new StringBuilder();
+    boolean first = true;
+    for (var e : ops) {
+      String item = e.getKey() + " " + e.getValue();
+      if (line.length() + item.length() > 70) {
+        row(out, first ? "op types" : "", line.toString());
+        first = false;
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(", ");
+      }
+      line.append(item);
+    }
+    if (line.length() > 0) {
+      row(out, first ? "op types" : "", line.toString());
+    }
+    row(
+        out,
+        "weights",
+        s.initializerCount() + " initializers, " + Format.bytes(s.initializerBytes()));
+    if (s.functionCount() > 0) {
+      row(out, "functions", Integer.toString(s.functionCount()));
+    }
+    out.println();
+    List<QuantizableNode> q = s.quantizable();
+    if (q.isEmpty()) {
+      out.println("No quantizable nodes (MatMul, Gemm, Conv, Gather, LSTM, Attention, ...).");
+      return;
+    }
+    out.printf("Quantizable nodes: %d of %d will be quantized%n", s.willQuantizeCount(), q.size());
+    int wNode =
+        Math.min(40, Math.max(4, q.stream().mapToInt(n -> n.node().length()).max().orElse(4)));
+    int wOp = Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2));
+    String fmt = "  %-" + wNode + "s  %-" + wOp + "s  %-18s  %-4s %s%n";
+    out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "", "DETAIL");
+    for (QuantizableNode n : q) {
+      String name = n.node().length() > wNode ? n.node().substring(0, wNode - 1) + "…" : n.node();
+      out.printf(
+          fmt,
+          name,
+          n.op(),
+          n.weightShape() == null ? "-" : Format.shape(n.weightShape()),
+          n.willQuantize() ? "yes" : "no",
+          n.willQuantize() ? n.action() : n.reason());
+    }
+  }
+
+  private static void row(PrintWriter out, String label, String value) {
+    out.printf("%-11s %s%n", label, value);
+  }
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.graph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.quantscope.onnx.AttributeProto;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.onnx.NodeProto;
+import org.quantscope.onnx.TensorProto;
+
+/**
+ * Decides, for every node whose op type ONNX Runtime's dynamic quantizer handles (and every Gemm,
+ * which it rewrites into MatMul first), whether it will be quantized and, if not, why. The rules
+ * are those of {@code quantize_dynamic}: node filters, MatMulConstBOnly, float inputs, constant
+ * weights, subgraphs, and each operator's own conditions.
+ */
+public final class Quantizability {
+  private Quantizability() {}
+
+  /** Op types reported by {@link #classify}: the registry plus Gemm. */
+  public static final Set<String> CANDIDATE_OPS;
+
+  static {
+    Set<String> s = new HashSet<>(Criteria.REGISTRY);
+    s.add("Gemm");
+    CANDIDATE_OPS = Set.copyOf(s);
+  }
+
+  /** Verdicts for all candidate nodes of all graphs, in graph order (parents first). */
+  public static List<QuantizableNode> classify(GraphProto main, Criteria criteria) {
+    List<QuantizableNode> out = new ArrayList<>();
+    Map<Scope, GraphIndex> indexes = new HashMap<>();
+    for (Scope scope : Scope.all(main)) {
+      GraphIndex outer = scope.parent() == null ? null : indexes.get(scope.parent());
+      GraphIndex index = GraphIndex.of(scope, outer);
+      indexes.put(scope, index);
+      new GraphPass(index, criteria, out).run();
+    }
+    return out;
+  }
+
+  /** The walk over one graph; it tracks which values are already 8-bit. */
+  private static final class GraphPass {
+    private final GraphIndex index;
+    private final Scope scope;
+    private final Criteria criteria;
+    private final List<QuantizableNode> out;
+    private final Set<String> quantizedValues = new HashSet<>();
+
+    GraphPass(GraphIndex index, Criteria criteria, List<QuantizableNode> out) {
+      this.index = index;
+      this.scope = index.scope();
+      this.criteria = criteria;
+      this.out = out;
+    }
+
+    void run() {
+      List<NodeProto> nodes = scope.graph().getNodeList();
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeProto n = nodes.get(i);
+        if (CANDIDATE_OPS.contains(n.getOpType())) {
+          out.add(verdict(n, i));
+        }
+      }
+    }
+
+    private QuantizableNode verdict(NodeProto n, int i) {
+      String id = NodeId.of(scope, n, i);
+      String op = n.getOpType();
+      String weight = weightInput(n);
+      List<Long> shape =
+          weight == null
+              ? null
+              : index.initializer(weight).map(TensorProto::getDimsList).orElse(null);
+      Decision d = decide(n, i, id, weight);
+      if (d.willQuantize() && d.quantizedOutput() != null) {
+        quantizedValues.add(d.quantizedOutput());
+      }
+      return new QuantizableNode(
+          id,
+          op,
+          scope.label(),
+          weight,
+          shape,
+          d.willQuantize(),
+          d.willQuantize() ? null : d.text(),
+          d.willQuantize() ? d.text() : null,
+          i);
+    }
+
+    private record Decision(boolean willQuantize, String text, String quantizedOutput) {
+      static Decision no(String reason) {
+        return new Decision(false, reason, null);
+      }
+
+      static Decision yes(String action) {
+        return new Decision(true, action, null);
+      }
+    }
+
+    private Decision decide(NodeProto n, int i, String id, String weight) {
+      if (!scope.isMain() && !criteria.enableSubgraph()) {
+        return Decision.no(
+            "inside subgraph '"
+                + scope.path()
+                + "'; ONNX Runtime quantizes subgraphs only with EnableSubgraph");
+      }
+      String op = n.getOpType();
+      String ortName = n.getName();
+      if (op.equals("Gemm")) {
+        String blocker = gemmBlocker(n);
+        if (blocker != null) {
+          return Decision.no(
+              blocker
+                  + "; ONNX Runtime rewrites only Gemm with alpha=1, beta=1, transA=0 into MatMul"
+                  + " and leaves other Gemm nodes in float");
+        }
+        ortName = n.getName() + "_MatMul";
+        op = "MatMul";
+      }
+      String filtered = filter(op, ortName, id);
+      if (filtered != null) {
+        return Decision.no(filtered);
+      }
+      return switch (op) {
+        case "MatMul" -> matMul(n, weight, ortName);
+        case "Conv" -> conv(n, weight);
+        case "Gather" -> gather(n, weight);
+        case "Transpose" -> transpose(n);
+        case "LSTM" -> lstm(n);
+        case "Attention" -> attention(n);
+        case "EmbedLayerNormalization" -> embedLayerNorm(n);
+        default -> Decision.no("op type " + op + " is not quantized");
+      };
+    }
+
+    private String filter(String op, String ortName, String id) {
+      if (!criteria.nodesToQuantize().isEmpty()
+          && !criteria.nodesToQuantize().contains(ortName)
+          && !criteria.nodesToQuantize().contains(id)) {
+        return "not listed in nodes_to_quantize";
+      }
+      if (!criteria.effectiveOpTypes().contains(op)) {
+        return "op type " + op + " is not in op_types_to_quantize";
+      }
+      if (criteria.nodesToExclude().contains(ortName) || criteria.nodesToExclude().contains(id)) {
+        return "excluded (nodes_to_exclude)";
+      }
+      return null;
+    }
+
+    private static String gemmBlocker(NodeProto n) {
+      float alpha = floatAttr(n, "alpha", 1f);
+      float beta = floatAttr(n, "beta", 1f);
+      long transA = intAttr(n, "transA", 0);
+      List<String> parts = new ArrayList<>();
+      if (alpha != 1f) {
+        parts.add("alpha=" + alpha);
+      }
+      if (beta != 1f) {
+        parts.add("beta=" + beta);
+      }
+      if (transA != 0) {
+        parts.add("transA=" + transA);
+      }
+      return parts.isEmpty() ? null : "Gemm has " + String.join(", ", parts);
+    }
+
+    private Decision matMul(NodeProto n, String weight, String ortName) {
+      String a = n.getInputCount() > 0 ? n.getInput(0) : "";
+      if (!index.isFloat(a) && !index.isFloat(weight)) {
+        return Decision.no(
+            "neither input is float (" + describeType(a) + ", " + describeType(weight) + ")");
+      }
+      if (criteria.matMulConstBOnly() && !isInitializer(weight)) {
+        return Decision.no(notConstant("B", weight) + " (MatMulConstBOnly)");
+      }
+      String action = "MatMulInteger";
+      if (!ortName.equals(n.getName())) {
+        action = "rewritten to MatMul '" + ortName + "', then MatMulInteger";
+      }
+      return Decision.yes(action);
+    }
+
+    private Decision conv(NodeProto n, String weight) {
+      String x = n.getInputCount() > 0 ? n.getInput(0) : "";
+      if (!index.isFloat(x)) {
+        return Decision.no("input X '" + x + "' is not float (" + describeType(x) + ")");
+      }
+      if (!isInitializer(weight)) {
+        if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+          return Decision.no(
+              notConstant("W", weight)
+                  + " and the Conv has a bias; ONNX Runtime cannot quantize this node");
+        }
+        return Decision.yes("ConvInteger (weight quantized at run time)");
+      }
+      return Decision.yes("ConvInteger");
+    }
+
+    private Decision gather(NodeProto n, String table) {
+      Optional<TensorProto> t = index.initializer(table);
+      if (t.isEmpty() || !index.isFloat(table)) {
+        return Decision.no(
+            t.isEmpty()
+                ? notConstant("data", table)
+                : "table '" + table + "' is " + describeType(table) + ", not float");
+      }
+      return new Decision(
+          true, "Gather on a uint8 table", n.getOutputCount() > 0 ? n.getOutput(0) : null);
+    }
+
+    private Decision transpose(NodeProto n) {
+      String in = n.getInputCount() > 0 ? n.getInput(0) : "";
+      String outName = n.getOutputCount() > 0 ? n.getOutput(0) : null;
+      if (quantizedValues.contains(in)) {
+        return new Decision(true, "Transpose on the 8-bit input", outName);
+      }
+      if (criteria.forceQuantizeNoInputCheck() && isInitializer(in)) {
+        return new Decision(true, "Transpose on a uint8 initializer", outName);
+      }
+      return Decision.no(
+          "its input '"
+              + in
+              + "' is float; ONNX Runtime moves Transpose to 8-bit only when the input is already"
+              + " quantized");
+    }
+
+    private Decision lstm(NodeProto n) {
+      for (int k = 1; k <= 2; k++) {
+        String label = k == 1 ? "W" : "R";
+        String name = n.getInputCount() > k ? n.getInput(k) : "";
+        Optional<TensorProto> t = index.initializer(name);
+        if (t.isEmpty()) {
+          return Decision.no(notConstant(label, name));
+        }
+        if (!index.isFloat(name)) {
+          return Decision.no(label + " '" + name + "' is " + describeType(name) + ", not float");
+        }
+        if (t.get().getDimsCount() != 3) {
+          return Decision.no(
+              label + " '" + name + "' has rank " + t.get().getDimsCount() + ", expected 3");
+        }
+      }
+      return Decision.yes("DynamicQuantizeLSTM");
+    }
+
+    private static Decision attention(NodeProto n) {
+      if (GraphIndex.attribute(n, "qkv_hidden_sizes") != null) {
+        return Decision.no("has qkv_hidden_sizes, which QAttention does not support");
+      }
+      return Decision.yes("QAttention");
+    }
+
+    private static Decision embedLayerNorm(NodeProto n) {
+      if (n.getOutputCount() > 2) {
+        return Decision.no(
+            "has " + n.getOutputCount() + " outputs; QEmbedLayerNormalization supports 2");
+      }
+      return Decision.yes("QEmbedLayerNormalization");
+    }
+
+    private boolean isInitializer(String name) {
+      return name != null && !name.isEmpty() && index.initializer(name).isPresent();
+    }
+
+    /** Why a weight input is not a constant initializer, naming what produces it. */
+    private String notConstant(String label, String name) {
+      if (name == null || name.isEmpty()) {
+        return label + " is missing";
+      }
+      Optional<NodeProto> producer = index.producerNode(name);
+      if (producer.isPresent()) {
+        NodeProto p = producer.get();
+        if (p.getOpType().equals("Constant")) {
+          return label
+              + " '"
+              + name
+              + "' comes from a Constant node, not an initializer; ONNX Runtime does not"
+              + " quantize such weights";
+        }
+        return label
+            + " '"
+            + name
+            + "' is computed at run time by "
+            + p.getOpType()
+            + (p.getName().isEmpty() ? "" : " '" + p.getName() + "'")
+            + ", not a constant initializer";
+      }
+      if (index.isGraphInput(name)) {
+        return label + " '" + name + "' is a graph input, not a constant initializer";
+      }
+      return label + " '" + name + "' is not a constant initializer";
+    }
+
+    private String describeType(String name) {
+      if (name == null || name.isEmpty()) {
+        return "missing";
+      }
+      return index.elementType(name).map(t -> t.onnxName()).orElse("type unknown");
+    }
+  }
+
+  /** The input that holds the constant an op quantizes (weight, table), or null. */
+  static String weightInput(NodeProto n) {
+    int k =
+        switch (n.getOpType()) {
+          case "MatMul", "Gemm", "Conv", "LSTM", "Attention" -> 1;
+          case "Gather", "Transpose" -> 0;
+          case "EmbedLayerNormalization" -> 2;
+          default -> -1;
+        };
+    return k >= 0 && n.getInputCount() > k ? n.getInput(k) : null;
+  }
+
+  static float floatAttr(NodeProto n, String name, float dflt) {
+    AttributeProto a = GraphIndex.attribute(n, name);
+    return a == null ? dflt : a.getF();
+  }
+
+  static long intAttr(NodeProto n, String name, long dflt) {
+    AttributeProto a = GraphIndex.attribute(n, name);
+    return a == null ? dflt : a.getI();
+  }
+}

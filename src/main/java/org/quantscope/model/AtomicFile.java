@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.model;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file written to a temporary name in the target's folder and moved into place only on {@link
+ * #commit()}. Closing without committing deletes the temporary file, so a failed or cancelled write
+ * leaves nothing behind and never a half-written target.
+ */
+public final class AtomicFile implements AutoCloseable {
+  private final Path target;
+  private final Path temp;
+  private final FileChannel channel;
+  private boolean committed;
+
+  private AtomicFile(Path target, Path temp, FileChannel channel) {
+    this.target = target;
+    this.temp = temp;
+    this.channel = channel;
+  }
+
+  /** Starts writing {@code target}; its folder must exist and be writable. */
+  public static AtomicFile begin(Path target) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new IOException("cannot write " + abs + ": folder " + dir + " does not exist");
+    }
+    if (Files.isDirectory(abs)) {
+      throw new IOException("cannot write " + abs + ": it is a folder");
+    }
+    Path temp;
+    try {
+      temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+    } catch (IOException e) {
+      throw new IOException("cannot write into " + dir + ": " + reason(e), e);
+    }
+    try {
+      return new AtomicFile(
+          abs,
+          temp,
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  /** The channel to write the content to, from position 0. */
+  public FileChannel channel() {
+    return channel;
+  }
+
+  /** Flushes the content to disk and moves it to the target name, replacing any old file. */
+  public void commit() throws IOException {
+    channel.force(true);
+    channel.close();
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    committed = true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!committed) {
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** The exception's own message, or its type when it has none. */
+  static String reason(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.concurrent.Task;
+
+/**
+ * The one adapter from engine jobs to JavaFX {@link Task}s: progress reported through the engine's
+ * {@code Progress} becomes the task's progress and message, {@code cancel} interrupts the worker,
+ * and the outcome is delivered on the FX thread.
+ */
+public final class FxJobRunner implements JobRunner {
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(null, r, "quantscope-worker", 64L << 20);
+            t.setDaemon(true);
+            return t;
+          });
+  private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running");
+
+  /** Number of jobs currently running. */
+  public ReadOnlyIntegerProperty runningProperty() {
+    return running.getReadOnlyProperty();
+  }
+
+  @Override
+  public <T> Handle submit(
+      String title, Job<T> job, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+    Task<T> task =
+        new Task<>() {
+          @Override
+          protected T call() throws Exception {
+            updateTitle(title);
+            return job.run(
+                (done, total, message) -> {
+                  updateProgress(done, total);
+                  updateMessage(message);
+                });
+          }
+        };
+    task.setOnSucceeded(e -> finish(() -> onSuccess.accept(task.getValue())));
+    task.setOnFailed(e -> finish(() -> onFailure.accept(task.getException())));
+    task.setOnCancelled(e -> finish(() -> {}));
+    running.set(running.get() + 1);
+    executor.execute(task);
+    return () -> task.cancel(true);
+  }
+
+  private void finish(Runnable r) {
+    running.set(running.get() - 1);
+    r.run();
+  }
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope;
+
+import static org.quantscope.model.Protos.attr;
+import static org.quantscope.model.Protos.node;
+import static org.quantscope.model.Protos.tensorValue;
+
+import java.util.List;
+import java.util.Random;
+import org.quantscope.model.ElementType;
+import org.quantscope.model.Protos;
+import org.quantscope.model.Tensors;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.onnx.ModelProto;
+import org.quantscope.onnx.NodeProto;
+import org.quantscope.onnx.TensorProto;
+
+/** Every fixture model of the test suite, built in code. */
+public final class TestModels {
+  private TestModels() {}
+
+  /** Seeded values in [-1, 1). */
+  public static float[] values(int n, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextFloat() * 2 - 1;
+    }
+    return v;
+  }
+
+  public static ModelProto model(GraphProto.Builder g) {
+    return Protos.model(g.build(), 8, 17);
+  }
+
+  /**
+   * x[batch, 4] -> MatMul(W1 [4, 8]) -> Add(b1) -> Relu -> Gemm(W2 [3, 8], transB) -> Softmax: two
+   * quantizable nodes, both with initializer weights.
+   */
+  public static ModelProto mlp() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("mlp");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 4));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 3));
+    g.addInitializer(Tensors.rawFloats("W1", new long[] {4, 8}, values(32, 1)));
+    g.addInitializer(Tensors.rawFloats("b1", new long[] {8}, values(8, 2)));
+    g.addInitializer(Tensors.rawFloats("W2", new long[] {3, 8}, values(24, 3)));
+    g.addInitializer(Tensors.rawFloats("b2", new long[] {3}, values(3, 4)));
+    g.addNode(node("MatMul", "fc1", List.of("x", "W1"), List.of("h")));
+    g.addNode(node("Add", "fc1_bias", List.of("h", "b1"), List.of("hb")));
+    g.addNode(node("Relu", "relu", List.of("hb"), List.of("r")));
+    g.addNode(node("Gemm", "fc2", List.of("r", "W2", "b2"), List.of("logits"), attr("transB", 1L)));
+    g.addNode(node("Softmax", "softmax", List.of("logits"), List.of("y"), attr("axis", 1L)));
+    return model(g);
+  }
+
+  /**
+   * One initializer per storage kind, every one consumed by an Identity node so the model runs:
+   * raw_data and each typed field, small ints, float16, bool, strings, complex, 4-bit.
+   */
+  public static ModelProto allStorageKinds() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("storage");
+    List<TensorProto> tensors =
+        List.of(
+            Tensors.rawFloats("f_raw", new long[] {2, 3}, 1f, -2f, 3.5f, 0f, -0f, 1e-30f),
+            Tensors.floatData("f_typed", new long[] {3}, 0.5f, Float.MAX_VALUE, -Float.MIN_VALUE),
+            Tensors.int32Data("i8", ElementType.INT8, new long[] {4}, -128, -1, 0, 127),
+            Tensors.int32Data("u8", ElementType.UINT8, new long[] {3}, 0, 128, 255),
+            Tensors.int32Data("i16", ElementType.INT16, new long[] {2}, -32768, 32767),
+            Tensors.int32Data("u16", ElementType.UINT16, new long[] {2}, 0, 65535),
+            Tensors.int32Data("i32", ElementType.INT32, new long[] {2}, Integer.MIN_VALUE, 7),
+            Tensors.int32Data("b", ElementType.BOOL, new long[] {3}, 1, 0, 1),
+            Tensors.int32Data("h", ElementType.FLOAT16, new long[] {2}, 0x3c00, 0xc000),
+            Tensors.int32Data("bf", ElementType.BFLOAT16, new long[] {1}, 0x3f80),
+            Tensors.int64Data("i64", new long[] {3}, Long.MIN_VALUE, 0, Long.MAX_VALUE),
+            TensorProto.newBuilder()
+                .setName("d")
+                .setDataType(ElementType.DOUBLE.code())
+                .addDims(2)
+                .addDoubleData(Math.PI)
+                .addDoubleData(-1e300)
+                .build(),
+            TensorProto.newBuilder()
+                .setName("u32")
+                .setDataType(ElementType.UINT32.code())
+                .addDims(2)
+                .addUint64Data(0xffffffffL)
+                .addUint64Data(1)
+                .build(),
+            TensorProto.newBuilder()
+                .setName("u64")
+                .setDataType(ElementType.UINT64.code())
+                .addDims(1)
+                .addUint64Data(-1L)
+                .build(),
+            TensorProto.newBuilder()
+                .setName("s")
+                .setDataType(ElementType.STRING.code())
+                .addDims(2)
+                .addStringData(com.google.protobuf.ByteString.copyFromUtf8("héllo"))
+                .addStringData(com.google.protobuf.ByteString.copyFromUtf8(""))
+                .build(),
+            TensorProto.newBuilder()
+                .setName("c64")
+                .setDataType(ElementType.COMPLEX64.code())
+                .addDims(1)
+                .addFloatData(1f)
+                .addFloatData(-1f)
+                .build(),
+            Tensors.int32Data("i4", ElementType.INT4, new long[] {3}, 0x7f, 0x08),
+            Tensors.rawFloats("scalar", new long[] {}, 42f),
+            Tensors.rawFloats("empty", new long[] {0, 5}));
+    for (TensorProto t : tensors) {
+      g.addInitializer(t);
+      ElementType type = ElementType.of(t.getDataType()).orElseThrow();
+      String out = t.getName() + "_out";
+      g.addNode(node("Identity", "id_" + t.getName(), List.of(t.getName()), List.of(out)));
+      Object[] dims = t.getDimsList().toArray();
+      g.addOutput(tensorValue(out, type, dims));
+    }
+    return model(g);
+  }
+
+  /** A model whose weight is big enough to go to external data: [256, 256] floats. */
+  public static ModelProto bigWeight() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("big");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 256));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 256));
+    g.addInitializer(Tensors.rawFloats("W", new long[] {256, 256}, values(256 * 256, 9)));
+    g.addInitializer(Tensors.floatData("bias", new long[] {256}, values(256, 10)));
+    g.addInitializer(Tensors.rawFloats("tiny", new long[] {1}, 0.5f));
+    g.addNode(node("MatMul", "mm", List.of("x", "W"), List.of("h")));
+    g.addNode(node("Add", "add", List.of("h", "bias"), List.of("h2")));
+    g.addNode(node("Mul", "mul", List.of("h2", "tiny"), List.of("y")));
+    return model(g);
+  }
+
+  /**
+   * An If whose branches each hold a MatMul on the outer initializer W: op counts must include the
+   * branch nodes.
+   */
+  public static ModelProto withIf() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("cond");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 4));
+    g.addInput(tensorValue("flag", ElementType.BOOL));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 4));
+    g.addInitializer(Tensors.rawFloats("W", new long[] {4, 4}, values(16, 5)));
+    GraphProto thenBranch =
+        GraphProto.newBuilder()
+            .setName("then")
+            .addNode(node("MatMul", "then_mm", List.of("x", "W"), List.of("t_out")))
+            .addOutput(tensorValue("t_out", ElementType.FLOAT, 1, 4))
+            .build();
+    GraphProto elseBranch =
+        GraphProto.newBuilder()
+            .setName("else")
+            .addNode(node("MatMul", "", List.of("x", "W"), List.of("e_mm")))
+            .addNode(node("Relu", "", List.of("e_mm"), List.of("e_out")))
+            .addOutput(tensorValue("e_out", ElementType.FLOAT, 1, 4))
+            .build();
+    g.addNode(
+        node(
+            "If",
+            "branch",
+            List.of("flag"),
+            List.of("y"),
+            attr("then_branch", thenBranch),
+            attr("else_branch", elseBranch)));
+    return model(g);
+  }
+
+  /** A MatMul whose weight comes from a Constant node, as Paddle and others export. */
+  public static ModelProto constantWeight() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("const");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 4));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 2));
+    g.addNode(
+        node(
+            "Constant",
+            "w_const",
+            List.of(),
+            List.of("w"),
+            attr("value", Tensors.rawFloats("w_value", new long[] {4, 2}, values(8, 6)))));
+    g.addNode(node("MatMul", "mm", List.of("x", "w"), List.of("y")));
+    return model(g);
+  }
+
+  /**
+   * One node of every candidate op type, each in a situation with a known verdict. Names say what
+   * is expected: {@code yes_*} will be quantized, {@code no_*} will not.
+   */
+  public static ModelProto candidates() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("candidates");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 4));
+    g.addInput(tensorValue("img", ElementType.FLOAT, 1, 2, 5, 5));
+    g.addInput(tensorValue("ids", ElementType.INT64, 1, 3));
+    g.addInput(tensorValue("seq", ElementType.FLOAT, 3, 1, 4));
+    g.addInput(tensorValue("xi", ElementType.INT32, 1, 4));
+    g.addInitializer(Tensors.rawFloats("W", new long[] {4, 4}, values(16, 11)));
+    g.addInitializer(Tensors.int32Data("Wi", ElementType.INT32, new long[] {4, 4}, new int[16]));
+    g.addInitializer(Tensors.rawFloats("K", new long[] {3, 2, 3, 3}, values(54, 12)));
+    g.addInitializer(Tensors.rawFloats("E", new long[] {10, 4}, values(40, 13)));
+    g.addInitializer(Tensors.rawFloats("LW", new long[] {1, 8, 4}, values(32, 14)));
+    g.addInitializer(Tensors.rawFloats("LR", new long[] {1, 8, 2}, values(16, 15)));
+
+    List<NodeProto> nodes =
+        List.of(
+            node("MatMul", "yes_matmul", List.of("x", "W"), List.of("m1")),
+            node("MatMul", "no_matmul_activation", List.of("m1", "m1"), List.of("m2")),
+            node("MatMul", "no_matmul_int", List.of("xi", "Wi"), List.of("m3")),
+            node("Gemm", "yes_gemm", List.of("x", "W"), List.of("g1")),
+            node("Gemm", "no_gemm_alpha", List.of("x", "W"), List.of("g2"), attr("alpha", 0.5f)),
+            node("Gemm", "no_gemm_transA", List.of("x", "W"), List.of("g3"), attr("transA", 1L)),
+            node("Conv", "yes_conv", List.of("img", "K"), List.of("c1")),
+            node("Gather", "yes_gather", List.of("E", "ids"), List.of("emb")),
+            node("Transpose", "yes_transpose", List.of("emb"), List.of("embT")),
+            node("Transpose", "no_transpose", List.of("x"), List.of("xT")),
+            node("Gather", "no_gather_activation", List.of("x", "ids"), List.of("gx")),
+            node(
+                "LSTM",
+                "yes_lstm",
+                List.of("seq", "LW", "LR"),
+                List.of("ly"),
+                attr("hidden_size", 2L)),
+            node(
+                "LSTM",
+                "no_lstm",
+                List.of("seq", "m1", "LR"),
+                List.of("ly2"),
+                attr("hidden_size", 2L)));
+    g.addAllNode(nodes);
+    for (String out :
+        List.of("m2", "m3", "g1", "g2", "g3", "c1", "embT", "xT", "gx", "ly", "ly2")) {
+      g.addOutput(
+          Protos.tensorValueNoShape(out, out.equals("m3") ? ElementType.INT32 : ElementType.FLOAT));
+    }
+    return model(g);
+  }
+}
