@@ -45,7 +45,8 @@ public final class FxJobRunner implements JobRunner {
         };
     task.setOnSucceeded(e -> finish(() -> onSuccess.accept(task.getValue())));
     task.setOnFailed(e -> finish(() -> onFailure.accept(task.getException())));
-    task.setOnCancelled(e -> finish(() -> {}));
+    task.setOnCancelled(
+        e -> finish(() -> onFailure.accept(new java.util.concurrent.CancellationException())));
     running.set(running.get() + 1);
     executor.execute(task);
     return () -> task.cancel(true);

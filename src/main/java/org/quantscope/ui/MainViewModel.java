@@ -22,6 +22,8 @@ import org.quantscope.model.OnnxModel;
  */
 public final class MainViewModel {
   private final JobRunner jobs;
+  private JobRunner.Handle pending;
+  private long generation;
 
   // Properties
 
@@ -86,32 +88,45 @@ public final class MainViewModel {
 
   private record Loaded(OnnxModel model, ModelSummary summary) {}
 
+  /** Opens in the background; a newer open cancels an older one still running. */
   private void load(String name, Loader loader) {
+    if (pending != null) {
+      pending.cancel();
+    }
+    long mine = ++generation;
     busy.set(true);
     status.set("Opening " + name + " ...");
-    jobs.submit(
-        "Open " + name,
-        progress -> {
-          OnnxModel m = loader.load();
-          return new Loaded(m, Summaries.summarize(m));
-        },
-        loaded -> {
-          busy.set(false);
-          model.set(loaded.model());
-          summary.set(loaded.summary());
-          error.set("");
-          title.set(name + " - QuantScope");
-          ModelSummary s = loaded.summary();
-          status.set(
-              String.format(
-                  "%s: %d nodes, %d of %d quantizable nodes will be quantized",
-                  name, s.nodeCount(), s.willQuantizeCount(), s.quantizable().size()));
-        },
-        failure -> {
-          busy.set(false);
-          status.set(model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
-          error.set(describe(name, failure));
-        });
+    pending =
+        jobs.submit(
+            "Open " + name,
+            progress -> {
+              OnnxModel m = loader.load();
+              return new Loaded(m, Summaries.summarize(m));
+            },
+            loaded -> {
+              if (mine != generation) {
+                return;
+              }
+              busy.set(false);
+              model.set(loaded.model());
+              summary.set(loaded.summary());
+              error.set("");
+              title.set(name + " - QuantScope");
+              ModelSummary s = loaded.summary();
+              status.set(
+                  String.format(
+                      "%s: %d nodes, %d of %d quantizable nodes will be quantized",
+                      name, s.nodeCount(), s.willQuantizeCount(), s.quantizable().size()));
+            },
+            failure -> {
+              if (mine != generation) {
+                return;
+              }
+              busy.set(false);
+              status.set(
+                  model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
+              error.set(describe(name, failure));
+            });
   }
 
   static String describe(String name, Throwable t) {

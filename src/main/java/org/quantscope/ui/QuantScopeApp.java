@@ -7,6 +7,7 @@ import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
@@ -54,6 +55,9 @@ public final class QuantScopeApp extends Application {
     Scene scene = new Scene(view, 1280, 800);
     scene.getStylesheets().add(QuantScopeApp.class.getResource("quantscope.css").toExternalForm());
     stage.titleProperty().bind(vm.titleProperty());
+    stage
+        .getIcons()
+        .add(new Image(QuantScopeApp.class.getResource("icon-256.png").toExternalForm()));
     stage.setScene(scene);
     stage.show();
     if (initialModel != null) {
