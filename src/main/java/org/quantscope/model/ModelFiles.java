@@ -67,7 +67,7 @@ public final class ModelFiles {
     if (size == 0) {
       throw new ModelFormatException(name + " is empty (0 bytes), expected an ONNX model");
     }
-    if (size > PROTOBUF_LIMIT) {
+    if (size > PROTOBUF_LIMIT - 8) {
       throw new ModelFormatException(
           name
               + " is "
@@ -116,7 +116,16 @@ public final class ModelFiles {
     // One heap array for the whole file: protobuf-java 4 parses only from heap arrays without
     // copying, and with aliasing every raw_data becomes a view into this array, so the model
     // costs about its file size in heap and no more.
-    byte[] bytes = new byte[(int) size];
+    byte[] bytes;
+    try {
+      bytes = new byte[(int) size];
+    } catch (OutOfMemoryError e) {
+      throw new ModelFormatException(
+          String.format(
+              "%s: not enough memory to open it (%d MB; the Java heap allows %d MB); run Java"
+                  + " with a larger -Xmx",
+              file, size >> 20, Runtime.getRuntime().maxMemory() >> 20));
+    }
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       while (buf.hasRemaining()) {

@@ -15,9 +15,11 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -89,7 +91,7 @@ public final class MainView extends BorderPane {
                     "Weight shape",
                     110,
                     n -> n.weightShape() == null ? "-" : shape(n.weightShape())),
-                column("Quantize", 70, n -> n.willQuantize() ? "yes" : "no"),
+                column("Quantize", 80, n -> n.willQuantize() ? "yes" : "no"),
                 column("Detail", 420, n -> n.willQuantize() ? n.action() : n.reason())));
     nodes.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     nodes.setRowFactory(t -> new StatusRow());
@@ -222,6 +224,16 @@ public final class MainView extends BorderPane {
     TableColumn<QuantizableNode, String> c = new TableColumn<>(title);
     c.setPrefWidth(width);
     c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(value.apply(cd.getValue())));
+    c.setCellFactory(
+        col ->
+            new TableCell<>() {
+              @Override
+              protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.length() < 30 ? null : new Tooltip(item));
+              }
+            });
     return c;
   }
 
