@@ -2,8 +2,8 @@
 package org.quantscope.graph;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +34,8 @@ public final class Quantizability {
   /** Verdicts for all candidate nodes of all graphs, in graph order (parents first). */
   public static List<QuantizableNode> classify(GraphProto main, Criteria criteria) {
     List<QuantizableNode> out = new ArrayList<>();
-    Map<Scope, GraphIndex> indexes = new HashMap<>();
+    // Identity keys: a Scope's own hashCode would hash the whole graph, weights included.
+    Map<Scope, GraphIndex> indexes = new IdentityHashMap<>();
     for (Scope scope : Scope.all(main)) {
       GraphIndex outer = scope.parent() == null ? null : indexes.get(scope.parent());
       GraphIndex index = GraphIndex.of(scope, outer);

@@ -16,8 +16,20 @@ import org.quantscope.onnx.NodeProto;
  * @param graph the graph itself
  * @param parent the enclosing scope, or null for the main graph
  * @param owner the node whose attribute holds this graph, or null for the main graph
+ *     <p>Equality and hash code are by identity: value semantics would compare whole graphs,
+ *     weights included.
  */
 public record Scope(String path, GraphProto graph, Scope parent, NodeProto owner) {
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(this);
+  }
 
   public boolean isMain() {
     return parent == null;

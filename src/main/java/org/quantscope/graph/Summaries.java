@@ -82,7 +82,7 @@ public final class Summaries {
     ModelTensors.forEach(
         g,
         (t, where) -> {
-          if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+          if (Tensors.isExternalFile(t)) {
             bytes[1] += Tensors.dataBytes(t);
           }
         });

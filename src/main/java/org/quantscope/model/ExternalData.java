@@ -31,19 +31,35 @@ final class ExternalData {
   record Location(String location, long offset, long length) {}
 
   private final Path directory;
+  private final ByteBuffer self;
   private final Map<String, Path> resolved = new ConcurrentHashMap<>();
   private final Map<Path, Long> sizes = new ConcurrentHashMap<>();
 
   /**
    * @param directory the model's folder; {@code null} for a model held only in memory, which then
    *     cannot refer to external data
+   * @param self the mapped model file, for payloads {@link InlineWeights} left in it; or null
    */
-  ExternalData(Path directory) {
+  ExternalData(Path directory, ByteBuffer self) {
     this.directory = directory;
+    this.self = self;
   }
 
+  ExternalData(Path directory) {
+    this(directory, null);
+  }
+
+  /** True if the payload is not inside the protobuf: in an external file or left in the mapping. */
   static boolean isExternal(TensorProto t) {
     return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+  }
+
+  /** True if the payload is raw_data of the model file that was left in the mapping. */
+  static boolean isSelf(TensorProto t) {
+    return isExternal(t)
+        && t.getExternalDataCount() > 0
+        && t.getExternalData(0).getKey().equals("location")
+        && t.getExternalData(0).getValue().equals(InlineWeights.SELF);
   }
 
   /** The files that tensors of this model were read from. */
@@ -57,6 +73,12 @@ final class ExternalData {
    */
   Location check(TensorProto t, long expectedBytes) throws ModelFormatException {
     Location loc = parse(t, expectedBytes);
+    if (loc.location().equals(InlineWeights.SELF)) {
+      if (self == null || loc.offset() + loc.length() > self.limit()) {
+        throw new ModelFormatException("tensor '" + t.getName() + "': raw_data is out of range");
+      }
+      return loc;
+    }
     Path file = resolve(t, loc.location());
     long size = sizes.computeIfAbsent(file, ExternalData::sizeOrMinusOne);
     if (size < 0) {
@@ -75,6 +97,9 @@ final class ExternalData {
   /** Maps the tensor's bytes read-only, little-endian. */
   ByteBuffer read(TensorProto t, long expectedBytes) throws ModelFormatException {
     Location loc = check(t, expectedBytes);
+    if (loc.location().equals(InlineWeights.SELF)) {
+      return self.slice((int) loc.offset(), (int) loc.length()).order(ByteOrder.LITTLE_ENDIAN);
+    }
     Path file = resolve(t, loc.location());
     if (loc.length() == 0) {
       return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
@@ -115,6 +140,16 @@ final class ExternalData {
     }
     long offset = parseLong(t, kv, "offset", 0);
     long length = parseLong(t, kv, "length", expectedBytes);
+    if (expectedBytes >= 0 && length != expectedBytes && location.equals(InlineWeights.SELF)) {
+      throw new ModelFormatException(
+          String.format(
+              "tensor '%s' has %d bytes of raw_data, but dims %s of %s need %d",
+              t.getName(),
+              length,
+              t.getDimsList(),
+              ElementType.of(t.getDataType()).map(ElementType::onnxName).orElse("?"),
+              expectedBytes));
+    }
     if (expectedBytes >= 0 && length != expectedBytes) {
       throw new ModelFormatException(
           String.format(

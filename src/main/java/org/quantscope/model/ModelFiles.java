@@ -26,9 +26,11 @@ import org.quantscope.progress.Cancellation;
 /**
  * Loading and saving ONNX files.
  *
- * <p>Loading reads the file into one array and parses it with aliasing, so weights are views into
- * that array rather than copies; external data is checked (confined to the model's folder, in
- * range) but only memory-mapped when read. Every loaded model has passed {@link ModelValidator}.
+ * <p>Loading memory-maps the file and parses only its structure: large raw_data payloads stay in
+ * the mapping (see {@link InlineWeights}) and are read from it when needed, so opening a model
+ * costs little heap and time whatever its size. External data is checked (confined to the model's
+ * folder, in range) but only mapped when read. Every loaded model has passed {@link
+ * ModelValidator}.
  *
  * <p>Saving writes to temporary files in the target folder and moves them into place; the source
  * model and its external data files are never written.
@@ -75,14 +77,16 @@ public final class ModelFiles {
               + " bytes, larger than protobuf's 2 GB limit; such models must keep their weights"
               + " as external data");
     }
-    ByteBuffer bytes = read(file, size);
+    ByteBuffer mapped = map(file, size);
+    byte[] structure = InlineWeights.strip(mapped);
+    ByteBuffer bytes = structure != null ? ByteBuffer.wrap(structure) : copy(file, mapped);
     ModelProto proto;
     try {
       proto = parse(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new ModelFormatException(name + ": " + explain(bytes, e), e);
     }
-    OnnxModel model = new OnnxModel(proto, file, size, new ExternalData(file.getParent()));
+    OnnxModel model = new OnnxModel(proto, file, size, new ExternalData(file.getParent(), mapped));
     try {
       ModelValidator.validate(model);
     } catch (ModelFormatException e) {
@@ -112,31 +116,35 @@ public final class ModelFiles {
     ModelValidator.validate(model);
   }
 
-  private static ByteBuffer read(Path file, long size) throws IOException {
-    // One heap array for the whole file: protobuf-java 4 parses only from heap arrays without
-    // copying, and with aliasing every raw_data becomes a view into this array, so the model
-    // costs about its file size in heap and no more.
+  /** Maps the file read-only; the mapping stays valid for as long as the model is used. */
+  private static ByteBuffer map(Path file, long size) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() != size) {
+        throw new ModelFormatException(file + ": the file changed while it was being opened");
+      }
+      return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    } catch (AccessDeniedException e) {
+      throw new ModelFormatException(file + ": permission denied", e);
+    }
+  }
+
+  /**
+   * The whole file as one heap array, for files {@link InlineWeights} could not scan: the parser
+   * then reports what is wrong with them.
+   */
+  private static ByteBuffer copy(Path file, ByteBuffer mapped) throws ModelFormatException {
     byte[] bytes;
     try {
-      bytes = new byte[(int) size];
+      bytes = new byte[mapped.limit()];
     } catch (OutOfMemoryError e) {
       throw new ModelFormatException(
           String.format(
               "%s: not enough memory to open it (%d MB; the Java heap allows %d MB); run Java"
                   + " with a larger -Xmx",
-              file, size >> 20, Runtime.getRuntime().maxMemory() >> 20));
+              file, mapped.limit() >> 20, Runtime.getRuntime().maxMemory() >> 20));
     }
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (buf.hasRemaining()) {
-        if (ch.read(buf) < 0) {
-          throw new ModelFormatException(file + ": the file shrank while it was being read");
-        }
-      }
-    } catch (AccessDeniedException e) {
-      throw new ModelFormatException(file + ": permission denied", e);
-    }
-    return buf.flip();
+    mapped.get(0, bytes);
+    return ByteBuffer.wrap(bytes);
   }
 
   private static ModelProto parse(ByteBuffer bytes) throws InvalidProtocolBufferException {
@@ -254,6 +262,22 @@ public final class ModelFiles {
       refuseOverwritingSources(model, dataPath);
       return saveExternal(model, out, dataPath, dataName, options.thresholdBytes());
     }
+    ModelProto inline = inline(model);
+    long size = inline.getSerializedSize();
+    try (AtomicFile f = AtomicFile.begin(out)) {
+      writeProto(inline, f.channel());
+      f.commit();
+    } catch (IOException e) {
+      throw writeError(out, e);
+    }
+    return new Saved(out, null, size, 0);
+  }
+
+  /**
+   * The model as one self-contained protobuf: every payload read from the model file or from
+   * external data is put back into raw_data. Fails if the result would exceed 2 GB.
+   */
+  public static ModelProto inline(OnnxModel model) throws IOException {
     ModelProto inline =
         model.proto().toBuilder()
             .setGraph(ModelTensors.rewrite(model.graph(), t -> internalize(model, t)))
@@ -263,13 +287,7 @@ public final class ModelFiles {
       throw new IOException(
           "the model is larger than protobuf's 2 GB limit; save it with external data");
     }
-    try (AtomicFile f = AtomicFile.begin(out)) {
-      writeProto(inline, f.channel());
-      f.commit();
-    } catch (IOException e) {
-      throw writeError(out, e);
-    }
-    return new Saved(out, null, size, 0);
+    return inline;
   }
 
   private static void refuseOverwritingSources(OnnxModel model, Path out) throws IOException {

@@ -87,12 +87,20 @@ public final class Tensors {
     return sum;
   }
 
+  /**
+   * True if the tensor's payload is in an external data file. (Large raw_data of a loaded model is
+   * also read lazily from the model file, but it is raw_data, not external data.)
+   */
+  public static boolean isExternalFile(TensorProto t) {
+    return ExternalData.isExternal(t) && !ExternalData.isSelf(t);
+  }
+
   /** Which storage a tensor uses, for reports: raw_data, a typed field, or external. */
   public static String storage(TensorProto t) {
-    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+    if (isExternalFile(t)) {
       return "external";
     }
-    if (t.hasRawData()) {
+    if (t.hasRawData() || ExternalData.isSelf(t)) {
       return "raw_data";
     }
     if (t.getFloatDataCount() > 0) {
