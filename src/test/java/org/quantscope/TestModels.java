@@ -195,6 +195,7 @@ public final class TestModels {
     g.addInput(tensorValue("ids", ElementType.INT64, 1, 3));
     g.addInput(tensorValue("seq", ElementType.FLOAT, 3, 1, 4));
     g.addInput(tensorValue("xi", ElementType.INT32, 1, 4));
+    g.addInput(tensorValue("z", ElementType.FLOAT, 2, 3));
     g.addInitializer(Tensors.rawFloats("W", new long[] {4, 4}, values(16, 11)));
     g.addInitializer(Tensors.int32Data("Wi", ElementType.INT32, new long[] {4, 4}, new int[16]));
     g.addInitializer(Tensors.rawFloats("K", new long[] {3, 2, 3, 3}, values(54, 12)));
@@ -213,7 +214,9 @@ public final class TestModels {
             node("Conv", "yes_conv", List.of("img", "K"), List.of("c1")),
             node("Gather", "yes_gather", List.of("E", "ids"), List.of("emb")),
             node("Transpose", "yes_transpose", List.of("emb"), List.of("embT")),
-            node("Transpose", "no_transpose", List.of("x"), List.of("xT")),
+            // x was quantized for yes_matmul, so ORT runs this Transpose on x_quantized
+            node("Transpose", "yes_transpose_activation", List.of("x"), List.of("xT")),
+            node("Transpose", "no_transpose", List.of("z"), List.of("zT")),
             node("Gather", "no_gather_activation", List.of("x", "ids"), List.of("gx")),
             node(
                 "LSTM",
@@ -229,7 +232,7 @@ public final class TestModels {
                 attr("hidden_size", 2L)));
     g.addAllNode(nodes);
     for (String out :
-        List.of("m2", "m3", "g1", "g2", "g3", "c1", "embT", "xT", "gx", "ly", "ly2")) {
+        List.of("m2", "m3", "g1", "g2", "g3", "c1", "embT", "xT", "zT", "gx", "ly", "ly2")) {
       g.addOutput(
           Protos.tensorValueNoShape(out, out.equals("m3") ? ElementType.INT32 : ElementType.FLOAT));
     }

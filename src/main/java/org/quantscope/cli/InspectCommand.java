@@ -40,6 +40,13 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  @Option(
+      names = "--all",
+      description =
+          "List every candidate node, including Gather and Transpose nodes that stay float"
+              + " (by default they are only counted).")
+  boolean all;
+
   @Override
   public Integer call() throws Exception {
     OnnxModel m = ModelFiles.load(model);
@@ -48,12 +55,12 @@ final class InspectCommand implements Callable<Integer> {
     if (json) {
       out.println(Json.write(s));
     } else {
-      printText(s, out);
+      printText(s, all, out);
     }
     return ExitCodes.OK;
   }
 
-  static void printText(ModelSummary s, PrintWriter out) {
+  static void printText(ModelSummary s, boolean all, PrintWriter out) {
     String size = Format.bytes(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
       size += " + " + Format.bytes(s.externalDataBytes()) + " external data";
@@ -107,7 +114,13 @@ final class InspectCommand implements Callable<Integer> {
         "weights",
         s.initializerCount() + " initializers, " + Format.bytes(s.initializerBytes()));
     if (s.functionCount() > 0) {
-      row(out, "functions", Integer.toString(s.functionCount()));
+      row(
+          out,
+          "functions",
+          plural(s.functionCount(), "model-local function")
+              + " with "
+              + plural(s.functionNodeCount(), "node")
+              + " (not inlined: not counted above and not quantized)");
     }
     out.println();
     List<QuantizableNode> q = s.quantizable();
@@ -116,11 +129,14 @@ final class InspectCommand implements Callable<Integer> {
       return;
     }
     out.printf("Quantizable nodes: %d of %d will be quantized%n", s.willQuantizeCount(), q.size());
+    List<QuantizableNode> quiet =
+        all ? List.of() : q.stream().filter(InspectCommand::isRoutineSkip).toList();
+    q = q.stream().filter(n -> !quiet.contains(n)).toList();
     int wNode =
         Math.min(40, Math.max(4, q.stream().mapToInt(n -> n.node().length()).max().orElse(4)));
     int wOp = Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2));
     String fmt = "  %-" + wNode + "s  %-" + wOp + "s  %-18s  %-4s %s%n";
-    out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "", "DETAIL");
+    out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "INT8", "DETAIL");
     for (QuantizableNode n : q) {
       String name = n.node().length() > wNode ? n.node().substring(0, wNode - 1) + "…" : n.node();
       out.printf(
@@ -131,6 +147,21 @@ final class InspectCommand implements Callable<Integer> {
           n.willQuantize() ? "yes" : "no",
           n.willQuantize() ? n.action() : n.reason());
     }
+    if (!quiet.isEmpty()) {
+      out.printf(
+          "  (and %d Gather/Transpose nodes that stay float: shape arithmetic or float"
+              + " activations; --all lists them)%n",
+          quiet.size());
+    }
+  }
+
+  /** Gather and Transpose nodes left in float: many in every transformer, rarely of interest. */
+  private static boolean isRoutineSkip(QuantizableNode n) {
+    return !n.willQuantize() && (n.op().equals("Gather") || n.op().equals("Transpose"));
+  }
+
+  private static String plural(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static void row(PrintWriter out, String label, String value) {

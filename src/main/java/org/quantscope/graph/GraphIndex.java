@@ -28,6 +28,7 @@ public final class GraphIndex {
   private final Map<String, Integer> producers = new HashMap<>();
   private final Map<String, List<Integer>> consumers = new HashMap<>();
   private final Map<String, TensorProto> initializers = new HashMap<>();
+  private final java.util.Set<String> sparseInitializers = new java.util.HashSet<>();
   private final Map<String, ValueInfoProto> graphInputs = new HashMap<>();
   private final Map<String, TypeProto> declaredTypes = new HashMap<>();
   private final Map<String, ElementType> inferredTypes = new HashMap<>();
@@ -38,6 +39,9 @@ public final class GraphIndex {
     GraphProto g = scope.graph();
     for (TensorProto t : g.getInitializerList()) {
       initializers.put(t.getName(), t);
+    }
+    for (var sp : g.getSparseInitializerList()) {
+      sparseInitializers.add(sp.getValues().getName());
     }
     for (ValueInfoProto v : g.getInputList()) {
       graphInputs.put(v.getName(), v);
@@ -115,6 +119,11 @@ public final class GraphIndex {
   /** True if {@code name} is an initializer of this very graph. */
   public boolean isLocalInitializer(String name) {
     return initializers.containsKey(name);
+  }
+
+  /** True if {@code name} is a sparse initializer of this graph. */
+  public boolean isSparseInitializer(String name) {
+    return sparseInitializers.contains(name);
   }
 
   /** True if {@code name} is a graph input that is not also an initializer. */

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param opCounts op type to number of nodes, all graphs
  * @param subgraphCount number of If/Loop/Scan bodies and other graph attributes
  * @param functionCount number of model-local functions
+ * @param functionNodeCount nodes inside those functions (not in {@code nodeCount}: functions are
+ *     not inlined, so their nodes are neither counted above nor quantized)
  * @param initializerCount initializers in all graphs
  * @param initializerBytes bytes of initializer data (elements x element size; strings by length)
  * @param quantizable the verdict on every quantizable node with default options
@@ -39,6 +41,7 @@ public record ModelSummary(
     Map<String, Integer> opCounts,
     int subgraphCount,
     int functionCount,
+    int functionNodeCount,
     int initializerCount,
     long initializerBytes,
     List<QuantizableNode> quantizable) {

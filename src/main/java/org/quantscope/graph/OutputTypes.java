@@ -86,6 +86,21 @@ final class OutputTypes {
       case "GRU":
       case "RNN":
         return first(n, typeOf);
+      case "OneHot":
+        return n.getInputCount() > 2 ? typeOf.apply(n.getInput(2)) : null;
+      case "If":
+        return subgraphOutputType(n, "then_branch", k);
+      case "Loop":
+        // body outputs: condition, then the loop-carried values and scan outputs
+        return subgraphOutputType(n, "body", k + 1);
+      case "Scan":
+        return subgraphOutputType(n, "body", k);
+      case "QLinearConv":
+      case "QLinearMatMul":
+        return n.getInputCount() > 7 ? typeOf.apply(n.getInput(7)) : null;
+      case "MatMulIntegerToFloat":
+      case "DynamicQuantizeMatMul":
+        return ElementType.FLOAT;
       default:
         break;
     }
@@ -97,6 +112,19 @@ final class OutputTypes {
     }
     // Most operators keep the element type of their first (data) input.
     return first(n, typeOf);
+  }
+
+  /** The declared element type of output {@code k} of the graph attribute {@code name}. */
+  private static ElementType subgraphOutputType(NodeProto n, String name, int k) {
+    AttributeProto a = GraphIndex.attribute(n, name);
+    if (a == null || !a.hasG() || a.getG().getOutputCount() <= k) {
+      return null;
+    }
+    var type = a.getG().getOutput(k).getType();
+    if (type.hasTensorType() && type.getTensorType().hasElemType()) {
+      return ElementType.of(type.getTensorType().getElemType()).orElse(null);
+    }
+    return null;
   }
 
   private static ElementType first(NodeProto n, Function<String, ElementType> typeOf) {

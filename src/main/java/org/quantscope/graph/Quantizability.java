@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.quantscope.model.ElementType;
 import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.NodeProto;
@@ -40,34 +41,48 @@ public final class Quantizability {
       GraphIndex outer = scope.parent() == null ? null : indexes.get(scope.parent());
       GraphIndex index = GraphIndex.of(scope, outer);
       indexes.put(scope, index);
-      new GraphPass(index, criteria, out).run();
+      Walker w = new Walker(index, criteria);
+      for (int i = 0; i < scope.graph().getNodeCount(); i++) {
+        w.verdict(i).ifPresent(out::add);
+      }
     }
     return out;
   }
 
-  /** The walk over one graph; it tracks which values are already 8-bit. */
-  private static final class GraphPass {
+  /**
+   * Walks one graph in node order the way ONNX Runtime's quantizer does, keeping track of which
+   * values it has quantized so far (its {@code quantized_value_map}): a Transpose is moved to 8-bit
+   * only if its input is already there, a weight or activation is quantized once and then reused.
+   * The quantizer calls {@link #verdict} for every node in order, so that {@code inspect} and
+   * {@code quantize} always agree.
+   */
+  public static final class Walker {
     private final GraphIndex index;
     private final Scope scope;
     private final Criteria criteria;
-    private final List<QuantizableNode> out;
     private final Set<String> quantizedValues = new HashSet<>();
 
-    GraphPass(GraphIndex index, Criteria criteria, List<QuantizableNode> out) {
+    public Walker(GraphIndex index, Criteria criteria) {
       this.index = index;
       this.scope = index.scope();
       this.criteria = criteria;
-      this.out = out;
     }
 
-    void run() {
-      List<NodeProto> nodes = scope.graph().getNodeList();
-      for (int i = 0; i < nodes.size(); i++) {
-        NodeProto n = nodes.get(i);
-        if (CANDIDATE_OPS.contains(n.getOpType())) {
-          out.add(verdict(n, i));
-        }
+    /** True if ORT's map holds {@code value}: a quantized weight, table or activation. */
+    public boolean isQuantized(String value) {
+      return quantizedValues.contains(value);
+    }
+
+    /**
+     * The verdict on node {@code i} (empty for ops that are never quantized); must be called for
+     * every node in order.
+     */
+    public Optional<QuantizableNode> verdict(int i) {
+      NodeProto n = scope.graph().getNode(i);
+      if (!CANDIDATE_OPS.contains(n.getOpType())) {
+        return Optional.empty();
       }
+      return Optional.of(verdict(n, i));
     }
 
     private QuantizableNode verdict(NodeProto n, int i) {
@@ -79,8 +94,8 @@ public final class Quantizability {
               ? null
               : index.initializer(weight).map(TensorProto::getDimsList).orElse(null);
       Decision d = decide(n, i, id, weight);
-      if (d.willQuantize() && d.quantizedOutput() != null) {
-        quantizedValues.add(d.quantizedOutput());
+      if (d.willQuantize()) {
+        quantizedValues.addAll(d.quantized());
       }
       return new QuantizableNode(
           id,
@@ -94,13 +109,20 @@ public final class Quantizability {
           i);
     }
 
-    private record Decision(boolean willQuantize, String text, String quantizedOutput) {
+    /** A verdict and, when positive, the values it adds to the quantized-value map. */
+    private record Decision(boolean willQuantize, String text, List<String> quantized) {
       static Decision no(String reason) {
-        return new Decision(false, reason, null);
+        return new Decision(false, reason, List.of());
       }
 
-      static Decision yes(String action) {
-        return new Decision(true, action, null);
+      static Decision yes(String action, String... quantized) {
+        List<String> q = new ArrayList<>();
+        for (String v : quantized) {
+          if (v != null && !v.isEmpty()) {
+            q.add(v);
+          }
+        }
+        return new Decision(true, action, q);
       }
     }
 
@@ -182,10 +204,14 @@ public final class Quantizability {
         return Decision.no(notConstant("B", weight) + " (MatMulConstBOnly)");
       }
       String action = "MatMulInteger";
+      String b = weight;
       if (!ortName.equals(n.getName())) {
         action = "rewritten to MatMul '" + ortName + "', then MatMulInteger";
+        if (intAttr(n, "transB", 0) != 0 && !isInitializer(weight)) {
+          b = weight + "_Transposed";
+        }
       }
-      return Decision.yes(action);
+      return Decision.yes(action, a, b);
     }
 
     private Decision conv(NodeProto n, String weight) {
@@ -197,33 +223,42 @@ public final class Quantizability {
         if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
           return Decision.no(
               notConstant("W", weight)
-                  + " and the Conv has a bias; ONNX Runtime cannot quantize this node");
+                  + " and the Conv has a bias; ONNX Runtime stops with an error on such a node,"
+                  + " QuantScope leaves it in float");
         }
-        return Decision.yes("ConvInteger (weight quantized at run time)");
+        return Decision.yes("ConvInteger (weight quantized at run time)", x, weight);
       }
-      return Decision.yes("ConvInteger");
+      return Decision.yes("ConvInteger", x, weight);
     }
 
     private Decision gather(NodeProto n, String table) {
-      Optional<TensorProto> t = index.initializer(table);
-      if (t.isEmpty() || !index.isFloat(table)) {
+      Optional<ElementType> type = index.elementType(table);
+      if (type.isPresent() && !index.isFloat(table)) {
         return Decision.no(
-            t.isEmpty()
-                ? notConstant("data", table)
-                : "table '" + table + "' is " + describeType(table) + ", not float");
+            "data '" + table + "' is " + type.get().onnxName() + ", not a float table");
       }
-      return new Decision(
-          true, "Gather on a uint8 table", n.getOutputCount() > 0 ? n.getOutput(0) : null);
+      if (index.initializer(table).isEmpty()) {
+        return Decision.no(notConstant("data", table));
+      }
+      if (!index.isFloat(table)) {
+        return Decision.no("data '" + table + "' is " + describeType(table) + ", not float");
+      }
+      return Decision.yes(
+          "Gather on a uint8 table", table, n.getOutputCount() > 0 ? n.getOutput(0) : null);
     }
 
     private Decision transpose(NodeProto n) {
       String in = n.getInputCount() > 0 ? n.getInput(0) : "";
       String outName = n.getOutputCount() > 0 ? n.getOutput(0) : null;
-      if (quantizedValues.contains(in)) {
-        return new Decision(true, "Transpose on the 8-bit input", outName);
+      if (!index.isFloat(in)) {
+        return Decision.no("its input '" + in + "' is " + describeType(in) + ", not float");
       }
-      if (criteria.forceQuantizeNoInputCheck() && isInitializer(in)) {
-        return new Decision(true, "Transpose on a uint8 initializer", outName);
+      if (!criteria.forceQuantizeNoInputCheck()) {
+        if (quantizedValues.contains(in)) {
+          return Decision.yes("Transpose on the 8-bit input", outName);
+        }
+      } else if (isInitializer(in)) {
+        return Decision.yes("Transpose on a uint8 initializer", in, outName);
       }
       return Decision.no(
           "its input '"
@@ -233,6 +268,10 @@ public final class Quantizability {
     }
 
     private Decision lstm(NodeProto n) {
+      String x = n.getInputCount() > 0 ? n.getInput(0) : "";
+      if (!index.isFloat(x)) {
+        return Decision.no("input X '" + x + "' is not float (" + describeType(x) + ")");
+      }
       for (int k = 1; k <= 2; k++) {
         String label = k == 1 ? "W" : "R";
         String name = n.getInputCount() > k ? n.getInput(k) : "";
@@ -248,14 +287,17 @@ public final class Quantizability {
               label + " '" + name + "' has rank " + t.get().getDimsCount() + ", expected 3");
         }
       }
-      return Decision.yes("DynamicQuantizeLSTM");
+      return Decision.yes("DynamicQuantizeLSTM", n.getInput(1), n.getInput(2));
     }
 
     private static Decision attention(NodeProto n) {
       if (GraphIndex.attribute(n, "qkv_hidden_sizes") != null) {
         return Decision.no("has qkv_hidden_sizes, which QAttention does not support");
       }
-      return Decision.yes("QAttention");
+      return Decision.yes(
+          "QAttention",
+          n.getInputCount() > 0 ? n.getInput(0) : null,
+          n.getInputCount() > 1 ? n.getInput(1) : null);
     }
 
     private static Decision embedLayerNorm(NodeProto n) {
@@ -263,7 +305,11 @@ public final class Quantizability {
         return Decision.no(
             "has " + n.getOutputCount() + " outputs; QEmbedLayerNormalization supports 2");
       }
-      return Decision.yes("QEmbedLayerNormalization");
+      List<String> tables = new ArrayList<>();
+      for (int k = 2; k <= 6 && k < n.getInputCount(); k++) {
+        tables.add(n.getInput(k));
+      }
+      return Decision.yes("QEmbedLayerNormalization", tables.toArray(String[]::new));
     }
 
     private boolean isInitializer(String name) {
@@ -295,6 +341,9 @@ public final class Quantizability {
       }
       if (index.isGraphInput(name)) {
         return label + " '" + name + "' is a graph input, not a constant initializer";
+      }
+      if (index.isSparseInitializer(name)) {
+        return label + " '" + name + "' is a sparse initializer; sparse weights are not quantized";
       }
       return label + " '" + name + "' is not a constant initializer";
     }

@@ -101,6 +101,7 @@ public final class Summaries {
         opCounts,
         scopes.size() - 1,
         p.getFunctionsCount(),
+        p.getFunctionsList().stream().mapToInt(f -> f.getNodeCount()).sum(),
         initializerCount,
         bytes[0],
         Quantizability.classify(g, criteria));

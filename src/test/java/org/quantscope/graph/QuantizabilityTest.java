@@ -22,7 +22,7 @@ class QuantizabilityTest {
   @Test
   void eachCandidateGetsTheVerdictOrtWouldGive() {
     Map<String, QuantizableNode> v = byNode(TestModels.candidates().getGraph(), Criteria.DEFAULTS);
-    assertThat(v).hasSize(13);
+    assertThat(v).hasSize(14);
     v.forEach(
         (name, n) ->
             assertThat(n.willQuantize())
@@ -45,6 +45,8 @@ class QuantizabilityTest {
     assertThat(v.get("yes_conv").action()).isEqualTo("ConvInteger");
     assertThat(v.get("yes_gather").action()).isEqualTo("Gather on a uint8 table");
     assertThat(v.get("yes_transpose").action()).isEqualTo("Transpose on the 8-bit input");
+    assertThat(v.get("yes_transpose_activation").action())
+        .isEqualTo("Transpose on the 8-bit input");
     assertThat(v.get("no_transpose").reason()).contains("only when the input is already quantized");
     assertThat(v.get("no_gather_activation").reason())
         .isEqualTo("data 'x' is a graph input, not a constant initializer");
