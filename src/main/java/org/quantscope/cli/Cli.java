@@ -31,6 +31,7 @@ public final class Cli {
   static CommandLine commandLine(PrintWriter out, PrintWriter err, WindowLauncher window) {
     CommandLine cl = new CommandLine(new Root(window));
     cl.addSubcommand(new InspectCommand());
+    cl.addSubcommand(new QuantizeCommand());
     cl.setOut(out);
     cl.setErr(err != null ? err : out);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);

@@ -143,7 +143,7 @@ public final class Quantizability {
                   + "; ONNX Runtime rewrites only Gemm with alpha=1, beta=1, transA=0 into MatMul"
                   + " and leaves other Gemm nodes in float");
         }
-        ortName = n.getName() + "_MatMul";
+        ortName = n.getName().isEmpty() ? "" : n.getName() + "_MatMul";
         op = "MatMul";
       }
       String filtered = filter(op, ortName, id);
@@ -205,7 +205,7 @@ public final class Quantizability {
       }
       String action = "MatMulInteger";
       String b = weight;
-      if (!ortName.equals(n.getName())) {
+      if (n.getOpType().equals("Gemm")) {
         action = "rewritten to MatMul '" + ortName + "', then MatMulInteger";
         if (intAttr(n, "transB", 0) != 0 && !isInitializer(weight)) {
           b = weight + "_Transposed";

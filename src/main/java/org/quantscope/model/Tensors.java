@@ -230,6 +230,41 @@ public final class Tensors {
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
+  /** Float to IEEE 754 half precision, rounding to nearest even (as numpy's astype does). */
+  public static short floatToHalf(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int exp = (bits >>> 23) & 0xff;
+    int mant = bits & 0x7fffff;
+    if (exp == 0xff) {
+      return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+    }
+    int e = exp - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      mant |= 0x800000;
+      int shift = 14 - e;
+      int half = mant >>> shift;
+      int rem = mant & ((1 << shift) - 1);
+      int mid = 1 << (shift - 1);
+      if (rem > mid || (rem == mid && (half & 1) != 0)) {
+        half++;
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mant >>> 13);
+    int rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+      half++;
+    }
+    return (short) (sign | half);
+  }
+
   // Builders
 
   /** A tensor with its values in raw_data (little-endian), as numpy_helper.from_array writes. */

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.model.SaveOptions;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantType;
+import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.quantize.QuantizeOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quantscope quantize}: ONNX Runtime's dynamic INT8 quantization. */
+@Command(
+    name = "quantize",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Quantize a model like ONNX Runtime's quantize_dynamic (INT8 weights, activations",
+      "quantized at run time). The defaults give ORT's output byte for byte.",
+      "",
+      "Writes OUT atomically, prints its size, and exits 1 without writing when nothing",
+      "in the model would be quantized."
+    })
+final class QuantizeCommand implements Callable<Integer> {
+  static final Path DEFAULT_MODEL = Path.of("artifacts", "model.onnx");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODEL",
+      description = "The float model (default: artifacts/model.onnx).")
+  Path model;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "OUT",
+      description = "Where to write the quantized model (default: MODEL with .int8.onnx).")
+  Path output;
+
+  @Option(names = "--weight-type", paramLabel = "TYPE", description = "QInt8 (default) or QUInt8.")
+  String weightType = "QInt8";
+
+  @Option(names = "--per-channel", description = "One scale per output channel.")
+  boolean perChannel;
+
+  @Option(names = "--reduce-range", description = "7-bit weights (for CPUs without VNNI).")
+  boolean reduceRange;
+
+  @Option(
+      names = "--op-types",
+      split = ",",
+      paramLabel = "OP",
+      description =
+          "Op types to quantize (default: all of MatMul, Conv, Gather, Transpose, LSTM,"
+              + " Attention, EmbedLayerNormalization; Gemm is rewritten into MatMul).")
+  List<String> opTypes = List.of();
+
+  @Option(
+      names = "--nodes-to-quantize",
+      split = ",",
+      paramLabel = "NODE",
+      description = "Quantize only these nodes (names, or ids such as MatMul#2 from inspect).")
+  List<String> nodesToQuantize = List.of();
+
+  @Option(
+      names = "--nodes-to-exclude",
+      split = ",",
+      paramLabel = "NODE",
+      description = "Leave these nodes in float (names or ids).")
+  List<String> nodesToExclude = List.of();
+
+  @Option(
+      names = "--extra-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "ORT's extra_options: MatMulConstBOnly, WeightSymmetric, ActivationSymmetric,"
+              + " EnableSubgraph, ForceQuantizeNoInputCheck, MinimumRealRange.")
+  Map<String, String> extraOptions = new LinkedHashMap<>();
+
+  @Option(
+      names = "--external-data",
+      description = "Write the weights to OUT.data beside OUT (automatic above 2 GB).")
+  boolean externalData;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Also write what was quantized (per node: weights, scales, error) as JSON.")
+  Path report;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path in = model != null ? model : DEFAULT_MODEL;
+    Path target = output != null ? output : defaultOutput(in);
+    if (in.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())
+        || (Files.exists(target) && Files.exists(in) && Files.isSameFile(in, target))) {
+      throw new IllegalArgumentException(
+          "the output " + target + " is the input model; choose another name with -o");
+    }
+    QuantizeOptions options = options();
+    OnnxModel m = ModelFiles.load(in);
+    SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
+    DynamicQuantizer.Output o;
+    try {
+      o = DynamicQuantizer.quantizeTo(m, options, target, save, new ProgressLine(err));
+    } catch (NothingToQuantizeException e) {
+      err.println("quantscope: " + in.getFileName() + ": " + e.getMessage());
+      err.println("Nothing was written. See 'quantscope inspect " + in + "' for every node.");
+      return ExitCodes.CHECK_FAILED;
+    }
+    QuantizationResult r = o.result();
+    if (report != null) {
+      JsonFiles.write(report, r);
+    }
+    out.println("Wrote " + target);
+    out.println(summary(r));
+    return ExitCodes.OK;
+  }
+
+  static Path defaultOutput(Path in) {
+    String name = in.getFileName().toString();
+    String base =
+        name.toLowerCase(Locale.ROOT).endsWith(".onnx")
+            ? name.substring(0, name.length() - 5)
+            : name;
+    return in.resolveSibling(base + ".int8.onnx");
+  }
+
+  static String summary(QuantizationResult r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.fileBytesBefore() > 0 && r.fileBytesAfter() > 0) {
+      sb.append(Format.bytes(r.fileBytesBefore()))
+          .append(" -> ")
+          .append(Format.bytes(r.fileBytesAfter()))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  " (%.1fx smaller), ",
+                  (double) r.fileBytesBefore() / r.fileBytesAfter()));
+    }
+    return sb.append(r.quantizedCount())
+        .append(" of ")
+        .append(r.candidateCount())
+        .append(" nodes quantized")
+        .toString();
+  }
+
+  private QuantizeOptions options() {
+    Set<String> excluded = new LinkedHashSet<>(nodesToExclude);
+    return QuantizeOptions.builder()
+        .weightType(QuantType.parse(weightType))
+        .perChannel(perChannel)
+        .reduceRange(reduceRange)
+        .opTypes(new LinkedHashSet<>(opTypes))
+        .nodesToQuantize(new LinkedHashSet<>(nodesToQuantize))
+        .nodesToExclude(excluded)
+        .build()
+        .withExtraOptions(extraOptions);
+  }
+}

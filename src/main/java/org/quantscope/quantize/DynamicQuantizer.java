@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.quantize;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.quantscope.graph.Quantizability;
+import org.quantscope.graph.QuantizableNode;
+import org.quantscope.graph.Scope;
+import org.quantscope.model.ElementType;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.ModelFormatException;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.model.SaveOptions;
+import org.quantscope.model.Tensors;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.onnx.ModelProto;
+import org.quantscope.onnx.NodeProto;
+import org.quantscope.onnx.OperatorSetIdProto;
+import org.quantscope.onnx.StringStringEntryProto;
+import org.quantscope.onnx.TensorProto;
+import org.quantscope.onnx.ValueInfoProto;
+import org.quantscope.progress.Cancellation;
+import org.quantscope.progress.Progress;
+
+/**
+ * ONNX Runtime's {@code quantize_dynamic}, reimplemented: the same node selection, rewrites, names,
+ * initializer encoding and order, weight bytes and node order (see the spec). Weights are quantized
+ * in parallel, straight from the memory-mapped model.
+ */
+public final class DynamicQuantizer {
+  private DynamicQuantizer() {}
+
+  /** The quantized model (in memory) and what was done. */
+  public record Output(OnnxModel model, QuantizationResult result) {}
+
+  /**
+   * Quantizes in memory.
+   *
+   * @throws NothingToQuantizeException if no node would be quantized
+   * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
+   * @throws CancellationException if the thread was interrupted
+   */
+  public static Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
+      throws ModelFormatException, NothingToQuantizeException {
+    ModelProto p = model.proto();
+    List<QuantizableNode> verdicts = Quantizability.classify(p.getGraph(), options.criteria());
+    if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {
+      throw new NothingToQuantizeException(nothingToQuantize(verdicts));
+    }
+    long opset = defaultOpset(p);
+
+    GraphQuantizer g = new GraphQuantizer(p.getGraph(), options, opset, model::payload);
+    g.run(progress);
+
+    Map<WeightJob, QuantizedWeight> computed = computeWeights(g, model, progress);
+
+    GraphProto graph = assemble(p, g, computed);
+    ModelProto.Builder out = p.toBuilder().setGraph(graph);
+    out.setProducerName("onnx.quantize").setProducerVersion("0.1.0");
+    setMetadata(out, "onnx.infer", "onnxruntime.quant");
+    boolean microsoft =
+        graph.getNodeList().stream().anyMatch(n -> n.getDomain().equals("com.microsoft"));
+    boolean imported =
+        out.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals("com.microsoft"));
+    if (microsoft && !imported) {
+      out.addOpsetImport(
+          OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1).build());
+    }
+
+    QuantizationResult result = report(g, computed);
+    return new Output(model.withProto(out.build()), result);
+  }
+
+  /**
+   * Quantizes and writes the result atomically to {@code target}, with file sizes in the result.
+   */
+  public static Output quantizeTo(
+      OnnxModel model, QuantizeOptions options, Path target, SaveOptions save, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    Output o = quantize(model, options, progress);
+    Cancellation.check();
+    ModelFiles.Saved saved = ModelFiles.save(o.model(), target, save);
+    QuantizationResult r = o.result().withFileSizes(sizeOnDisk(model), saved.totalBytes());
+    return new Output(o.model(), r);
+  }
+
+  /** The model file plus its external data files, or -1 for models held in memory. */
+  public static long sizeOnDisk(OnnxModel model) throws IOException {
+    if (model.file().isEmpty()) {
+      return -1;
+    }
+    long total = model.fileSizeBytes();
+    for (Path p : model.externalDataFiles()) {
+      total += Files.size(p);
+    }
+    return total;
+  }
+
+  private static String nothingToQuantize(List<QuantizableNode> verdicts) {
+    if (verdicts.isEmpty()) {
+      return "nothing to quantize: the model has no MatMul, Gemm, Conv, Gather, LSTM, Attention"
+          + " or EmbedLayerNormalization node";
+    }
+    Map<String, Integer> reasons = new LinkedHashMap<>();
+    for (QuantizableNode v : verdicts) {
+      reasons.merge(v.op() + " " + v.node() + ": " + v.reason(), 1, Integer::sum);
+    }
+    StringBuilder sb =
+        new StringBuilder("nothing to quantize: none of the ")
+            .append(verdicts.size())
+            .append(" candidate nodes qualifies (");
+    int shown = 0;
+    for (String r : reasons.keySet()) {
+      if (shown++ == 3) {
+        sb.append("; ...");
+        break;
+      }
+      if (shown > 1) {
+        sb.append("; ");
+      }
+      sb.append(r);
+    }
+    return sb.append(")").toString();
+  }
+
+  /** The ai.onnx opset; ORT requires exactly one and quantizes from opset 10 on. */
+  private static long defaultOpset(ModelProto p) throws ModelFormatException {
+    List<OperatorSetIdProto> ai = new ArrayList<>();
+    for (OperatorSetIdProto o : p.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        ai.add(o);
+      }
+    }
+    if (ai.size() != 1) {
+      throw new ModelFormatException(
+          "the model imports the ai.onnx opset "
+              + ai.size()
+              + " times; ONNX Runtime's quantizer needs exactly one import");
+    }
+    long v = ai.get(0).getVersion();
+    if (v < 10) {
+      throw new ModelFormatException(
+          "the model uses opset "
+              + v
+              + "; dynamic quantization needs opset 10 or newer (ONNX Runtime converts older"
+              + " models to opset 11 first): convert it, e.g. with onnx.version_converter, and"
+              + " try again");
+    }
+    return v;
+  }
+
+  /** Computes every planned weight, in parallel; cancellation is checked per weight. */
+  private static Map<WeightJob, QuantizedWeight> computeWeights(
+      GraphQuantizer g, OnnxModel model, Progress progress) throws ModelFormatException {
+    Set<WeightJob> unique = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    List<WeightJob> jobs = new ArrayList<>();
+    for (Rewrite.Slot s : g.slots()) {
+      if (s instanceof Rewrite.Slot.Part part && unique.add(part.job())) {
+        jobs.add(part.job());
+      }
+    }
+    Map<WeightJob, QuantizedWeight> out = new IdentityHashMap<>();
+    AtomicLong done = new AtomicLong();
+    Thread caller = Thread.currentThread();
+    List<Object> results =
+        jobs.parallelStream()
+            .map(
+                job -> {
+                  if (caller.isInterrupted()) {
+                    return new CancellationException("cancelled");
+                  }
+                  try {
+                    QuantizedWeight w = compute(job, model);
+                    progress.report(done.incrementAndGet(), jobs.size(), job.name());
+                    return (Object) w;
+                  } catch (ModelFormatException e) {
+                    return e;
+                  }
+                })
+            .toList();
+    for (int i = 0; i < jobs.size(); i++) {
+      Object r = results.get(i);
+      if (r instanceof ModelFormatException e) {
+        throw e;
+      }
+      if (r instanceof CancellationException e) {
+        throw e;
+      }
+      out.put(jobs.get(i), (QuantizedWeight) r);
+    }
+    return out;
+  }
+
+  private static QuantizedWeight compute(WeightJob job, OnnxModel model)
+      throws ModelFormatException {
+    TensorProto t = job.source();
+    ElementType type = Tensors.elementType(t);
+    FloatBuffer values;
+    if (type == ElementType.FLOAT) {
+      ByteBuffer b = model.payload(t).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      values = b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    } else if (type.isFloatingPoint()) {
+      values = FloatBuffer.wrap(model.floats(t));
+    } else {
+      throw new ModelFormatException(
+          "weight '" + t.getName() + "' is " + type.onnxName() + ", expected a float type");
+    }
+    QuantizedWeight w =
+        WeightQuantizer.quantize(
+            values,
+            job.quantDims(),
+            job.axis(),
+            job.type(),
+            job.symmetric(),
+            job.reduceRange(),
+            Double.NaN);
+    if (!job.lstmTranspose()) {
+      return w;
+    }
+    long[] d = Tensors.dims(t);
+    int dirs = (int) d[0];
+    int rows = (int) d[1];
+    int k = (int) d[2];
+    byte[] src = w.data();
+    byte[] dst = new byte[src.length];
+    for (int dir = 0; dir < dirs; dir++) {
+      int base = dir * rows * k;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < k; c++) {
+          dst[base + c * rows + r] = src[base + r * k + c];
+        }
+      }
+    }
+    return new QuantizedWeight(
+        new long[] {dirs, k, rows},
+        w.type(),
+        w.axis(),
+        w.scales(),
+        w.zeroPoints(),
+        dst,
+        w.maxAbsError(),
+        w.sqnrDb());
+  }
+
+  /** The rewritten graph: new nodes in ORT's order, surviving and new initializers. */
+  private static GraphProto assemble(
+      ModelProto p, GraphQuantizer g, Map<WeightJob, QuantizedWeight> computed)
+      throws ModelFormatException {
+    GraphProto original = p.getGraph();
+    List<TensorProto> inits = new ArrayList<>();
+    for (TensorProto t : original.getInitializerList()) {
+      if (!g.gemms().isTransposed(t.getName())) {
+        inits.add(t);
+      }
+    }
+    inits.addAll(g.gemms().transposedWeights());
+    for (Rewrite.Slot s : g.slots()) {
+      inits.add(materialize(s, computed));
+    }
+
+    List<NodeProto> nodes = g.nodes();
+    Set<String> used = new HashSet<>();
+    for (NodeProto n : nodes) {
+      used.addAll(n.getInputList());
+    }
+    for (Scope s : Scope.all(original)) {
+      if (!s.isMain()) {
+        for (NodeProto n : s.graph().getNodeList()) {
+          used.addAll(n.getInputList());
+        }
+      }
+    }
+    for (ValueInfoProto o : original.getOutputList()) {
+      used.add(o.getName());
+    }
+    List<TensorProto> kept = new ArrayList<>();
+    Set<String> removed = new HashSet<>();
+    for (TensorProto t : inits) {
+      if (used.contains(t.getName())) {
+        kept.add(t);
+      } else {
+        removed.add(t.getName());
+      }
+    }
+    GraphProto.Builder b =
+        original.toBuilder().clearNode().clearInitializer().addAllInitializer(kept);
+    // Like ORT's remove_initializer, drop the graph-input entry of a removed initializer (models
+    // that list initializers as inputs would otherwise gain a required input).
+    List<ValueInfoProto> inputs = new ArrayList<>();
+    for (ValueInfoProto in : original.getInputList()) {
+      if (g.gemms().isTransposed(in.getName())) {
+        continue; // ORT's Gemm rewrite drops it with the untransposed weight
+      }
+      if (!removed.contains(in.getName()) || !isInitializerName(original, in.getName())) {
+        inputs.add(in);
+      }
+    }
+    b.clearInput().addAllInput(inputs);
+    List<String> names = new ArrayList<>();
+    for (TensorProto t : kept) {
+      names.add(t.getName());
+    }
+    for (ValueInfoProto in : b.getInputList()) {
+      names.add(in.getName());
+    }
+    b.addAllNode(TopologicalSort.sort(nodes, names));
+    return b.build();
+  }
+
+  private static boolean isInitializerName(GraphProto g, String name) {
+    for (TensorProto t : g.getInitializerList()) {
+      if (t.getName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static TensorProto materialize(
+      Rewrite.Slot slot, Map<WeightJob, QuantizedWeight> computed) {
+    if (slot instanceof Rewrite.Slot.Fixed f) {
+      return f.tensor();
+    }
+    Rewrite.Slot.Part part = (Rewrite.Slot.Part) slot;
+    WeightJob job = part.job();
+    QuantizedWeight w = computed.get(job);
+    return switch (part.kind()) {
+      case QUANTIZED ->
+          Tensors.raw(
+              job.quantizedName(), job.type().elementType(), w.dims(), ByteBuffer.wrap(w.data()));
+      case SCALE -> {
+        if (job.scaleType() == ElementType.FLOAT16) {
+          int[] bits = new int[w.scales().length];
+          for (int i = 0; i < bits.length; i++) {
+            bits[i] = Tensors.floatToHalf(w.scales()[i]) & 0xffff;
+          }
+          yield Tensors.int32Data(job.scaleName(), ElementType.FLOAT16, job.paramDims(), bits);
+        }
+        yield Tensors.floatData(job.scaleName(), job.paramDims(), w.scales());
+      }
+      case ZERO_POINT ->
+          Tensors.int32Data(
+              job.zeroPointName(), job.type().elementType(), job.paramDims(), w.zeroPoints());
+    };
+  }
+
+  private static void setMetadata(ModelProto.Builder m, String key, String value) {
+    for (int i = 0; i < m.getMetadataPropsCount(); i++) {
+      if (m.getMetadataProps(i).getKey().equals(key)) {
+        m.setMetadataProps(i, m.getMetadataProps(i).toBuilder().setValue(value));
+        return;
+      }
+    }
+    m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+  }
+
+  private static QuantizationResult report(
+      GraphQuantizer g, Map<WeightJob, QuantizedWeight> computed) throws ModelFormatException {
+    List<QuantizationResult.NodeReport> nodes = new ArrayList<>();
+    long before = 0;
+    long after = 0;
+    for (GraphQuantizer.PendingReport r : g.pendingReports()) {
+      List<QuantizationResult.WeightReport> weights = new ArrayList<>();
+      for (WeightJob j : r.weights()) {
+        QuantizedWeight w = computed.get(j);
+        if (w == null || !g.firstReport(j.name())) {
+          continue;
+        }
+        long b = Tensors.dataBytes(j.source());
+        int scaleBytes = j.scaleType() == ElementType.FLOAT16 ? 2 : 4;
+        long a = w.data().length + (long) w.scales().length * (scaleBytes + 1);
+        before += b;
+        after += a;
+        List<Long> dims = new ArrayList<>();
+        for (long d : w.dims()) {
+          dims.add(d);
+        }
+        weights.add(
+            new QuantizationResult.WeightReport(
+                j.name(),
+                dims,
+                j.type().elementType().onnxName(),
+                w.perChannel() && w.scales().length > 1 && !j.lstmTranspose()
+                    || (j.lstmTranspose() && j.paramDims().length == 2),
+                w.scales().length,
+                w.minScale(),
+                w.maxScale(),
+                w.maxAbsError(),
+                w.sqnrDb(),
+                b,
+                a));
+      }
+      QuantizableNode v = r.verdict();
+      nodes.add(
+          new QuantizationResult.NodeReport(v.node(), v.op(), v.graph(), r.action(), weights));
+    }
+    return new QuantizationResult(nodes, List.copyOf(g.skipped()), before, after, -1, -1);
+  }
+}
