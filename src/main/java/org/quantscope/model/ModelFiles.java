@@ -394,7 +394,7 @@ public final class ModelFiles {
 
   private static void writeProto(ModelProto proto, FileChannel ch) throws IOException {
     OutputStream os = Channels.newOutputStream(ch);
-    CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 16);
+    CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 20);
     proto.writeTo(cos);
     cos.flush();
   }

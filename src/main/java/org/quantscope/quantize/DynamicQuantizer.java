@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Scope;
@@ -162,7 +160,10 @@ public final class DynamicQuantizer {
     return v;
   }
 
-  /** Computes every planned weight, in parallel; cancellation is checked per weight. */
+  /**
+   * Computes every planned weight, in parallel over slices of all of them (see {@link
+   * WeightQuantizer}); cancellation is checked before and after.
+   */
   private static Map<WeightJob, QuantizedWeight> computeWeights(
       GraphQuantizer g, OnnxModel model, Progress progress) throws ModelFormatException {
     Set<WeightJob> unique = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -172,39 +173,25 @@ public final class DynamicQuantizer {
         jobs.add(part.job());
       }
     }
+    List<WeightQuantizer.Spec> specs = new ArrayList<>(jobs.size());
+    for (WeightJob job : jobs) {
+      specs.add(spec(job, model));
+    }
+    Cancellation.check();
+    progress.report(0, jobs.size(), "quantizing " + jobs.size() + " weights");
+    List<QuantizedWeight> results = WeightQuantizer.quantizeAll(specs, true);
+    Cancellation.check();
+    progress.report(jobs.size(), jobs.size(), "quantized " + jobs.size() + " weights");
     Map<WeightJob, QuantizedWeight> out = new IdentityHashMap<>();
-    AtomicLong done = new AtomicLong();
-    Thread caller = Thread.currentThread();
-    List<Object> results =
-        jobs.parallelStream()
-            .map(
-                job -> {
-                  if (caller.isInterrupted()) {
-                    return new CancellationException("cancelled");
-                  }
-                  try {
-                    QuantizedWeight w = compute(job, model);
-                    progress.report(done.incrementAndGet(), jobs.size(), job.name());
-                    return (Object) w;
-                  } catch (ModelFormatException e) {
-                    return e;
-                  }
-                })
-            .toList();
     for (int i = 0; i < jobs.size(); i++) {
-      Object r = results.get(i);
-      if (r instanceof ModelFormatException e) {
-        throw e;
-      }
-      if (r instanceof CancellationException e) {
-        throw e;
-      }
-      out.put(jobs.get(i), (QuantizedWeight) r);
+      WeightJob job = jobs.get(i);
+      QuantizedWeight w = results.get(i);
+      out.put(job, job.lstmTranspose() ? lstmLayout(job, w) : w);
     }
     return out;
   }
 
-  private static QuantizedWeight compute(WeightJob job, OnnxModel model)
+  private static WeightQuantizer.Spec spec(WeightJob job, OnnxModel model)
       throws ModelFormatException {
     TensorProto t = job.source();
     ElementType type = Tensors.elementType(t);
@@ -218,19 +205,19 @@ public final class DynamicQuantizer {
       throw new ModelFormatException(
           "weight '" + t.getName() + "' is " + type.onnxName() + ", expected a float type");
     }
-    QuantizedWeight w =
-        WeightQuantizer.quantize(
-            values,
-            job.quantDims(),
-            job.axis(),
-            job.type(),
-            job.symmetric(),
-            job.reduceRange(),
-            Double.NaN);
-    if (!job.lstmTranspose()) {
-      return w;
-    }
-    long[] d = Tensors.dims(t);
+    return new WeightQuantizer.Spec(
+        values,
+        job.quantDims(),
+        job.axis(),
+        job.type(),
+        job.symmetric(),
+        job.reduceRange(),
+        Double.NaN);
+  }
+
+  /** LSTM weights are stored transposed from [dirs, 4H, K] to [dirs, K, 4H]. */
+  private static QuantizedWeight lstmLayout(WeightJob job, QuantizedWeight w) {
+    long[] d = Tensors.dims(job.source());
     int dirs = (int) d[0];
     int rows = (int) d[1];
     int k = (int) d[2];

@@ -2,7 +2,6 @@
 package org.quantscope.quantize;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -138,18 +137,30 @@ final class GemmRewrite {
     }
     int rows = (int) t.getDims(0);
     int cols = (int) t.getDims(1);
-    ByteBuffer in = reader.read(t).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    int base = in.position();
-    byte[] out = new byte[rows * cols * size];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        int src = base + (r * cols + c) * size;
-        int dst = (c * rows + r) * size;
-        for (int k = 0; k < size; k++) {
-          out[dst + k] = in.get(src + k);
+    ByteBuffer in = reader.read(t).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer outBuf =
+        ByteBuffer.allocate(rows * cols * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (size == 4) {
+      int[] src = new int[rows * cols];
+      in.asIntBuffer().get(src);
+      int[] dst = new int[src.length];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          dst[c * rows + r] = src[r * cols + c];
+        }
+      }
+      outBuf.asIntBuffer().put(dst);
+    } else {
+      byte[] src = new byte[in.remaining()];
+      in.get(src);
+      byte[] dst = outBuf.array();
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          System.arraycopy(src, (r * cols + c) * size, dst, (c * rows + r) * size, size);
         }
       }
     }
+    byte[] out = outBuf.array();
     return Tensors.raw(t.getName(), type, new long[] {cols, rows}, ByteBuffer.wrap(out));
   }
 

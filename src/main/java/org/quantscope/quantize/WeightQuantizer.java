@@ -2,19 +2,55 @@
 package org.quantscope.quantize;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * Quantizes one float tensor per tensor or per channel with {@link QuantMath}, and measures the
- * error it introduces. Reads the values straight from the (possibly memory-mapped) payload.
+ * Quantizes float tensors per tensor or per channel with {@link QuantMath}, and measures the error
+ * it introduces. Values are read straight from the (possibly memory-mapped) payload. A tensor is
+ * processed in slices, so that many tensors (or one large one) spread evenly over all cores: first
+ * the range of every slice, then, once each tensor's scales are known, the values.
  */
 public final class WeightQuantizer {
   private WeightQuantizer() {}
 
-  /**
-   * @param values the tensor's values, row-major
-   * @param dims its dims
-   * @param axis channel axis (one scale per slice along it), or -1 for one scale
-   */
+  /** Elements per unit of parallel work. */
+  static final int SLICE = 1 << 20;
+
+  /** Values are copied out of the buffer in chunks of this many floats. */
+  private static final int CHUNK = 1 << 14;
+
+  /** One tensor to quantize. */
+  public record Spec(
+      FloatBuffer values,
+      long[] dims,
+      int axis,
+      QuantType type,
+      boolean symmetric,
+      boolean reduceRange,
+      double minimumRealRange) {
+    int size() {
+      return values.remaining();
+    }
+
+    int channels() {
+      return axis < 0 ? 1 : (int) dims[axis];
+    }
+
+    int inner() {
+      if (axis < 0) {
+        return Math.max(size(), 1);
+      }
+      int inner = 1;
+      for (int d = axis + 1; d < dims.length; d++) {
+        inner *= (int) dims[d];
+      }
+      return inner;
+    }
+  }
+
+  /** Quantizes one tensor on the calling thread. */
   public static QuantizedWeight quantize(
       FloatBuffer values,
       long[] dims,
@@ -23,77 +59,323 @@ public final class WeightQuantizer {
       boolean symmetric,
       boolean reduceRange,
       double minimumRealRange) {
-    int n = values.remaining();
-    int channels = 1;
-    int inner = n;
-    if (axis >= 0) {
-      channels = (int) dims[axis];
-      inner = 1;
-      for (int d = axis + 1; d < dims.length; d++) {
-        inner *= (int) dims[d];
+    return quantizeAll(
+            List.of(new Spec(values, dims, axis, type, symmetric, reduceRange, minimumRealRange)),
+            false)
+        .get(0);
+  }
+
+  /**
+   * Quantizes tensors, in parallel over slices of all of them when {@code parallel}.
+   *
+   * @return one result per spec, in order
+   */
+  public static List<QuantizedWeight> quantizeAll(List<Spec> specs, boolean parallel) {
+    List<Slice> slices = new ArrayList<>();
+    List<Job> jobs = new ArrayList<>();
+    for (Spec s : specs) {
+      Job j = new Job(s);
+      jobs.add(j);
+      for (int start = 0; start < s.size(); start += SLICE) {
+        slices.add(new Slice(j, start, Math.min(s.size(), start + SLICE)));
       }
     }
-    int block = channels * inner; // elements per outer index
-    int outer = block == 0 ? 0 : n / block;
-    int base = values.position();
+    (parallel ? slices.parallelStream() : slices.stream()).forEach(Slice::range);
+    for (Job j : jobs) {
+      j.params();
+    }
+    (parallel ? slices.parallelStream() : slices.stream()).forEach(Slice::quantize);
+    List<QuantizedWeight> out = new ArrayList<>(jobs.size());
+    for (Job j : jobs) {
+      out.add(j.result());
+    }
+    return out;
+  }
 
-    float[] min = new float[channels];
-    float[] max = new float[channels];
-    java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-    java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
-    for (int o = 0; o < outer; o++) {
+  /** A tensor's shared state across its slices. */
+  private static final class Job {
+    final Spec spec;
+    final int channels;
+    final int inner;
+    final float[] min;
+    final float[] max;
+    float[] scales;
+    int[] zps;
+    final byte[] q;
+    double signal;
+    double noise;
+    float maxErr;
+
+    Job(Spec spec) {
+      this.spec = spec;
+      this.channels = spec.channels();
+      this.inner = spec.inner();
+      this.min = new float[channels];
+      this.max = new float[channels];
+      Arrays.fill(min, Float.POSITIVE_INFINITY);
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      this.q = new byte[spec.size()];
+    }
+
+    synchronized void mergeRange(float[] lo, float[] hi) {
       for (int c = 0; c < channels; c++) {
-        int start = base + o * block + c * inner;
-        float lo = min[c];
-        float hi = max[c];
-        for (int j = 0; j < inner; j++) {
-          float x = values.get(start + j);
-          if (x < lo) {
-            lo = x;
-          }
-          if (x > hi) {
-            hi = x;
+        min[c] = Math.min(min[c], lo[c]);
+        max[c] = Math.max(max[c], hi[c]);
+      }
+    }
+
+    void params() {
+      scales = new float[channels];
+      zps = new int[channels];
+      boolean empty = spec.size() == 0;
+      for (int c = 0; c < channels; c++) {
+        QuantMath.Params p =
+            QuantMath.params(
+                min[c],
+                max[c],
+                spec.type(),
+                spec.symmetric(),
+                spec.reduceRange(),
+                spec.minimumRealRange(),
+                empty);
+        scales[c] = p.scale();
+        zps[c] = p.zeroPoint();
+      }
+    }
+
+    synchronized void mergeError(double s2, double e2, float m) {
+      signal += s2;
+      noise += e2;
+      maxErr = Math.max(maxErr, m);
+    }
+
+    QuantizedWeight result() {
+      double sqnr = noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+      return new QuantizedWeight(
+          spec.dims().clone(), spec.type(), spec.axis(), scales, zps, q, maxErr, sqnr);
+    }
+  }
+
+  /** Elements [start, end) of one tensor. */
+  private record Slice(Job job, int start, int end) {
+
+    void range() {
+      Job j = job;
+      int channels = j.channels;
+      float[] lo = new float[channels];
+      float[] hi = new float[channels];
+      Arrays.fill(lo, Float.POSITIVE_INFINITY);
+      Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+      float[] buf = new float[Math.min(CHUNK, end - start)];
+      FloatBuffer values = j.spec.values();
+      int base = values.position();
+      Cursor cur = new Cursor(channels, j.inner, start);
+      for (int off = start; off < end; off += buf.length) {
+        int len = Math.min(buf.length, end - off);
+        values.get(base + off, buf, 0, len);
+        if (j.inner == 1 && channels > 1) {
+          cur.channel = rangeInterleaved(buf, len, lo, hi, cur.channel);
+          continue;
+        }
+        int i = 0;
+        while (i < len) {
+          int run = Math.min(len - i, cur.remaining());
+          rangeRun(buf, i, i + run, lo, hi, cur.channel);
+          cur.advance(run);
+          i += run;
+        }
+      }
+      j.mergeRange(lo, hi);
+    }
+
+    void quantize() {
+      Job j = job;
+      int channels = j.channels;
+      float typeMin = j.spec.type().typeMin();
+      float typeMax = j.spec.type().typeMax();
+      float[] buf = new float[Math.min(CHUNK, end - start)];
+      FloatBuffer values = j.spec.values();
+      int base = values.position();
+      float[] zps = new float[channels];
+      for (int c = 0; c < channels; c++) {
+        zps[c] = j.zps[c];
+      }
+      // [sum x^2, sum err^2, max |err|] in float per chunk, summed in double across chunks:
+      // plenty for figures shown to 0.1 dB
+      float[] acc = new float[3];
+      double signal = 0;
+      double noise = 0;
+      float maxErr = 0;
+      Cursor cur = new Cursor(channels, j.inner, start);
+      for (int off = start; off < end; off += buf.length) {
+        int len = Math.min(buf.length, end - off);
+        values.get(base + off, buf, 0, len);
+        acc[0] = 0;
+        acc[1] = 0;
+        acc[2] = 0;
+        if (j.inner == 1 && channels > 1) {
+          cur.channel =
+              quantizeInterleaved(
+                  buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc);
+        } else {
+          int i = 0;
+          while (i < len) {
+            int run = Math.min(len - i, cur.remaining());
+            int c = cur.channel;
+            quantizeRun(buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
+            cur.advance(run);
+            i += run;
           }
         }
-        min[c] = lo;
-        max[c] = hi;
+        signal += acc[0];
+        noise += acc[1];
+        maxErr = Math.max(maxErr, acc[2]);
+      }
+      j.mergeError(signal, noise, maxErr);
+    }
+  }
+
+  // The hot loops, kept small so the JIT compiles them early.
+
+  private static void rangeRun(float[] buf, int from, int to, float[] lo, float[] hi, int c) {
+    float a = lo[c];
+    float b = hi[c];
+    for (int k = from; k < to; k++) {
+      float x = buf[k];
+      if (x < a) {
+        a = x;
+      }
+      if (x > b) {
+        b = x;
       }
     }
+    lo[c] = a;
+    hi[c] = b;
+  }
 
-    float[] scales = new float[channels];
-    int[] zps = new int[channels];
-    boolean empty = n == 0 || (axis >= 0 && outer * inner == 0);
-    for (int c = 0; c < channels; c++) {
-      QuantMath.Params p =
-          QuantMath.params(min[c], max[c], type, symmetric, reduceRange, minimumRealRange, empty);
-      scales[c] = p.scale();
-      zps[c] = p.zeroPoint();
+  /** Channels along the last axis: the channel changes with every element. */
+  private static int rangeInterleaved(float[] buf, int len, float[] lo, float[] hi, int c) {
+    int channels = lo.length;
+    for (int k = 0; k < len; k++) {
+      float x = buf[k];
+      if (x < lo[c]) {
+        lo[c] = x;
+      }
+      if (x > hi[c]) {
+        hi[c] = x;
+      }
+      if (++c == channels) {
+        c = 0;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * ORT's per-element steps: float32 division, round half to even, add the zero point, clamp to the
+   * type; and the error of the dequantized value.
+   */
+  private static void quantizeRun(
+      float[] buf,
+      int from,
+      int to,
+      float scale,
+      float zp,
+      float typeMin,
+      float typeMax,
+      byte[] q,
+      int qOffset,
+      float[] acc) {
+    float s2 = 0;
+    float e2 = 0;
+    float m = acc[2];
+    for (int k = from; k < to; k++) {
+      float x = buf[k];
+      float v = (float) Math.rint(x / scale) + zp;
+      if (v < typeMin) {
+        v = typeMin;
+      } else if (v > typeMax) {
+        v = typeMax;
+      }
+      q[qOffset + k] = (byte) (int) v;
+      float err = x - (v - zp) * scale;
+      s2 += x * x;
+      e2 += err * err;
+      m = Math.max(m, Math.abs(err));
+    }
+    acc[0] += s2;
+    acc[1] += e2;
+    acc[2] = m;
+  }
+
+  private static int quantizeInterleaved(
+      float[] buf,
+      int len,
+      float[] scales,
+      float[] zps,
+      int c,
+      float typeMin,
+      float typeMax,
+      byte[] q,
+      int qOffset,
+      float[] acc) {
+    int channels = scales.length;
+    float s2 = 0;
+    float e2 = 0;
+    float m = acc[2];
+    for (int k = 0; k < len; k++) {
+      float scale = scales[c];
+      float zp = zps[c];
+      float x = buf[k];
+      float v = (float) Math.rint(x / scale) + zp;
+      if (v < typeMin) {
+        v = typeMin;
+      } else if (v > typeMax) {
+        v = typeMax;
+      }
+      q[qOffset + k] = (byte) (int) v;
+      float err = x - (v - zp) * scale;
+      s2 += x * x;
+      e2 += err * err;
+      m = Math.max(m, Math.abs(err));
+      if (++c == channels) {
+        c = 0;
+      }
+    }
+    acc[0] += s2;
+    acc[1] += e2;
+    acc[2] = m;
+    return c;
+  }
+
+  /** Walks the channel index of consecutive row-major elements. */
+  private static final class Cursor {
+    private final int channels;
+    private final int inner;
+    int channel;
+    private int j;
+
+    Cursor(int channels, int inner, int start) {
+      this.channels = channels;
+      this.inner = inner;
+      this.channel = (start / inner) % channels;
+      this.j = start % inner;
     }
 
-    byte[] q = new byte[n];
-    double signal = 0;
-    double noise = 0;
-    double maxErr = 0;
-    for (int o = 0; o < outer; o++) {
-      for (int c = 0; c < channels; c++) {
-        float scale = scales[c];
-        int zp = zps[c];
-        int start = o * block + c * inner;
-        for (int j = 0; j < inner; j++) {
-          float x = values.get(base + start + j);
-          int v = QuantMath.quantize(x, scale, zp, type);
-          q[start + j] = (byte) v;
-          double err = x - (double) (v - zp) * scale;
-          signal += (double) x * x;
-          noise += err * err;
-          double a = Math.abs(err);
-          if (a > maxErr) {
-            maxErr = a;
-          }
+    /** Elements left in the current channel's run. */
+    int remaining() {
+      return inner - j;
+    }
+
+    /** Moves {@code n <= remaining()} elements ahead. */
+    void advance(int n) {
+      j += n;
+      if (j == inner) {
+        j = 0;
+        if (++channel == channels) {
+          channel = 0;
         }
       }
     }
-    double sqnr = noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
-    return new QuantizedWeight(dims.clone(), type, axis, scales, zps, q, maxErr, sqnr);
   }
 }
