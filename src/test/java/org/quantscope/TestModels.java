@@ -238,4 +238,128 @@ public final class TestModels {
     }
     return model(g);
   }
+
+  /** Conv with bias (named) then an unnamed Conv without bias, pooling and a flat output. */
+  public static ModelProto convNet() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("convnet");
+    g.addInput(tensorValue("img", ElementType.FLOAT, 1, 2, 8, 8));
+    g.addOutput(tensorValue("feat", ElementType.FLOAT, 1, 3));
+    g.addInitializer(Tensors.rawFloats("K1", new long[] {4, 2, 3, 3}, values(72, 21)));
+    g.addInitializer(Tensors.rawFloats("B1", new long[] {4}, values(4, 22)));
+    g.addInitializer(Tensors.rawFloats("K2", new long[] {3, 4, 1, 1}, values(12, 23)));
+    g.addNode(
+        node(
+            "Conv",
+            "conv1",
+            List.of("img", "K1", "B1"),
+            List.of("c1"),
+            attr("pads", 1L, 1L, 1L, 1L),
+            attr("kernel_shape", 3L, 3L)));
+    g.addNode(node("Relu", "relu1", List.of("c1"), List.of("r1")));
+    g.addNode(node("Conv", "", List.of("r1", "K2"), List.of("c2")));
+    g.addNode(node("GlobalAveragePool", "gap", List.of("c2"), List.of("p")));
+    g.addNode(node("Flatten", "flat", List.of("p"), List.of("feat")));
+    return model(g);
+  }
+
+  /**
+   * An embedding table read by Gather; its output feeds a MatMul (which takes the 8-bit copy
+   * directly), a Transpose (which runs on it) and a ReduceMean (which needs it dequantized), and is
+   * a graph output too.
+   */
+  public static ModelProto embedding() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("embedding");
+    g.addInput(tensorValue("ids", ElementType.INT64, 1, 5));
+    g.addOutput(tensorValue("proj", ElementType.FLOAT, 1, 5, 4));
+    g.addOutput(tensorValue("mean", ElementType.FLOAT, 1, 5, 1));
+    g.addOutput(tensorValue("embT", ElementType.FLOAT, 8, 5, 1));
+    g.addOutput(tensorValue("emb", ElementType.FLOAT, 1, 5, 8));
+    g.addInitializer(Tensors.rawFloats("E", new long[] {20, 8}, values(160, 31)));
+    g.addInitializer(Tensors.rawFloats("Wp", new long[] {8, 4}, values(32, 32)));
+    g.addNode(node("Gather", "lookup", List.of("E", "ids"), List.of("emb")));
+    g.addNode(node("MatMul", "project", List.of("emb", "Wp"), List.of("proj")));
+    g.addNode(
+        node("ReduceMean", "avg", List.of("emb"), List.of("mean"), attr("axes", new long[] {2})));
+    g.addNode(node("Transpose", "swap", List.of("emb"), List.of("embT"), attr("perm", 2L, 1L, 0L)));
+    return model(g);
+  }
+
+  /** One LSTM layer (seq 4, batch 1, input 3, hidden 2) with bias. */
+  public static ModelProto lstm() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("lstm");
+    g.addInput(tensorValue("X", ElementType.FLOAT, 4, 1, 3));
+    g.addOutput(tensorValue("Y", ElementType.FLOAT, 4, 1, 1, 2));
+    g.addOutput(tensorValue("Y_h", ElementType.FLOAT, 1, 1, 2));
+    g.addInitializer(Tensors.rawFloats("W", new long[] {1, 8, 3}, values(24, 41)));
+    g.addInitializer(Tensors.rawFloats("R", new long[] {1, 8, 2}, values(16, 42)));
+    g.addInitializer(Tensors.rawFloats("Bl", new long[] {1, 16}, values(16, 43)));
+    g.addNode(
+        node(
+            "LSTM",
+            "lstm",
+            List.of("X", "W", "R", "Bl"),
+            List.of("Y", "Y_h"),
+            attr("hidden_size", 2L)));
+    return model(g);
+  }
+
+  /**
+   * com.microsoft EmbedLayerNormalization followed by Attention, as ORT's BERT optimizer writes.
+   */
+  public static ModelProto fusedBert() {
+    int hidden = 8;
+    GraphProto.Builder g = GraphProto.newBuilder().setName("fused_bert");
+    g.addInput(tensorValue("input_ids", ElementType.INT32, 1, 4));
+    g.addInput(tensorValue("segment_ids", ElementType.INT32, 1, 4));
+    g.addOutput(tensorValue("attn", ElementType.FLOAT, 1, 4, hidden));
+    g.addInitializer(Tensors.rawFloats("word", new long[] {10, hidden}, values(10 * hidden, 51)));
+    g.addInitializer(Tensors.rawFloats("pos", new long[] {16, hidden}, values(16 * hidden, 52)));
+    g.addInitializer(Tensors.rawFloats("seg", new long[] {2, hidden}, values(2 * hidden, 53)));
+    float[] ones = new float[hidden];
+    java.util.Arrays.fill(ones, 1f);
+    g.addInitializer(Tensors.rawFloats("gamma", new long[] {hidden}, ones));
+    g.addInitializer(Tensors.rawFloats("beta", new long[] {hidden}, new float[hidden]));
+    g.addInitializer(
+        Tensors.rawFloats(
+            "qkv_w", new long[] {hidden, 3 * hidden}, values(3 * hidden * hidden, 54)));
+    g.addInitializer(Tensors.rawFloats("qkv_b", new long[] {3 * hidden}, values(3 * hidden, 55)));
+    g.addNode(
+        node(
+                "EmbedLayerNormalization",
+                "embed",
+                List.of("input_ids", "segment_ids", "word", "pos", "seg", "gamma", "beta"),
+                List.of("emb_out", "mask_index"),
+                attr("epsilon", 1e-12f))
+            .toBuilder()
+            .setDomain("com.microsoft")
+            .build());
+    g.addNode(
+        node(
+                "Attention",
+                "attention",
+                List.of("emb_out", "qkv_w", "qkv_b"),
+                List.of("attn"),
+                attr("num_heads", 2L))
+            .toBuilder()
+            .setDomain("com.microsoft")
+            .build());
+    return Protos.model(g.build(), 8, 17).toBuilder()
+        .addOpsetImport(Protos.opset("com.microsoft", 1))
+        .build();
+  }
+
+  /** A classifier made only of ai.onnx.ml operators: nothing to quantize. */
+  public static ModelProto treeOnly() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("trees");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 2));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 2));
+    g.addNode(
+        node("Normalizer", "norm", List.of("x"), List.of("y"), attr("norm", "L2")).toBuilder()
+            .setDomain("ai.onnx.ml")
+            .build());
+    return Protos.model(g.build(), 8, 17).toBuilder()
+        .clearOpsetImport()
+        .addOpsetImport(Protos.opset("ai.onnx.ml", 3))
+        .build();
+  }
 }

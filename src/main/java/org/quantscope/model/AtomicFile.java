@@ -15,6 +15,8 @@ import java.nio.file.StandardOpenOption;
  * leaves nothing behind and never a half-written target.
  */
 public final class AtomicFile implements AutoCloseable {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
@@ -36,20 +38,23 @@ public final class AtomicFile implements AutoCloseable {
     if (Files.isDirectory(abs)) {
       throw new IOException("cannot write " + abs + ": it is a folder");
     }
-    Path temp;
-    try {
-      temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
-    } catch (IOException e) {
-      throw new IOException("cannot write into " + dir + ": " + reason(e), e);
-    }
-    try {
-      return new AtomicFile(
-          abs,
-          temp,
-          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-    } catch (IOException e) {
-      Files.deleteIfExists(temp);
-      throw e;
+    // Not Files.createTempFile: its files are private (0600); this one gets the permissions
+    // any new file gets (from the umask), as the target would.
+    for (int attempt = 0; ; attempt++) {
+      Path temp =
+          dir.resolve(
+              "." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong() >>> 16) + ".part");
+      try {
+        FileChannel ch =
+            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new AtomicFile(abs, temp, ch);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt > 10) {
+          throw new IOException("cannot write into " + dir + ": " + reason(e), e);
+        }
+      } catch (IOException e) {
+        throw new IOException("cannot write into " + dir + ": " + reason(e), e);
+      }
     }
   }
 
@@ -70,12 +75,23 @@ public final class AtomicFile implements AutoCloseable {
    */
   public void commit() throws IOException {
     channel.close();
+    keepPermissionsOfExistingTarget();
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     committed = true;
+  }
+
+  private void keepPermissionsOfExistingTarget() {
+    try {
+      if (Files.exists(target)) {
+        Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not POSIX, or not ours to read: the new file keeps the default permissions
+    }
   }
 
   @Override
