@@ -18,13 +18,18 @@ public final class OrtRunner {
   private OrtRunner() {}
 
   /** An input: float or int64 values with a shape. */
-  public record Input(float[] floats, long[] longs, long[] shape) {
+  public record Input(float[] floats, long[] longs, Boolean bool, long[] shape) {
     public static Input floats(float[] v, long... shape) {
-      return new Input(v, null, shape);
+      return new Input(v, null, null, shape);
     }
 
     public static Input longs(long[] v, long... shape) {
-      return new Input(null, v, shape);
+      return new Input(null, v, null, shape);
+    }
+
+    /** A boolean scalar. */
+    public static Input bools(boolean v) {
+      return new Input(null, null, v, new long[] {});
     }
   }
 
@@ -55,11 +60,15 @@ public final class OrtRunner {
       try {
         for (var e : inputs.entrySet()) {
           Input in = e.getValue();
-          feed.put(
-              e.getKey(),
-              in.floats() != null
-                  ? OnnxTensor.createTensor(env, FloatBuffer.wrap(in.floats()), in.shape())
-                  : OnnxTensor.createTensor(env, LongBuffer.wrap(in.longs()), in.shape()));
+          OnnxTensor t;
+          if (in.floats() != null) {
+            t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.floats()), in.shape());
+          } else if (in.longs() != null) {
+            t = OnnxTensor.createTensor(env, LongBuffer.wrap(in.longs()), in.shape());
+          } else {
+            t = OnnxTensor.createTensor(env, in.bool());
+          }
+          feed.put(e.getKey(), t);
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         try (OrtSession.Result r = s.run(feed)) {

@@ -362,4 +362,62 @@ public final class TestModels {
         .addOpsetImport(Protos.opset("ai.onnx.ml", 3))
         .build();
   }
+
+  /**
+   * Gemm nodes ORT leaves in float: transA with transB, alpha and beta on constants; and alpha,
+   * beta on a C computed at run time.
+   */
+  public static ModelProto gemmGeneral() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("gemm_general");
+    g.addInput(tensorValue("xt", ElementType.FLOAT, 4, 2));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 2, 3));
+    g.addOutput(tensorValue("z", ElementType.FLOAT, 2, 3));
+    g.addInitializer(Tensors.rawFloats("B", new long[] {3, 4}, values(12, 61)));
+    g.addInitializer(Tensors.rawFloats("C", new long[] {3}, values(3, 62)));
+    g.addInitializer(Tensors.rawFloats("B2", new long[] {4, 3}, values(12, 63)));
+    g.addNode(
+        node(
+            "Gemm",
+            "g1",
+            List.of("xt", "B", "C"),
+            List.of("y"),
+            attr("transA", 1L),
+            attr("transB", 1L),
+            attr("alpha", 0.5f),
+            attr("beta", 2f)));
+    g.addNode(
+        node(
+            "Gemm",
+            "g2",
+            List.of("xt", "B2", "y"),
+            List.of("z"),
+            attr("transA", 1L),
+            attr("alpha", 1.5f),
+            attr("beta", 0.25f)));
+    return model(g);
+  }
+
+  /** MatMul weights shared the way exporters do: an Identity of an initializer. */
+  public static ModelProto identityWeights() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("identity_weights");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 4));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 4));
+    g.addInitializer(Tensors.rawFloats("W", new long[] {4, 4}, values(16, 64)));
+    g.addNode(node("Identity", "Identity_0", List.of("W"), List.of("W_copy")));
+    g.addNode(node("MatMul", "mm1", List.of("x", "W"), List.of("h")));
+    g.addNode(node("MatMul", "mm2", List.of("h", "W_copy"), List.of("y")));
+    return model(g);
+  }
+
+  /** The MLP with value_info an exporter left behind that no longer fits the graph. */
+  public static ModelProto staleValueInfo() {
+    ModelProto m = mlp();
+    GraphProto g =
+        m.getGraph().toBuilder()
+            .addValueInfo(tensorValue("h", ElementType.FLOAT, "batch", 99))
+            .addValueInfo(tensorValue("W2", ElementType.FLOAT, 3, 8))
+            .addValueInfo(tensorValue("logits", ElementType.FLOAT, 7, 7))
+            .build();
+    return m.toBuilder().setGraph(g).build();
+  }
 }

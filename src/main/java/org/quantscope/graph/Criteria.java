@@ -15,6 +15,9 @@ import java.util.Set;
  *     in dynamic mode)
  * @param enableSubgraph also quantize nodes inside If/Loop/Scan bodies
  * @param forceQuantizeNoInputCheck quantize Transpose even when its input is not yet 8-bit
+ * @param constantWeights QuantScope extension: weights held in Constant nodes (or Identity copies
+ *     of constants) count as initializers
+ * @param gemmGeneral QuantScope extension: Gemm with transA, alpha or beta is rewritten too
  */
 public record Criteria(
     Set<String> opTypes,
@@ -22,7 +25,9 @@ public record Criteria(
     Set<String> nodesToExclude,
     boolean matMulConstBOnly,
     boolean enableSubgraph,
-    boolean forceQuantizeNoInputCheck) {
+    boolean forceQuantizeNoInputCheck,
+    boolean constantWeights,
+    boolean gemmGeneral) {
 
   /** The op types of ONNX Runtime's dynamic (IntegerOps) registry. */
   public static final Set<String> REGISTRY =
@@ -31,7 +36,7 @@ public record Criteria(
 
   /** ONNX Runtime's defaults for {@code quantize_dynamic}. */
   public static final Criteria DEFAULTS =
-      new Criteria(Set.of(), Set.of(), Set.of(), true, false, false);
+      new Criteria(Set.of(), Set.of(), Set.of(), true, false, false, false, false);
 
   public Criteria {
     opTypes = Set.copyOf(opTypes);

@@ -116,6 +116,55 @@ public final class GraphIndex {
     return outer == null ? Optional.empty() : outer.initializer(name);
   }
 
+  /**
+   * The constant a value holds when it is computed from constants only: the {@code value} tensor of
+   * a Constant node, or an Identity of an initializer or of such a value (as exporters that share
+   * weights write). The tensor is renamed to the value. Empty for anything else.
+   */
+  public Optional<TensorProto> foldedConstant(String name) {
+    Optional<TensorProto> t = foldedConstant(name, 0);
+    if (t.isEmpty()
+        && outer != null
+        && !producers.containsKey(name)
+        && !initializers.containsKey(name)
+        && !graphInputs.containsKey(name)) {
+      return outer.foldedConstant(name);
+    }
+    return t;
+  }
+
+  /** Like {@link #foldedConstant}, for values produced in this very graph only. */
+  public Optional<TensorProto> foldedConstantHere(String name) {
+    return foldedConstant(name, 0);
+  }
+
+  private Optional<TensorProto> foldedConstant(String name, int depth) {
+    Integer i = producers.get(name);
+    if (i == null || depth > 16) {
+      return Optional.empty();
+    }
+    NodeProto n = scope.graph().getNode(i);
+    String domain = n.getDomain();
+    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+      return Optional.empty();
+    }
+    if (n.getOpType().equals("Constant")) {
+      AttributeProto v = attribute(n, "value");
+      return v != null && v.hasT()
+          ? Optional.of(v.getT().toBuilder().setName(name).build())
+          : Optional.empty();
+    }
+    if (n.getOpType().equals("Identity") && n.getInputCount() == 1) {
+      String in = n.getInput(0);
+      Optional<TensorProto> t = initializer(in);
+      if (t.isEmpty()) {
+        t = foldedConstant(in, depth + 1);
+      }
+      return t.map(x -> x.toBuilder().setName(name).build());
+    }
+    return Optional.empty();
+  }
+
   /** True if {@code name} is an initializer of this very graph. */
   public boolean isLocalInitializer(String name) {
     return initializers.containsKey(name);

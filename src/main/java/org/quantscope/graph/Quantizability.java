@@ -90,9 +90,7 @@ public final class Quantizability {
       String op = n.getOpType();
       String weight = weightInput(n);
       List<Long> shape =
-          weight == null
-              ? null
-              : index.initializer(weight).map(TensorProto::getDimsList).orElse(null);
+          weight == null ? null : constant(weight).map(TensorProto::getDimsList).orElse(null);
       Decision d = decide(n, i, id, weight);
       if (d.willQuantize()) {
         quantizedValues.addAll(d.quantized());
@@ -131,17 +129,18 @@ public final class Quantizability {
         return Decision.no(
             "inside subgraph '"
                 + scope.path()
-                + "'; ONNX Runtime quantizes subgraphs only with EnableSubgraph");
+                + "'; ONNX Runtime quantizes subgraphs only with EnableSubgraph"
+                + " (--extra-option EnableSubgraph=True)");
       }
       String op = n.getOpType();
       String ortName = n.getName();
       if (op.equals("Gemm")) {
         String blocker = gemmBlocker(n);
-        if (blocker != null) {
+        if (blocker != null && !criteria.gemmGeneral()) {
           return Decision.no(
               blocker
                   + "; ONNX Runtime rewrites only Gemm with alpha=1, beta=1, transA=0 into MatMul"
-                  + " and leaves other Gemm nodes in float");
+                  + " and leaves other Gemm nodes in float (--gemm-general rewrites them too)");
         }
         ortName = n.getName().isEmpty() ? "" : n.getName() + "_MatMul";
         op = "MatMul";
@@ -211,7 +210,7 @@ public final class Quantizability {
           b = weight + "_Transposed";
         }
       }
-      return Decision.yes(action, a, b);
+      return Decision.yes(action + folded(weight), a, b);
     }
 
     private Decision conv(NodeProto n, String weight) {
@@ -228,7 +227,7 @@ public final class Quantizability {
         }
         return Decision.yes("ConvInteger (weight quantized at run time)", x, weight);
       }
-      return Decision.yes("ConvInteger", x, weight);
+      return Decision.yes("ConvInteger" + folded(weight), x, weight);
     }
 
     private Decision gather(NodeProto n, String table) {
@@ -237,14 +236,16 @@ public final class Quantizability {
         return Decision.no(
             "data '" + table + "' is " + type.get().onnxName() + ", not a float table");
       }
-      if (index.initializer(table).isEmpty()) {
+      if (constant(table).isEmpty()) {
         return Decision.no(notConstant("data", table));
       }
       if (!index.isFloat(table)) {
         return Decision.no("data '" + table + "' is " + describeType(table) + ", not float");
       }
       return Decision.yes(
-          "Gather on a uint8 table", table, n.getOutputCount() > 0 ? n.getOutput(0) : null);
+          "Gather on a uint8 table" + folded(table),
+          table,
+          n.getOutputCount() > 0 ? n.getOutput(0) : null);
     }
 
     private Decision transpose(NodeProto n) {
@@ -275,7 +276,7 @@ public final class Quantizability {
       for (int k = 1; k <= 2; k++) {
         String label = k == 1 ? "W" : "R";
         String name = n.getInputCount() > k ? n.getInput(k) : "";
-        Optional<TensorProto> t = index.initializer(name);
+        Optional<TensorProto> t = constant(name);
         if (t.isEmpty()) {
           return Decision.no(notConstant(label, name));
         }
@@ -312,8 +313,30 @@ public final class Quantizability {
       return Decision.yes("QEmbedLayerNormalization", tables.toArray(String[]::new));
     }
 
+    /**
+     * The constant behind a value: an initializer, or with the constant-weights extension a value
+     * folded from Constant/Identity nodes.
+     */
+    private Optional<TensorProto> constant(String name) {
+      if (name == null || name.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<TensorProto> t = index.initializer(name);
+      if (t.isEmpty() && criteria.constantWeights()) {
+        t = index.foldedConstant(name);
+      }
+      return t;
+    }
+
+    /** A note for actions whose weight was folded from Constant/Identity nodes. */
+    private String folded(String name) {
+      return name != null && !name.isEmpty() && index.initializer(name).isEmpty()
+          ? " (weight folded from constant nodes)"
+          : "";
+    }
+
     private boolean isInitializer(String name) {
-      return name != null && !name.isEmpty() && index.initializer(name).isPresent();
+      return constant(name).isPresent();
     }
 
     /** Why a weight input is not a constant initializer, naming what produces it. */
@@ -329,7 +352,14 @@ public final class Quantizability {
               + " '"
               + name
               + "' comes from a Constant node, not an initializer; ONNX Runtime does not"
-              + " quantize such weights";
+              + " quantize such weights (--constant-weights does)";
+        }
+        if (p.getOpType().equals("Identity") && index.foldedConstant(name).isPresent()) {
+          return label
+              + " '"
+              + name
+              + "' is an Identity copy of a constant, not an initializer; ONNX Runtime does not"
+              + " quantize such weights (--constant-weights does)";
         }
         return label
             + " '"

@@ -19,7 +19,11 @@ final class ConvQuantizer implements OpQuantizer {
   @Override
   public Rewrite quantize(NodeProto node, QuantContext ctx) throws ModelFormatException {
     QuantContext.Inputs x = ctx.activation(node, 0);
-    QuantContext.Inputs w = ctx.weight(node, 1, true, false, -1);
+    QuantizeOptions o = ctx.options();
+    QuantContext.Inputs w =
+        o.perChannel() && o.extensions().convPerChannel()
+            ? ctx.convWeightPerChannel(node, 1)
+            : ctx.weight(node, 1, true, false, -1);
     String y = node.getOutput(0);
     String name = node.getName().isEmpty() ? "" : node.getName() + "_quant";
     String intOut = y + "_output_quantized";

@@ -168,9 +168,11 @@ public final class DynamicQuantizer {
       GraphQuantizer g, OnnxModel model, Progress progress) throws ModelFormatException {
     Set<WeightJob> unique = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     List<WeightJob> jobs = new ArrayList<>();
-    for (Rewrite.Slot s : g.slots()) {
-      if (s instanceof Rewrite.Slot.Part part && unique.add(part.job())) {
-        jobs.add(part.job());
+    for (GraphQuantizer q : g.all()) {
+      for (Rewrite.Slot s : q.slots()) {
+        if (s instanceof Rewrite.Slot.Part part && unique.add(part.job())) {
+          jobs.add(part.job());
+        }
       }
     }
     List<WeightQuantizer.Spec> specs = new ArrayList<>(jobs.size());
@@ -244,34 +246,85 @@ public final class DynamicQuantizer {
 
   /** The rewritten graph: new nodes in ORT's order, surviving and new initializers. */
   private static GraphProto assemble(
-      ModelProto p, GraphQuantizer g, Map<WeightJob, QuantizedWeight> computed)
+      ModelProto p, GraphQuantizer root, Map<WeightJob, QuantizedWeight> computed)
       throws ModelFormatException {
-    GraphProto original = p.getGraph();
-    List<TensorProto> inits = new ArrayList<>();
-    for (TensorProto t : original.getInitializerList()) {
-      if (!g.gemms().isTransposed(t.getName())) {
-        inits.add(t);
-      }
+    Map<GraphQuantizer, List<NodeProto>> nodes = new IdentityHashMap<>();
+    for (GraphQuantizer q : root.all()) {
+      nodes.put(q, withoutDeadConstants(q.nodes(), q.folded(), q.graph()));
     }
-    inits.addAll(g.gemms().transposedWeights());
-    for (Rewrite.Slot s : g.slots()) {
-      inits.add(materialize(s, computed));
-    }
-
-    List<NodeProto> nodes = g.nodes();
+    // names read anywhere in the result decide which initializers survive
     Set<String> used = new HashSet<>();
-    for (NodeProto n : nodes) {
-      used.addAll(n.getInputList());
-    }
-    for (Scope s : Scope.all(original)) {
-      if (!s.isMain()) {
-        for (NodeProto n : s.graph().getNodeList()) {
-          used.addAll(n.getInputList());
+    for (GraphQuantizer q : root.all()) {
+      for (ValueInfoProto o : q.graph().getOutputList()) {
+        used.add(o.getName());
+      }
+      for (NodeProto n : nodes.get(q)) {
+        used.addAll(n.getInputList());
+        if (q.children(n).isEmpty()) {
+          used.addAll(GraphQuantizer.implicitInputs(n));
+          for (var a : n.getAttributeList()) {
+            if (a.hasG()) {
+              collectAllInputs(a.getG(), used);
+            }
+            a.getGraphsList().forEach(g -> collectAllInputs(g, used));
+          }
         }
       }
     }
-    for (ValueInfoProto o : original.getOutputList()) {
-      used.add(o.getName());
+    return build(root, nodes, used, computed, true);
+  }
+
+  private static void collectAllInputs(GraphProto g, Set<String> used) {
+    for (Scope s : Scope.all(g)) {
+      for (NodeProto n : s.graph().getNodeList()) {
+        used.addAll(n.getInputList());
+      }
+      s.graph().getOutputList().forEach(o -> used.add(o.getName()));
+    }
+  }
+
+  private static GraphProto build(
+      GraphQuantizer q,
+      Map<GraphQuantizer, List<NodeProto>> nodeLists,
+      Set<String> used,
+      Map<WeightJob, QuantizedWeight> computed,
+      boolean main)
+      throws ModelFormatException {
+    GraphProto original = q.graph();
+    List<NodeProto> nodes = new ArrayList<>();
+    for (NodeProto n : nodeLists.get(q)) {
+      Map<String, GraphQuantizer> children = q.children(n);
+      if (children.isEmpty()) {
+        nodes.add(n);
+        continue;
+      }
+      NodeProto.Builder nb = n.toBuilder();
+      for (int i = 0; i < nb.getAttributeCount(); i++) {
+        var ab = nb.getAttribute(i).toBuilder();
+        GraphQuantizer g1 = children.get(ab.getName());
+        if (g1 != null) {
+          ab.setG(build(g1, nodeLists, used, computed, false));
+        }
+        for (int k = 0; k < ab.getGraphsCount(); k++) {
+          GraphQuantizer gk = children.get(ab.getName() + "#" + k);
+          if (gk != null) {
+            ab.setGraphs(k, build(gk, nodeLists, used, computed, false));
+          }
+        }
+        nb.setAttribute(i, ab);
+      }
+      nodes.add(nb.build());
+    }
+
+    List<TensorProto> inits = new ArrayList<>();
+    for (TensorProto t : original.getInitializerList()) {
+      if (!q.gemms().isTransposed(t.getName())) {
+        inits.add(t);
+      }
+    }
+    inits.addAll(q.gemms().transposedWeights());
+    for (Rewrite.Slot s : q.slots()) {
+      inits.add(materialize(s, computed));
     }
     List<TensorProto> kept = new ArrayList<>();
     Set<String> removed = new HashSet<>();
@@ -288,7 +341,7 @@ public final class DynamicQuantizer {
     // that list initializers as inputs would otherwise gain a required input).
     List<ValueInfoProto> inputs = new ArrayList<>();
     for (ValueInfoProto in : original.getInputList()) {
-      if (g.gemms().isTransposed(in.getName())) {
+      if (q.gemms().isTransposed(in.getName())) {
         continue; // ORT's Gemm rewrite drops it with the untransposed weight
       }
       if (!removed.contains(in.getName()) || !isInitializerName(original, in.getName())) {
@@ -296,15 +349,86 @@ public final class DynamicQuantizer {
       }
     }
     b.clearInput().addAllInput(inputs);
-    List<String> names = new ArrayList<>();
-    for (TensorProto t : kept) {
-      names.add(t.getName());
+    // value_info of a weight that was transposed would contradict it now (ORT updates it; a
+    // stale entry can stop a runtime from loading the model): drop it
+    List<ValueInfoProto> infos = new ArrayList<>();
+    for (ValueInfoProto v : original.getValueInfoList()) {
+      if (!q.gemms().isTransposed(v.getName())) {
+        infos.add(v);
+      }
     }
-    for (ValueInfoProto in : b.getInputList()) {
-      names.add(in.getName());
+    b.clearValueInfo().addAllValueInfo(infos);
+    if (main) {
+      List<String> names = new ArrayList<>();
+      for (TensorProto t : kept) {
+        names.add(t.getName());
+      }
+      for (ValueInfoProto in : b.getInputList()) {
+        names.add(in.getName());
+      }
+      b.addAllNode(TopologicalSort.sort(nodes, names));
+    } else {
+      b.addAllNode(nodes); // ORT sorts the main graph only; ours are emitted in a valid order
     }
-    b.addAllNode(TopologicalSort.sort(nodes, names));
     return b.build();
+  }
+
+  /**
+   * Drops the Constant and Identity nodes whose constant was folded into a quantized initializer
+   * (constant-weights extension) once nothing reads their output any more; other nodes, dead or
+   * not, are left as they were.
+   */
+  private static List<NodeProto> withoutDeadConstants(
+      List<NodeProto> nodes, Set<String> folded, GraphProto original) {
+    if (folded.isEmpty()) {
+      return nodes;
+    }
+    // the folded values and every Identity/Constant output on the way to their constant
+    java.util.Map<String, NodeProto> producers = new java.util.HashMap<>();
+    for (NodeProto n : original.getNodeList()) {
+      for (String out : n.getOutputList()) {
+        producers.putIfAbsent(out, n);
+      }
+    }
+    Set<String> chain = new HashSet<>();
+    for (String f : folded) {
+      String v = f;
+      while (v != null && chain.add(v)) {
+        NodeProto p = producers.get(v);
+        v = p != null && p.getOpType().equals("Identity") ? p.getInput(0) : null;
+      }
+    }
+    Set<String> outputs = new HashSet<>();
+    for (ValueInfoProto o : original.getOutputList()) {
+      outputs.add(o.getName());
+    }
+    List<NodeProto> kept = new ArrayList<>(nodes);
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      Set<String> read = new HashSet<>(outputs);
+      for (NodeProto n : kept) {
+        read.addAll(n.getInputList());
+      }
+      for (Scope s : Scope.all(original)) {
+        if (!s.isMain()) {
+          for (NodeProto n : s.graph().getNodeList()) {
+            read.addAll(n.getInputList());
+          }
+        }
+      }
+      for (var it = kept.iterator(); it.hasNext(); ) {
+        NodeProto n = it.next();
+        if ((n.getOpType().equals("Constant") || n.getOpType().equals("Identity"))
+            && n.getOutputCount() == 1
+            && chain.contains(n.getOutput(0))
+            && !read.contains(n.getOutput(0))) {
+          it.remove();
+          changed = true;
+        }
+      }
+    }
+    return kept;
   }
 
   private static boolean isInitializerName(GraphProto g, String name) {
@@ -334,13 +458,21 @@ public final class DynamicQuantizer {
           for (int i = 0; i < bits.length; i++) {
             bits[i] = Tensors.floatToHalf(w.scales()[i]) & 0xffff;
           }
-          yield Tensors.int32Data(job.scaleName(), ElementType.FLOAT16, job.paramDims(), bits);
+          yield Tensors.int32Data(job.scaleName(), ElementType.FLOAT16, job.scaleDims(), bits);
         }
-        yield Tensors.floatData(job.scaleName(), job.paramDims(), w.scales());
+        yield Tensors.floatData(job.scaleName(), job.scaleDims(), w.scales());
       }
-      case ZERO_POINT ->
-          Tensors.int32Data(
-              job.zeroPointName(), job.type().elementType(), job.paramDims(), w.zeroPoints());
+      case ZERO_POINT -> {
+        // a shared zero point (symmetric per-channel Conv) is stored once
+        int n = (int) Tensors.elementCount(job.paramDims());
+        yield Tensors.int32Data(
+            job.zeroPointName(),
+            job.type().elementType(),
+            job.paramDims(),
+            n == w.zeroPoints().length
+                ? w.zeroPoints()
+                : java.util.Arrays.copyOf(w.zeroPoints(), n));
+      }
     };
   }
 
@@ -359,11 +491,18 @@ public final class DynamicQuantizer {
     List<QuantizationResult.NodeReport> nodes = new ArrayList<>();
     long before = 0;
     long after = 0;
-    for (GraphQuantizer.PendingReport r : g.pendingReports()) {
+    List<QuantizableNode> skipped = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
+    List<GraphQuantizer.PendingReport> pending = new ArrayList<>();
+    for (GraphQuantizer q : g.all()) {
+      pending.addAll(q.pendingReports());
+      skipped.addAll(q.skipped());
+    }
+    for (GraphQuantizer.PendingReport r : pending) {
       List<QuantizationResult.WeightReport> weights = new ArrayList<>();
       for (WeightJob j : r.weights()) {
         QuantizedWeight w = computed.get(j);
-        if (w == null || !g.firstReport(j.name())) {
+        if (w == null || !reported.add(j.name())) {
           continue;
         }
         long b = Tensors.dataBytes(j.source());
@@ -394,6 +533,6 @@ public final class DynamicQuantizer {
       nodes.add(
           new QuantizationResult.NodeReport(v.node(), v.op(), v.graph(), r.action(), weights));
     }
-    return new QuantizationResult(nodes, List.copyOf(g.skipped()), before, after, -1, -1);
+    return new QuantizationResult(nodes, List.copyOf(skipped), before, after, -1, -1);
   }
 }

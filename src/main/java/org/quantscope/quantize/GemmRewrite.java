@@ -31,15 +31,27 @@ final class GemmRewrite {
   }
 
   private final GraphIndex index;
+  private final boolean general;
   private final Map<String, TensorProto> transposed = new java.util.LinkedHashMap<>();
+  private final Map<String, TensorProto> created = new java.util.LinkedHashMap<>();
   private final Map<String, String> aliases = new HashMap<>();
 
-  GemmRewrite(GraphProto graph, GraphIndex index) {
+  /**
+   * @param general QuantScope's extension: also rewrite Gemm with transA, alpha or beta
+   *     (transposing A with a node, folding alpha into a constant B and beta into a constant C, or
+   *     multiplying at run time where they are not constant)
+   */
+  GemmRewrite(GraphProto graph, GraphIndex index, boolean general) {
     this.index = index;
+    this.general = general;
     for (NodeProto n : graph.getNodeList()) {
-      if (isRewritable(n)) {
-        if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-          aliases.put(n.getOutput(0) + "_MatMul", n.getOutput(0));
+      if (rewrites(n)) {
+        String y = n.getOutput(0);
+        aliases.put(y + "_MatMul", y);
+        aliases.put(y + "_MatMul_alpha", y);
+        aliases.put(y + "_A_transposed", n.getInput(0));
+        if (hasBias(n)) {
+          aliases.put(y + "_C_beta", n.getInput(2));
         }
         if (transB(n) && index.initializer(n.getInput(1)).isEmpty()) {
           aliases.put(n.getInput(1) + "_Transposed", n.getInput(1));
@@ -48,24 +60,55 @@ final class GemmRewrite {
     }
   }
 
-  /** Transposes the constant B of every Gemm with transB = 1; call once before quantizing. */
+  /** Whether this Gemm becomes MatMul: ORT's plain ones, or every one with the extension. */
+  boolean rewrites(NodeProto n) {
+    return isRewritable(n) || (general && n.getOpType().equals("Gemm"));
+  }
+
+  /**
+   * Prepares the constants the rewrite needs; call once before quantizing. ORT's plain Gemm with
+   * transB = 1 gets its constant B replaced by the transpose under the same name; the extension's
+   * Gemm nodes get new constants named after their output ({@code <Y>_B}, {@code <Y>_C}).
+   */
   void transposeWeights(GraphProto graph, PayloadReader reader) throws ModelFormatException {
     for (NodeProto n : graph.getNodeList()) {
-      if (!isRewritable(n) || !transB(n)) {
+      if (!rewrites(n)) {
         continue;
       }
       String b = n.getInput(1);
       Optional<TensorProto> init = index.initializer(b);
-      if (init.isEmpty() || transposed.containsKey(b) || !index.isLocalInitializer(b)) {
+      boolean local = init.isPresent() && index.isLocalInitializer(b);
+      if (isRewritable(n)) {
+        if (transB(n) && local && !transposed.containsKey(b)) {
+          transposed.put(b, transpose(init.get(), reader));
+        }
         continue;
       }
-      transposed.put(b, transpose(init.get(), reader));
+      String y = n.getOutput(0);
+      float alpha = floatAttr(n, "alpha", 1f);
+      float beta = floatAttr(n, "beta", 1f);
+      if (init.isPresent() && (transB(n) || alpha != 1f)) {
+        TensorProto t = transB(n) ? transpose(init.get(), reader) : init.get();
+        created.put(y + "_B", scaled(t, y + "_B", alpha, reader));
+      } else if (alpha != 1f) {
+        created.put(y + "_alpha", Tensors.floatData(y + "_alpha", new long[] {}, alpha));
+      }
+      if (hasBias(n) && beta != 1f) {
+        Optional<TensorProto> c = index.initializer(n.getInput(2));
+        if (c.isPresent()) {
+          created.put(y + "_C", scaled(c.get(), y + "_C", beta, reader));
+        } else {
+          created.put(y + "_beta", Tensors.floatData(y + "_beta", new long[] {}, beta));
+        }
+      }
     }
   }
 
   /** The transposed replacements, in the order they go to the end of the initializer list. */
   List<TensorProto> transposedWeights() {
-    return new ArrayList<>(transposed.values());
+    List<TensorProto> all = new ArrayList<>(transposed.values());
+    all.addAll(created.values());
+    return all;
   }
 
   boolean isTransposed(String name) {
@@ -85,42 +128,87 @@ final class GemmRewrite {
     return intAttr(n, "transB", 0) != 0;
   }
 
+  private static boolean hasBias(NodeProto n) {
+    return n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+  }
+
   /** The nodes a Gemm becomes (Transpose?, MatMul, Add?), or the node itself. */
   List<NodeProto> expand(NodeProto n) {
-    if (!isRewritable(n)) {
+    if (!rewrites(n)) {
       return List.of(n);
     }
     List<NodeProto> out = new ArrayList<>(3);
     String name = n.getName();
+    String y = n.getOutput(0);
+    boolean bias = hasBias(n);
+    String a = n.getInput(0);
     String b = n.getInput(1);
-    if (transB(n) && index.initializer(b).isEmpty()) {
+    if (intAttr(n, "transA", 0) != 0) {
+      String t = y + "_A_transposed";
+      out.add(Protos.node("Transpose", named(name, "_TransposeA"), List.of(a), List.of(t)));
+      a = t;
+    }
+    if (created.containsKey(y + "_B")) {
+      b = y + "_B";
+    } else if (transB(n) && index.initializer(b).isEmpty()) {
       String t = b + "_Transposed";
-      out.add(
-          Protos.node(
-              "Transpose", name.isEmpty() ? "" : name + "_Transpose", List.of(b), List.of(t)));
+      out.add(Protos.node("Transpose", named(name, "_Transpose"), List.of(b), List.of(t)));
       b = t;
     }
-    boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-    String y = n.getOutput(0);
-    String mm = bias ? y + "_MatMul" : y;
-    out.add(
-        Protos.node(
-            "MatMul",
-            name.isEmpty() ? "" : name + "_MatMul",
-            List.of(n.getInput(0), b),
-            List.of(mm)));
-    if (bias) {
+    boolean alphaNode = created.containsKey(y + "_alpha");
+    String mm = bias || alphaNode ? y + "_MatMul" : y;
+    out.add(Protos.node("MatMul", named(name, "_MatMul"), List.of(a, b), List.of(mm)));
+    if (alphaNode) {
+      String scaledOut = bias ? y + "_MatMul_alpha" : y;
       out.add(
-          Protos.node(
-              "Add", name.isEmpty() ? "" : name + "_Add", List.of(mm, n.getInput(2)), List.of(y)));
+          Protos.node("Mul", named(name, "_Alpha"), List.of(mm, y + "_alpha"), List.of(scaledOut)));
+      mm = scaledOut;
+    }
+    if (bias) {
+      String c = n.getInput(2);
+      if (created.containsKey(y + "_C")) {
+        c = y + "_C";
+      } else if (created.containsKey(y + "_beta")) {
+        String cb = y + "_C_beta";
+        out.add(Protos.node("Mul", named(name, "_Beta"), List.of(c, y + "_beta"), List.of(cb)));
+        c = cb;
+      }
+      out.add(Protos.node("Add", named(name, "_Add"), List.of(mm, c), List.of(y)));
     }
     return out;
+  }
+
+  private static String named(String name, String suffix) {
+    return name.isEmpty() ? "" : name + suffix;
   }
 
   /** Types of the values the rewrite introduces: those of the values they stand for. */
   Optional<ElementType> aliasType(String value) {
     String of = aliases.get(value);
     return of == null ? Optional.empty() : index.elementType(of);
+  }
+
+  /** {@code factor * t}, as a new float tensor named {@code name}. */
+  private static TensorProto scaled(TensorProto t, String name, float factor, PayloadReader reader)
+      throws ModelFormatException {
+    if (Tensors.elementType(t) != ElementType.FLOAT) {
+      throw new ModelFormatException(
+          "Gemm constant '"
+              + t.getName()
+              + "' is "
+              + Tensors.elementType(t).onnxName()
+              + "; only float Gemm constants can be folded");
+    }
+    java.nio.FloatBuffer in =
+        reader.read(t).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[] v = new float[in.remaining()];
+    in.get(v);
+    if (factor != 1f) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= factor;
+      }
+    }
+    return Tensors.rawFloats(name, Tensors.dims(t), v);
   }
 
   private static TensorProto transpose(TensorProto t, PayloadReader reader)

@@ -4,6 +4,7 @@ package org.quantscope.quantize;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.quantscope.graph.Criteria;
 import org.quantscope.graph.GraphIndex;
 import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
+import org.quantscope.graph.Scope;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.Protos;
@@ -32,13 +34,18 @@ import org.quantscope.progress.Progress;
  */
 final class GraphQuantizer {
   private final QuantizeOptions options;
+  private final GraphQuantizer parent;
   private final GraphProto graph;
+  private final long opset;
+  private final GemmRewrite.PayloadReader reader;
+  private final Map<NodeProto, Map<String, GraphQuantizer>> children = new IdentityHashMap<>();
   private final GraphIndex index;
   private final Quantizability.Walker walker;
   private final GemmRewrite gemms;
   private final boolean fuseDynamicQuant;
   private final Map<String, TensorProto> initializers = new HashMap<>();
   private final Set<String> originalNodeNames = new HashSet<>();
+  private final Set<String> folded = new HashSet<>();
 
   private final List<NodeProto> newNodes = new ArrayList<>();
   private final Map<String, NodeProto> newNodesByName = new HashMap<>();
@@ -57,9 +64,23 @@ final class GraphQuantizer {
   GraphQuantizer(
       GraphProto graph, QuantizeOptions options, long opset, GemmRewrite.PayloadReader reader)
       throws ModelFormatException {
+    this(new Scope("", graph, null, null), null, options, opset, reader);
+  }
+
+  /** The quantizer of a subgraph: outer names resolve in {@code parent}. */
+  private GraphQuantizer(
+      Scope scope,
+      GraphQuantizer parent,
+      QuantizeOptions options,
+      long opset,
+      GemmRewrite.PayloadReader reader)
+      throws ModelFormatException {
     this.options = options;
-    this.graph = graph;
-    this.index = GraphIndex.of(graph);
+    this.parent = parent;
+    this.graph = scope.graph();
+    this.opset = opset;
+    this.reader = reader;
+    this.index = GraphIndex.of(scope, parent == null ? null : parent.index);
     Criteria criteria = options.criteria();
     this.walker = new Quantizability.Walker(index, criteria);
     this.fuseDynamicQuant = opset > 10;
@@ -71,7 +92,7 @@ final class GraphQuantizer {
         originalNodeNames.add(n.getName());
       }
     }
-    this.gemms = new GemmRewrite(graph, index);
+    this.gemms = new GemmRewrite(graph, index, options.extensions().gemmGeneral());
     gemms.transposeWeights(graph, reader);
     gemms.transposedWeights().forEach(t -> initializers.put(t.getName(), t));
   }
@@ -84,12 +105,74 @@ final class GraphQuantizer {
     return fuseDynamicQuant;
   }
 
+  /**
+   * The constant behind a value: an initializer (a transposed one for rewritten Gemm), or with the
+   * constant-weights extension the tensor of a Constant node (or Identity of a constant).
+   */
   TensorProto initializer(String name) {
-    return initializers.get(name);
+    GraphQuantizer owner = owner(name);
+    return owner == null ? null : owner.initializers.get(name);
   }
 
+  /**
+   * The graph that holds the constant {@code name}: this one or an enclosing one (a subgraph may
+   * use its parents' initializers); null if it is not a constant.
+   */
+  GraphQuantizer owner(String name) {
+    if (initializers.containsKey(name)) {
+      return this;
+    }
+    if (options.extensions().constantWeights()) {
+      TensorProto t = index.foldedConstantHere(name).orElse(null);
+      if (t != null) {
+        initializers.put(name, t);
+        folded.add(name);
+        return this;
+      }
+    }
+    if (parent != null && !definesLocally(name)) {
+      return parent.owner(name);
+    }
+    return null;
+  }
+
+  /** True if {@code name} is a graph input or a node output of this very graph. */
+  private boolean definesLocally(String name) {
+    return index.producer(name).isPresent() || index.isGraphInput(name);
+  }
+
+  /** Enters a constant quantized by a nested graph into this (its owner's) state, once. */
+  void commitWeight(WeightJob job, QuantizedValue value, boolean withSlots) {
+    if (quantized.containsKey(value.name())) {
+      return;
+    }
+    quantized.put(value.name(), value);
+    if (withSlots) {
+      slots.add(new Rewrite.Slot.Part(job, Rewrite.Slot.Kind.SCALE));
+      slots.add(new Rewrite.Slot.Part(job, Rewrite.Slot.Kind.ZERO_POINT));
+      slots.add(new Rewrite.Slot.Part(job, Rewrite.Slot.Kind.QUANTIZED));
+    }
+  }
+
+  /** Values whose constant was folded into a quantized initializer. */
+  Set<String> folded() {
+    return folded;
+  }
+
+  /**
+   * What this graph (or, for constants, an enclosing one) has quantized {@code name} to. Run-time
+   * values of enclosing graphs are not reused: their quantized copies may be placed after the node
+   * that holds this subgraph.
+   */
   QuantizedValue quantized(String name) {
-    return quantized.get(name);
+    QuantizedValue v = quantized.get(name);
+    if (v == null && parent != null && !definesLocally(name)) {
+      QuantizedValue outer = parent.quantized(name);
+      if (outer != null && outer.kind() == QuantizedValue.Kind.INITIALIZER) {
+        return outer;
+      }
+    }
+    return v;
   }
 
   Optional<ElementType> elementType(String value) {
@@ -137,6 +220,9 @@ final class GraphQuantizer {
     for (int i = 0; i < count; i++) {
       Cancellation.check();
       NodeProto node = graph.getNode(i);
+      if (options.enableSubgraph()) {
+        quantizeSubgraphs(node, i, progress);
+      }
       Optional<QuantizableNode> verdict = walker.verdict(i);
       List<NodeProto> expanded = gemms.expand(node);
       for (NodeProto n : expanded) {
@@ -175,15 +261,92 @@ final class GraphQuantizer {
     }
   }
 
-  /** ORT's default handler: DequantizeLinear for inputs only available in 8 bits, then the node. */
+  /** Quantizes the If/Loop/Scan bodies held by a node, each with its own quantizer. */
+  private void quantizeSubgraphs(NodeProto node, int index, Progress progress)
+      throws ModelFormatException {
+    Scope here = new Scope(scopePath(), graph, null, null);
+    for (var a : node.getAttributeList()) {
+      List<GraphProto> graphs = new ArrayList<>();
+      if (a.hasG()) {
+        graphs.add(a.getG());
+      }
+      graphs.addAll(a.getGraphsList());
+      for (int k = 0; k < graphs.size(); k++) {
+        String owner = org.quantscope.graph.NodeId.of(node, index);
+        String path =
+            (here.path().isEmpty() ? "" : here.path() + "/")
+                + owner
+                + "."
+                + a.getName()
+                + (a.hasG() ? "" : "[" + k + "]");
+        GraphQuantizer child =
+            new GraphQuantizer(
+                new Scope(path, graphs.get(k), here, node), this, options, opset, reader);
+        child.run(progress);
+        children
+            .computeIfAbsent(node, n -> new LinkedHashMap<>())
+            .put(a.getName() + (a.hasG() ? "" : "#" + k), child);
+      }
+    }
+  }
+
+  private String scopePath() {
+    return index.scope().path();
+  }
+
+  /**
+   * ORT's default handler: DequantizeLinear for inputs only available in 8 bits, then the node.
+   * Names a subgraph of the node reads from this graph count as inputs too (ORT forgets them, and
+   * the subgraph would then read a value that no longer exists).
+   */
   private void passThrough(NodeProto node) {
-    for (String in : node.getInputList()) {
+    List<String> inputs = new ArrayList<>(node.getInputList());
+    inputs.addAll(implicitInputs(node));
+    for (String in : inputs) {
       NodeProto dq = dequantize(in);
       if (dq != null) {
         emit(dq);
       }
     }
     emit(node);
+  }
+
+  /** Names the subgraphs of {@code node} read without defining them. */
+  static Set<String> implicitInputs(NodeProto node) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (var a : node.getAttributeList()) {
+      if (a.hasG()) {
+        collectOuterNames(a.getG(), out);
+      }
+      for (GraphProto g : a.getGraphsList()) {
+        collectOuterNames(g, out);
+      }
+    }
+    return out;
+  }
+
+  private static void collectOuterNames(GraphProto g, Set<String> out) {
+    Set<String> defined = new HashSet<>();
+    g.getInputList().forEach(v -> defined.add(v.getName()));
+    g.getInitializerList().forEach(t -> defined.add(t.getName()));
+    for (NodeProto n : g.getNodeList()) {
+      defined.addAll(n.getOutputList());
+    }
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty() && !defined.contains(in)) {
+          out.add(in);
+        }
+      }
+      Set<String> nested = implicitInputs(n);
+      nested.removeAll(defined);
+      out.addAll(nested);
+    }
+    for (ValueInfoProto o : g.getOutputList()) {
+      if (!defined.contains(o.getName())) {
+        out.add(o.getName());
+      }
+    }
   }
 
   /**
@@ -217,6 +380,27 @@ final class GraphQuantizer {
 
   List<NodeProto> nodes() {
     return newNodes;
+  }
+
+  GraphProto graph() {
+    return graph;
+  }
+
+  /** The quantizers of the subgraphs a node holds, by attribute ("body", "then_branch", ...). */
+  Map<String, GraphQuantizer> children(NodeProto node) {
+    return children.getOrDefault(node, Map.of());
+  }
+
+  /** This quantizer and those of all its subgraphs, parents first. */
+  List<GraphQuantizer> all() {
+    List<GraphQuantizer> out = new ArrayList<>();
+    out.add(this);
+    for (Map<String, GraphQuantizer> m : children.values()) {
+      for (GraphQuantizer c : m.values()) {
+        out.addAll(c.all());
+      }
+    }
+    return out;
   }
 
   List<Rewrite.Slot> slots() {

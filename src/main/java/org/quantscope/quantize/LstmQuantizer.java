@@ -72,9 +72,18 @@ final class LstmQuantizer implements OpQuantizer {
           0,
           new long[] {dirs * rows, k},
           new long[] {dirs, rows},
+          new long[] {dirs, rows},
           true);
     }
     return new WeightJob(
-        t, QuantType.QInt8, symmetric, o.reduceRange(), 0, d, new long[] {dirs}, true);
+        t,
+        QuantType.QInt8,
+        symmetric,
+        o.reduceRange(),
+        0,
+        d,
+        new long[] {dirs},
+        new long[] {dirs},
+        true);
   }
 }

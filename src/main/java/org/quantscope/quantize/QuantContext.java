@@ -91,11 +91,29 @@ final class QuantContext {
                 "weight '" + input + "' has rank " + rank + ", too small for a channel axis");
           }
           long[] dims = Tensors.dims(init);
-          job = new WeightJob(init, type, symmetric, rr, a, dims, new long[] {dims[a]}, false);
+          job =
+              new WeightJob(
+                  init,
+                  type,
+                  symmetric,
+                  rr,
+                  a,
+                  dims,
+                  new long[] {dims[a]},
+                  new long[] {dims[a]},
+                  false);
         } else {
           job =
               new WeightJob(
-                  init, type, symmetric, rr, -1, Tensors.dims(init), new long[] {}, false);
+                  init,
+                  type,
+                  symmetric,
+                  rr,
+                  -1,
+                  Tensors.dims(init),
+                  new long[] {},
+                  new long[] {},
+                  false);
         }
         addWeight(job, true);
         q.add(job.quantizedName());
@@ -126,10 +144,47 @@ final class QuantContext {
   }
 
   /**
+   * A Conv weight per output channel (QuantScope extension): axis 0, one zero point per channel as
+   * ConvInteger accepts, the scales stored as [M, 1, ...] for the output Mul to broadcast.
+   */
+  Inputs convWeightPerChannel(NodeProto node, int index) throws ModelFormatException {
+    String input = index < node.getInputCount() ? node.getInput(index) : "";
+    TensorProto init = graph.initializer(input);
+    if (lookup(input) != null || init == null || init.getDimsCount() < 2) {
+      return weight(node, index, true, false, -1);
+    }
+    QuantizeOptions o = options();
+    long[] dims = Tensors.dims(init);
+    long[] scaleDims = new long[dims.length - 1];
+    java.util.Arrays.fill(scaleDims, 1L);
+    scaleDims[0] = dims[0];
+    WeightJob job =
+        new WeightJob(
+            init, o.weightType(), true, o.reduceRange(), 0, dims, new long[] {}, scaleDims, false);
+    addWeight(job, true);
+    return new Inputs(
+        List.of(job.quantizedName()), List.of(job.zeroPointName()), List.of(job.scaleName()));
+  }
+
+  /**
    * Adds a weight to quantize, registering it as quantized; with {@code slots} its scale, zero
    * point and data are appended to the initializers in that order.
    */
   void addWeight(WeightJob job, boolean withSlots) {
+    QuantizedValue value =
+        new QuantizedValue(
+            job.name(),
+            job.quantizedName(),
+            job.scaleName(),
+            job.zeroPointName(),
+            QuantizedValue.Kind.INITIALIZER);
+    GraphQuantizer owner = graph.owner(job.name());
+    if (owner != null && owner != graph) {
+      // a constant of an enclosing graph: quantized there, once, for every subgraph to share
+      owner.commitWeight(job, value, withSlots);
+      weights.add(job);
+      return;
+    }
     if (withSlots) {
       slots.add(new Rewrite.Slot.Part(job, Rewrite.Slot.Kind.SCALE));
       slots.add(new Rewrite.Slot.Part(job, Rewrite.Slot.Kind.ZERO_POINT));

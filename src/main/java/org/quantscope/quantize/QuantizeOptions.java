@@ -130,7 +130,9 @@ public record QuantizeOptions(
         nodesToExclude,
         matMulConstBOnly,
         enableSubgraph,
-        forceQuantizeNoInputCheck);
+        forceQuantizeNoInputCheck,
+        extensions.constantWeights(),
+        extensions.gemmGeneral());
   }
 
   /**

@@ -14,7 +14,9 @@ import org.quantscope.onnx.TensorProto;
  * @param reduceRange 7-bit range
  * @param axis channel axis in {@code quantDims}, or -1 for one scale
  * @param quantDims dims the values are viewed with while quantizing (LSTM merges two dims)
- * @param paramDims dims of the stored scale and zero point tensors
+ * @param paramDims dims of the stored zero point tensor
+ * @param scaleDims dims of the stored scale tensor (usually {@code paramDims}; a per-channel Conv
+ *     scale is stored as [M, 1, 1] so the output Mul broadcasts over channels)
  * @param lstmTranspose store the result transposed from [dirs, 4H, K] to [dirs, K, 4H]
  */
 record WeightJob(
@@ -25,6 +27,7 @@ record WeightJob(
     int axis,
     long[] quantDims,
     long[] paramDims,
+    long[] scaleDims,
     boolean lstmTranspose) {
 
   String name() {

@@ -57,7 +57,8 @@ class QuantizabilityTest {
   @Test
   void nodeFiltersFollowOrtAndAcceptStableIds() {
     GraphProto g = TestModels.candidates().getGraph();
-    Criteria onlyMatMul = new Criteria(Set.of("MatMul"), Set.of(), Set.of(), true, false, false);
+    Criteria onlyMatMul =
+        new Criteria(Set.of("MatMul"), Set.of(), Set.of(), true, false, false, false, false);
     Map<String, QuantizableNode> v = byNode(g, onlyMatMul);
     assertThat(v.get("yes_conv").reason()).isEqualTo("op type Conv is not in op_types_to_quantize");
     // Gemm becomes a MatMul before the op-type filter is applied
@@ -67,12 +68,20 @@ class QuantizabilityTest {
     // does
     Criteria excludeGemmByName =
         new Criteria(
-            Set.of(), Set.of(), Set.of("yes_gemm_MatMul", "yes_matmul"), true, false, false);
+            Set.of(),
+            Set.of(),
+            Set.of("yes_gemm_MatMul", "yes_matmul"),
+            true,
+            false,
+            false,
+            false,
+            false);
     v = byNode(g, excludeGemmByName);
     assertThat(v.get("yes_gemm").reason()).isEqualTo("excluded (nodes_to_exclude)");
     assertThat(v.get("yes_matmul").reason()).isEqualTo("excluded (nodes_to_exclude)");
 
-    Criteria only = new Criteria(Set.of(), Set.of("yes_conv"), Set.of(), true, false, false);
+    Criteria only =
+        new Criteria(Set.of(), Set.of("yes_conv"), Set.of(), true, false, false, false, false);
     v = byNode(g, only);
     assertThat(v.values().stream().filter(QuantizableNode::willQuantize).map(QuantizableNode::node))
         .containsExactly("yes_conv");
@@ -80,7 +89,7 @@ class QuantizabilityTest {
 
   @Test
   void matMulConstBOffQuantizesActivationTimesActivation() {
-    Criteria c = new Criteria(Set.of(), Set.of(), Set.of(), false, false, false);
+    Criteria c = new Criteria(Set.of(), Set.of(), Set.of(), false, false, false, false, false);
     assertThat(
             byNode(TestModels.candidates().getGraph(), c)
                 .get("no_matmul_activation")
@@ -109,7 +118,7 @@ class QuantizabilityTest {
     assertThat(v).allSatisfy(n -> assertThat(n.reason()).contains("EnableSubgraph"));
 
     // With EnableSubgraph the outer initializer W counts as a constant weight
-    Criteria sub = new Criteria(Set.of(), Set.of(), Set.of(), true, true, false);
+    Criteria sub = new Criteria(Set.of(), Set.of(), Set.of(), true, true, false, false, false);
     assertThat(Quantizability.classify(TestModels.withIf().getGraph(), sub))
         .allSatisfy(n -> assertThat(n.willQuantize()).isTrue());
   }
