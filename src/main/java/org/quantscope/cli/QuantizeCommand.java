@@ -96,6 +96,26 @@ final class QuantizeCommand implements Callable<Integer> {
   Map<String, String> extraOptions = new LinkedHashMap<>();
 
   @Option(
+      names = "--constant-weights",
+      description =
+          "Beyond ORT: also quantize weights held in Constant nodes or Identity copies of"
+              + " initializers (Paddle and shared-weight exports).")
+  boolean constantWeights;
+
+  @Option(
+      names = "--gemm-general",
+      description =
+          "Beyond ORT: also rewrite Gemm with transA, alpha or beta into MatMul and quantize it.")
+  boolean gemmGeneral;
+
+  @Option(
+      names = "--conv-per-channel",
+      description =
+          "Beyond ORT: with --per-channel, quantize Conv weights per output channel too"
+              + " (symmetric, one shared zero point, as ConvInteger requires).")
+  boolean convPerChannel;
+
+  @Option(
       names = "--external-data",
       description = "Write the weights to OUT.data beside OUT (automatic above 2 GB).")
   boolean externalData;
@@ -174,6 +194,7 @@ final class QuantizeCommand implements Callable<Integer> {
         .opTypes(new LinkedHashSet<>(opTypes))
         .nodesToQuantize(new LinkedHashSet<>(nodesToQuantize))
         .nodesToExclude(excluded)
+        .extensions(new QuantizeOptions.Extensions(constantWeights, convPerChannel, gemmGeneral))
         .build()
         .withExtraOptions(extraOptions);
   }

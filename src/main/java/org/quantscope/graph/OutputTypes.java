@@ -98,6 +98,11 @@ final class OutputTypes {
       case "QLinearConv":
       case "QLinearMatMul":
         return n.getInputCount() > 7 ? typeOf.apply(n.getInput(7)) : null;
+      case "EmbedLayerNormalization":
+        // output, mask_index (int32), embedding sum
+        return k == 1
+            ? ElementType.INT32
+            : (n.getInputCount() > 2 ? typeOf.apply(n.getInput(2)) : null);
       case "MatMulIntegerToFloat":
       case "DynamicQuantizeMatMul":
         return ElementType.FLOAT;

@@ -202,6 +202,10 @@ public final class Quantizability {
       if (criteria.matMulConstBOnly() && !isInitializer(weight)) {
         return Decision.no(notConstant("B", weight) + " (MatMulConstBOnly)");
       }
+      String half = float16(a, "A", weight, "B");
+      if (half != null) {
+        return Decision.no(half);
+      }
       String action = "MatMulInteger";
       String b = weight;
       if (n.getOpType().equals("Gemm")) {
@@ -217,6 +221,10 @@ public final class Quantizability {
       String x = n.getInputCount() > 0 ? n.getInput(0) : "";
       if (!index.isFloat(x)) {
         return Decision.no("input X '" + x + "' is not float (" + describeType(x) + ")");
+      }
+      String half = float16(x, "X", weight, "W");
+      if (half != null) {
+        return Decision.no(half);
       }
       if (!isInitializer(weight)) {
         if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
@@ -241,6 +249,10 @@ public final class Quantizability {
       }
       if (!index.isFloat(table)) {
         return Decision.no("data '" + table + "' is " + describeType(table) + ", not float");
+      }
+      String half = float16(null, null, table, "data");
+      if (half != null) {
+        return Decision.no(half);
       }
       return Decision.yes(
           "Gather on a uint8 table" + folded(table),
@@ -291,9 +303,18 @@ public final class Quantizability {
       return Decision.yes("DynamicQuantizeLSTM", n.getInput(1), n.getInput(2));
     }
 
-    private static Decision attention(NodeProto n) {
+    private Decision attention(NodeProto n) {
       if (GraphIndex.attribute(n, "qkv_hidden_sizes") != null) {
         return Decision.no("has qkv_hidden_sizes, which QAttention does not support");
+      }
+      String half =
+          float16(
+              n.getInputCount() > 0 ? n.getInput(0) : null,
+              "input",
+              n.getInputCount() > 1 ? n.getInput(1) : null,
+              "weight");
+      if (half != null) {
+        return Decision.no(half);
       }
       return Decision.yes(
           "QAttention",
@@ -326,6 +347,29 @@ public final class Quantizability {
         t = index.foldedConstant(name);
       }
       return t;
+    }
+
+    /**
+     * Why float16 data cannot be quantized here, or null. ORT accepts float16 as "float", but its
+     * output is then not a valid model: DynamicQuantizeLinear takes float32 only, and float16
+     * scales meet float32 ones in the same Mul. QuantScope leaves such nodes in float.
+     */
+    private String float16(String activation, String aLabel, String weight, String wLabel) {
+      if (activation != null && index.elementType(activation).orElse(null) == ElementType.FLOAT16) {
+        return aLabel
+            + " '"
+            + activation
+            + "' is float16; DynamicQuantizeLinear quantizes float32 activations only (convert"
+            + " the model to float32 first)";
+      }
+      if (weight != null && index.elementType(weight).orElse(null) == ElementType.FLOAT16) {
+        return wLabel
+            + " '"
+            + weight
+            + "' is float16; its float16 scales would not combine with the float32 activation"
+            + " scales (convert the model to float32 first)";
+      }
+      return null;
     }
 
     /** A note for actions whose weight was folded from Constant/Identity nodes. */

@@ -366,6 +366,10 @@ public final class DynamicQuantizer {
       for (ValueInfoProto in : b.getInputList()) {
         names.add(in.getName());
       }
+      // (ORT leaves sparse initializers out here and then fails its DAG check)
+      for (var sp : b.getSparseInitializerList()) {
+        names.add(sp.getValues().getName());
+      }
       b.addAllNode(TopologicalSort.sort(nodes, names));
     } else {
       b.addAllNode(nodes); // ORT sorts the main graph only; ours are emitted in a valid order

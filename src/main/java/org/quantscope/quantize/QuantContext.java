@@ -281,9 +281,13 @@ final class QuantContext {
     return graph.findNewNode(name);
   }
 
-  /** The element type of a value, for Cast's {@code to}; FLOAT when it cannot be known. */
+  /**
+   * The element type of a float value, for Cast's {@code to}; FLOAT when it cannot be known (or
+   * when what is known is not a float type, which a quantized node's output cannot be).
+   */
   long elementTypeCode(String value) {
-    return graph.elementType(value).orElse(ElementType.FLOAT).code();
+    ElementType t = graph.elementType(value).orElse(ElementType.FLOAT);
+    return (t.isFloatingPoint() ? t : ElementType.FLOAT).code();
   }
 
   TensorProto initializer(String name) {
