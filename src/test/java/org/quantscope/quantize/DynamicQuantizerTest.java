@@ -499,6 +499,31 @@ class DynamicQuantizerTest {
   }
 
   @Test
+  void aCancelledRunWritesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path out = dir.resolve("q.onnx");
+    org.quantscope.progress.Progress cancelMidway =
+        (done, total, message) -> {
+          if (done == 2) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    try {
+      assertThatThrownBy(
+              () ->
+                  DynamicQuantizer.quantizeTo(
+                      OnnxModel.of(TestModels.mlp()),
+                      QuantizeOptions.DEFAULTS,
+                      out,
+                      org.quantscope.model.SaveOptions.DEFAULT,
+                      cancelMidway))
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(dir.toFile().list()).isEmpty();
+  }
+
+  @Test
   void cancellationStopsTheRun() {
     Thread.currentThread().interrupt();
     try {
