@@ -420,4 +420,17 @@ public final class TestModels {
             .build();
     return m.toBuilder().setGraph(g).build();
   }
+
+  /** Token ids and an attention mask with symbolic dims, as transformer exports have. */
+  public static ModelProto tokens() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("tokens");
+    g.addInput(tensorValue("input_ids", ElementType.INT64, "batch", "sequence"));
+    g.addInput(tensorValue("attention_mask", ElementType.INT64, "batch", "sequence"));
+    g.addOutput(tensorValue("summed", ElementType.FLOAT, "batch", "sequence", 4));
+    g.addOutput(tensorValue("mask_out", ElementType.INT64, "batch", "sequence"));
+    g.addInitializer(Tensors.rawFloats("emb", new long[] {50, 4}, values(200, 71)));
+    g.addNode(node("Gather", "lookup", List.of("emb", "input_ids"), List.of("summed")));
+    g.addNode(node("Identity", "mask_copy", List.of("attention_mask"), List.of("mask_out")));
+    return model(g);
+  }
 }

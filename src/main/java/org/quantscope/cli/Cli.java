@@ -32,6 +32,8 @@ public final class Cli {
     CommandLine cl = new CommandLine(new Root(window));
     cl.addSubcommand(new InspectCommand());
     cl.addSubcommand(new QuantizeCommand());
+    cl.addSubcommand(new ParityCommand());
+    cl.addSubcommand(new BenchCommand());
     cl.setOut(out);
     cl.setErr(err != null ? err : out);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);

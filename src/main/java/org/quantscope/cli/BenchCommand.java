@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.bench.Environment;
+import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.bench.LatencyStats;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code quantscope bench}: CPU latency of the float and the int8 model, side by side. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measure CPU latency of the float and the quantized model in one process.",
+      "",
+      "Loads both, warms them up, then times runs interleaved (float, int8, float, ...) so",
+      "machine drift hits both alike. Prints p50/p90/p99 side by side with the speedup."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"--model", "--reference"},
+      paramLabel = "MODEL",
+      description = "The float model (default: artifacts/model.onnx).")
+  Path model;
+
+  @Option(
+      names = "--candidate",
+      paramLabel = "MODEL",
+      description =
+          "The quantized model (default: artifacts/model.int8.onnx if it exists; else only the"
+              + " float model is measured).")
+  Path candidate;
+
+  @Mixin SampleOptions samples;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Rows per run for made-up inputs (the batch dimension). Default: 1.")
+  Long batch;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+  int warmup = 10;
+
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      description = "Timed runs per model. Default: ${DEFAULT-VALUE}.")
+  int runs = 100;
+
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      description = "Time budget for the timed runs instead of a fixed count.")
+  double seconds;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "onnx",
+      description = "Accepted for the seed's cpu_inference.py habit; only 'onnx' is supported.")
+  String backend = "onnx";
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!backend.equalsIgnoreCase("onnx")) {
+      throw new IllegalArgumentException("--backend must be onnx, got '" + backend + "'");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path ref = model != null ? model : Path.of("artifacts", "model.onnx");
+    Path cand = candidate;
+    if (cand == null && model == null) {
+      Path dflt = Path.of("artifacts", "model.int8.onnx");
+      cand = java.nio.file.Files.exists(dflt) ? dflt : null;
+    }
+    OnnxModel refModel = ModelFiles.load(ref);
+    OnnxModel candModel = cand != null ? ModelFiles.load(cand) : null;
+    if (samples.samples == 100) {
+      samples.samples = 4; // a few distinct inputs are enough to time; they are reused in turn
+    }
+    List<Map<String, NdArray>> feeds = samples.feeds(refModel, batch);
+    LatencyBenchmark.Options options = new LatencyBenchmark.Options(warmup, runs, seconds);
+    Environment env = Environment.detect(OrtRuntime.version(), samples.threads);
+    List<String> warnings = new ArrayList<>();
+    if (env.int8Warning() != null && candModel != null) {
+      warnings.add(env.int8Warning());
+    }
+    List<LatencyStats> stats;
+    try (ModelRunner a = ModelRunner.open(refModel, samples.sessionConfig());
+        ModelRunner b =
+            candModel == null ? null : ModelRunner.open(candModel, samples.sessionConfig())) {
+      List<LatencyBenchmark.Subject> subjects = new ArrayList<>();
+      subjects.add(
+          new LatencyBenchmark.Subject(
+              a, ref.toString(), "reference", DynamicQuantizer.sizeOnDisk(refModel)));
+      if (b != null) {
+        subjects.add(
+            new LatencyBenchmark.Subject(
+                b, cand.toString(), "candidate", DynamicQuantizer.sizeOnDisk(candModel)));
+      }
+      stats =
+          LatencyBenchmark.measure(
+              subjects, feeds, options, new ProgressLine(spec.commandLine().getErr()));
+    }
+    Double speedup =
+        stats.size() == 2 ? LatencyBenchmark.speedup(stats.get(0), stats.get(1)) : null;
+    BenchReport report = new BenchReport(stats, speedup, env, warnings);
+    if (json != null) {
+      JsonFiles.write(json, report);
+    }
+    print(report, out);
+    if (json != null) {
+      out.println("Wrote " + json);
+    }
+    return ExitCodes.OK;
+  }
+
+  static void print(BenchReport r, PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "%-10s %9s %9s %9s %9s %9s %12s %10s%n",
+        "MODEL",
+        "LOAD ms",
+        "MEAN ms",
+        "P50 ms",
+        "P90 ms",
+        "P99 ms",
+        "SAMPLES/s",
+        "SIZE");
+    for (LatencyStats s : r.models()) {
+      out.printf(
+          Locale.ROOT,
+          "%-10s %9.1f %9.3f %9.3f %9.3f %9.3f %12.1f %10s%n",
+          s.role().equals("reference") ? "fp32" : "int8",
+          s.loadMs(),
+          s.meanMs(),
+          s.p50Ms(),
+          s.p90Ms(),
+          s.p99Ms(),
+          s.throughputPerS(),
+          Format.bytes(s.sizeBytes()));
+    }
+    LatencyStats first = r.models().get(0);
+    out.printf(
+        Locale.ROOT,
+        "%d timed runs per model, batch %d, %s%n",
+        first.runs(),
+        first.batch(),
+        describe(r.environment()));
+    if (r.speedupP50() != null) {
+      out.printf(Locale.ROOT, "speedup (p50): %.2fx%n", r.speedupP50());
+    }
+    for (String w : r.warnings()) {
+      out.println("note: " + w);
+    }
+  }
+
+  private static String describe(Environment e) {
+    return e.cpuModel()
+        + ", "
+        + e.cores()
+        + " cores"
+        + (e.flags().isEmpty() ? "" : " (" + String.join(" ", e.flags()) + ")")
+        + ", ONNX Runtime "
+        + e.ortVersion();
+  }
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.runtime.SampleFiles;
+import org.quantscope.runtime.Synthesizer;
+import picocli.CommandLine.Option;
+
+/** Where model inputs come from, and how sessions are made: shared by parity and bench. */
+final class SampleOptions {
+  @Option(
+      names = "--inputs",
+      paramLabel = "FILE|DIR",
+      description =
+          "Samples to run: a CSV (header, one row per sample, for one 2-D float input), a .npy or"
+              + " .npz file, or an ONNX test-data folder (input_0.pb, ...). Default: made up"
+              + " from the model's inputs.")
+  Path inputs;
+
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      description = "Number of made-up samples (default: ${DEFAULT-VALUE}).")
+  int samples = 100;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed for made-up samples (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
+
+  @Option(
+      names = "--dim",
+      paramLabel = "NAME=VALUE",
+      description =
+          "Size of a symbolic dimension, e.g. --dim sequence=64 (defaults: batch 1,"
+              + " sequence-like 128).")
+  Map<String, Long> dims = new LinkedHashMap<>();
+
+  @Option(
+      names = "--distribution",
+      paramLabel = "normal|uniform",
+      description = "Distribution of made-up float inputs (default: normal).")
+  String distribution = "normal";
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "ONNX Runtime intra-op threads (default: ORT's choice).")
+  int threads;
+
+  @Option(
+      names = "--opt-level",
+      paramLabel = "LEVEL",
+      description = "ONNX Runtime graph optimizations: none, basic, extended, all (default).")
+  String optLevel = "all";
+
+  @Option(
+      names = "--x64-quant-precision",
+      description =
+          "Turn on ONNX Runtime's session.x64quantprecision (int8 weights as uint8 on x86 CPUs"
+              + " without VNNI, so u8 x s8 kernels cannot saturate).")
+  boolean x64QuantPrecision;
+
+  /** The session settings these options give. */
+  OrtRuntime.SessionConfig sessionConfig() {
+    OrtRuntime.OptLevel level;
+    try {
+      level = OrtRuntime.OptLevel.valueOf(optLevel.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--opt-level must be none, basic, extended or all, got '" + optLevel + "'");
+    }
+    return new OrtRuntime.SessionConfig(threads, level, x64QuantPrecision);
+  }
+
+  /** The feeds: read from --inputs, or made up for {@code model} with {@code batch} rows. */
+  List<Map<String, NdArray>> feeds(OnnxModel model, Long batch) throws IOException {
+    if (inputs != null) {
+      return SampleFiles.read(inputs, OrtRuntime.inputs(model));
+    }
+    Synthesizer.Distribution d;
+    try {
+      d = Synthesizer.Distribution.valueOf(distribution.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--distribution must be normal or uniform, got '" + distribution + "'");
+    }
+    Map<String, Long> given = new LinkedHashMap<>(dims);
+    if (batch != null) {
+      given.putIfAbsent("batch", batch);
+    }
+    return Synthesizer.synthesize(model, new Synthesizer.Options(samples, seed, given, d));
+  }
+}

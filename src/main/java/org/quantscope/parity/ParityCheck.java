@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.parity;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.quantscope.progress.Cancellation;
+import org.quantscope.progress.Progress;
+import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.NdArray;
+
+/**
+ * Runs the reference and the candidate on the same samples (or the candidate alone, against
+ * expected outputs) and compares their outputs with {@link ParityReport}'s statistics.
+ */
+public final class ParityCheck {
+  private ParityCheck() {}
+
+  /** The outputs of one model over all feeds, by output name. */
+  public record Outputs(Map<String, List<NdArray>> byName, long samples) {}
+
+  /**
+   * Runs a model over the feeds; progress per run, cancellation between runs. The reference's
+   * outputs can be computed once and compared with several candidates.
+   */
+  public static Outputs run(ModelRunner model, List<Map<String, NdArray>> feeds, Progress progress)
+      throws IOException {
+    Map<String, List<NdArray>> out = new LinkedHashMap<>();
+    long samples = 0;
+    for (int i = 0; i < feeds.size(); i++) {
+      Cancellation.check();
+      Map<String, NdArray> feed = feeds.get(i);
+      samples += batch(feed);
+      for (Map.Entry<String, NdArray> e : model.run(feed).entrySet()) {
+        out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+      }
+      progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
+    }
+    return new Outputs(out, samples);
+  }
+
+  /** Compares candidate outputs with reference outputs of the same feeds. */
+  public static ParityReport compare(
+      Outputs reference,
+      Outputs candidate,
+      ParityOptions options,
+      String referenceName,
+      String candidateName,
+      List<String> warnings) {
+    List<OutputParity> outputs = new ArrayList<>();
+    for (Map.Entry<String, List<NdArray>> e : reference.byName().entrySet()) {
+      String name = e.getKey();
+      if (!options.outputs().isEmpty() && !options.outputs().contains(name)) {
+        continue;
+      }
+      List<NdArray> cand = candidate.byName().get(name);
+      if (cand == null) {
+        throw new IllegalArgumentException(
+            "the candidate has no output '" + name + "'; it has " + candidate.byName().keySet());
+      }
+      outputs.add(DiffStats.compare(name, e.getValue(), cand, options));
+    }
+    for (String wanted : options.outputs()) {
+      if (!reference.byName().containsKey(wanted)) {
+        throw new IllegalArgumentException(
+            "no output '" + wanted + "' to compare; the model has " + reference.byName().keySet());
+      }
+    }
+    return summarize(
+        outputs,
+        options,
+        reference.samples(),
+        reference.byName().values().stream().mapToLong(List::size).max().orElse(0),
+        referenceName,
+        candidateName,
+        null,
+        warnings);
+  }
+
+  /**
+   * Compares one candidate output, concatenated over all runs along its first axis, with expected
+   * values (e.g. probabilities exported from the original scikit-learn model).
+   */
+  public static ParityReport compareExpected(
+      Outputs candidate,
+      NdArray expected,
+      String output,
+      ParityOptions options,
+      String candidateName,
+      String expectedName,
+      List<String> warnings) {
+    List<NdArray> runs = candidate.byName().get(output);
+    if (runs == null) {
+      throw new IllegalArgumentException(
+          "the candidate has no output '" + output + "'; it has " + candidate.byName().keySet());
+    }
+    NdArray got = concat(runs);
+    NdArray want = expected;
+    if (!java.util.Arrays.equals(got.shape(), want.shape())) {
+      if (got.size() == want.size()) {
+        want = new NdArray(want.type(), got.shape(), want.data());
+      } else {
+        throw new IllegalArgumentException(
+            expectedName
+                + " holds "
+                + want.describe()
+                + ", but output '"
+                + output
+                + "' is "
+                + got.describe()
+                + " over all samples");
+      }
+    }
+    OutputParity p =
+        DiffStats.compare(output, List.of(toFloat(want)), List.of(toFloat(got)), options);
+    return summarize(
+        List.of(p),
+        options,
+        candidate.samples(),
+        runs.size(),
+        null,
+        candidateName,
+        expectedName,
+        warnings);
+  }
+
+  private static NdArray toFloat(NdArray a) {
+    if (a.isFloat()) {
+      return a;
+    }
+    double[] d = a.toDoubles();
+    return new NdArray(org.quantscope.model.ElementType.DOUBLE, a.shape(), d);
+  }
+
+  /** Arrays of one output joined along the first axis. */
+  static NdArray concat(List<NdArray> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    long[] shape = runs.get(0).shape();
+    long rows = 0;
+    int total = 0;
+    for (NdArray a : runs) {
+      rows += a.shape().length == 0 ? 1 : a.shape()[0];
+      total += a.size();
+    }
+    double[] all = new double[total];
+    int k = 0;
+    for (NdArray a : runs) {
+      double[] d = a.toDoubles();
+      System.arraycopy(d, 0, all, k, d.length);
+      k += d.length;
+    }
+    long[] joined = shape.length == 0 ? new long[] {rows} : shape.clone();
+    if (shape.length > 0) {
+      joined[0] = rows;
+    }
+    return new NdArray(org.quantscope.model.ElementType.DOUBLE, joined, all);
+  }
+
+  private static ParityReport summarize(
+      List<OutputParity> outputs,
+      ParityOptions options,
+      long samples,
+      long runs,
+      String reference,
+      String candidate,
+      String expected,
+      List<String> warnings) {
+    double max = 0;
+    double sum = 0;
+    long elements = 0;
+    long flips = 0;
+    long near = 0;
+    long labels = 0;
+    for (OutputParity p : outputs) {
+      if (p.isFloat()) {
+        max = Math.max(max, p.maxAbsDiff());
+        sum += p.meanAbsDiff() * p.elements();
+        elements += p.elements();
+        flips += p.decisionFlips() == null ? 0 : p.decisionFlips();
+        near += p.nearThreshold() == null ? 0 : p.nearThreshold();
+      } else {
+        labels += p.labelMismatches();
+      }
+    }
+    double mean = elements == 0 ? 0 : sum / elements;
+    boolean passed = max <= options.absTol() && mean <= options.meanTol();
+    return new ParityReport(
+        max,
+        mean,
+        passed,
+        options.absTol(),
+        options.meanTol(),
+        options.threshold(),
+        samples,
+        runs,
+        elements,
+        flips,
+        near,
+        labels,
+        reference,
+        candidate,
+        expected,
+        outputs,
+        List.copyOf(warnings));
+  }
+
+  /** Rows in a feed: the first dim of its first input (1 for scalars). */
+  static long batch(Map<String, NdArray> feed) {
+    for (NdArray a : feed.values()) {
+      return a.shape().length == 0 ? 1 : a.shape()[0];
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.parity;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Did the candidate (int8) model stay close to the reference (fp32) model, or to expected outputs?
+ * The top-level keys keep the seed workflow's {@code parity_report.json}: {@code max_abs_diff},
+ * {@code mean_abs_diff}, {@code passed}.
+ *
+ * @param maxAbsDiff max |d| over all float elements of the compared outputs
+ * @param meanAbsDiff mean |d| over the same elements
+ * @param passed {@code max_abs_diff <= abs_tol} and {@code mean_abs_diff <= mean_tol}
+ * @param absTol the tolerance for the maximum
+ * @param meanTol the tolerance for the mean
+ * @param threshold the decision threshold
+ * @param samples number of samples (rows of the batch dimension over all runs)
+ * @param runs number of model runs
+ * @param elements number of compared float elements
+ * @param decisionFlips total over classifier-like outputs
+ * @param nearThreshold total over classifier-like outputs
+ * @param labelMismatches total over integer outputs
+ * @param reference the reference model (or null when comparing against expected outputs)
+ * @param candidate the candidate model
+ * @param expected the file of expected outputs, or null
+ * @param outputs per output
+ * @param warnings things the reader should know (e.g. a CPU that may saturate int8 kernels)
+ */
+@JsonPropertyOrder({"max_abs_diff", "mean_abs_diff", "passed"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ParityReport(
+    @JsonProperty("max_abs_diff") double maxAbsDiff,
+    @JsonProperty("mean_abs_diff") double meanAbsDiff,
+    boolean passed,
+    @JsonProperty("abs_tol") double absTol,
+    @JsonProperty("mean_tol") double meanTol,
+    double threshold,
+    long samples,
+    long runs,
+    long elements,
+    @JsonProperty("decision_flips") long decisionFlips,
+    @JsonProperty("near_threshold") long nearThreshold,
+    @JsonProperty("label_mismatches") long labelMismatches,
+    String reference,
+    String candidate,
+    String expected,
+    List<OutputParity> outputs,
+    List<String> warnings) {}

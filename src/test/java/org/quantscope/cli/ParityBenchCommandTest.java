@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.model.ExampleModel;
+
+/** The parity and bench verbs end to end on the example classifier and its int8 copy. */
+class ParityBenchCommandTest {
+  @TempDir Path dir;
+  Path fp32;
+  Path int8;
+
+  @BeforeEach
+  void models() throws IOException {
+    fp32 = Files.write(dir.resolve("model.onnx"), ExampleModel.build().toByteArray());
+    int8 = dir.resolve("model.int8.onnx");
+    CliTest.Result q =
+        CliTest.run("quantize", fp32.toString(), "-o", int8.toString(), "--reduce-range");
+    assertThat(q.code()).as(q.err()).isZero();
+  }
+
+  @Test
+  void parityPassesAndWritesTheSeedKeys() throws IOException {
+    CliTest.Result r =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--samples",
+            "20",
+            "--abs-tol",
+            "0.2",
+            "--mean-tol",
+            "0.05");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("PASSED").contains("probabilities");
+    JsonNode j = new ObjectMapper().readTree(dir.resolve("parity_report.json").toFile());
+    List<String> keys = new java.util.ArrayList<>();
+    j.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys.subList(0, 3)).containsExactly("max_abs_diff", "mean_abs_diff", "passed");
+    assertThat(j.get("samples").asInt()).isEqualTo(20);
+    assertThat(j.get("abs_tol").asDouble()).isEqualTo(0.2);
+    JsonNode out = j.get("outputs").get(0);
+    for (String k :
+        List.of(
+            "max_abs_diff",
+            "mean_abs_diff",
+            "p50_abs_diff",
+            "p90_abs_diff",
+            "p99_abs_diff",
+            "rmse",
+            "max_rel_diff",
+            "cosine_similarity",
+            "histogram",
+            "decision_flips",
+            "near_threshold")) {
+      assertThat(out.has(k)).as(k).isTrue();
+    }
+    assertThat(out.get("max_abs_diff").asDouble()).isEqualTo(j.get("max_abs_diff").asDouble());
+  }
+
+  @Test
+  void parityFailsWithExitCodeOneWhenOutOfTolerance() {
+    Path report = dir.resolve("p.json");
+    CliTest.Result r =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--samples",
+            "5",
+            "--abs-tol",
+            "0.0000001",
+            "-o",
+            report.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+    assertThat(r.out()).contains("FAILED");
+    assertThat(report).exists();
+  }
+
+  @Test
+  void parityAgainstExpectedOutputsAndInputsFromCsv() throws IOException {
+    StringBuilder csv = new StringBuilder("f0,f1,f2,f3,f4,f5,f6,f7\n");
+    for (int i = 0; i < 6; i++) {
+      csv.append("0.1,0.2,-0.3,0.4,0.5,-0.6,0.7,").append(i * 0.1).append('\n');
+    }
+    Path inputs = Files.writeString(dir.resolve("x.csv"), csv);
+    // the float model's own probabilities, as the expected file
+    CliTest.Result ref =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            fp32.toString(),
+            "--inputs",
+            inputs.toString(),
+            "-o",
+            dir.resolve("self.json").toString());
+    assertThat(ref.code()).as(ref.err()).isZero();
+    assertThat(ref.out()).contains("PASSED: max_abs_diff 0.000000");
+    StringBuilder expected = new StringBuilder("p0,p1,p2\n");
+    for (int i = 0; i < 6; i++) {
+      expected.append("0.3,0.3,0.4\n");
+    }
+    Path exp = Files.writeString(dir.resolve("expected.csv"), expected);
+    CliTest.Result r =
+        CliTest.run(
+            "parity",
+            "--candidate",
+            int8.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--expected",
+            exp.toString(),
+            "--abs-tol",
+            "1",
+            "--mean-tol",
+            "1",
+            "-o",
+            dir.resolve("e.json").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(dir.resolve("e.json").toFile());
+    assertThat(j.get("expected").asText()).endsWith("expected.csv");
+    assertThat(j.get("samples").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void parityBadInputsExitTwo() throws IOException {
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "a,b\n1,2\n");
+    for (String[] args :
+        List.of(
+            new String[] {
+              "parity",
+              "--reference",
+              fp32.toString(),
+              "--candidate",
+              int8.toString(),
+              "--inputs",
+              bad.toString()
+            },
+            new String[] {
+              "parity",
+              "--reference",
+              fp32.toString(),
+              "--candidate",
+              dir.resolve("none.onnx").toString()
+            },
+            new String[] {
+              "parity",
+              "--reference",
+              fp32.toString(),
+              "--candidate",
+              int8.toString(),
+              "--output",
+              "nope"
+            },
+            new String[] {
+              "parity",
+              "--reference",
+              fp32.toString(),
+              "--candidate",
+              int8.toString(),
+              "--abs-tol",
+              "-1"
+            })) {
+      CliTest.Result r = CliTest.run(args);
+      assertThat(r.code())
+          .as(String.join(" ", args) + ": " + r.err())
+          .isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void benchPrintsBothModelsAndWritesTheJsonKeys() throws IOException {
+    Path json = dir.resolve("bench.json");
+    CliTest.Result r =
+        CliTest.run(
+            "bench",
+            "--model",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--warmup",
+            "2",
+            "--runs",
+            "10",
+            "--batch",
+            "4",
+            "--json",
+            json.toString(),
+            "--backend",
+            "onnx");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("fp32").contains("int8").contains("speedup (p50)");
+    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("speedup_p50").asDouble()).isPositive();
+    assertThat(j.get("environment").get("cores").asInt()).isPositive();
+    JsonNode m = j.get("models").get(1);
+    for (String k :
+        List.of(
+            "path",
+            "role",
+            "size_bytes",
+            "load_ms",
+            "mean_ms",
+            "stdev_ms",
+            "p50_ms",
+            "p90_ms",
+            "p95_ms",
+            "p99_ms",
+            "throughput_per_s")) {
+      assertThat(m.has(k)).as(k).isTrue();
+    }
+    assertThat(m.get("role").asText()).isEqualTo("candidate");
+    assertThat(m.get("runs").asInt()).isEqualTo(10);
+    assertThat(m.get("batch").asInt()).isEqualTo(4);
+    assertThat(CliTest.run("bench", "--model", fp32.toString(), "--backend", "torch").code())
+        .isEqualTo(ExitCodes.BAD_INPUT);
+  }
+}
