@@ -57,8 +57,13 @@ public final class OrtRuntime {
     }
   }
 
+  /**
+   * The environment. ORT's own log is limited to fatal messages: its errors reach the user through
+   * our exceptions, with the model's name, instead of as raw log lines.
+   */
   public static OrtEnvironment env() {
-    return OrtEnvironment.getEnvironment();
+    return OrtEnvironment.getEnvironment(
+        ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "quantscope");
   }
 
   /** The ONNX Runtime version in use. */

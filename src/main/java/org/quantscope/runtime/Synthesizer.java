@@ -72,8 +72,13 @@ public final class Synthesizer {
     Random rnd = new Random(options.seed());
     List<long[]> shapes = new ArrayList<>();
     List<long[]> ranges = new ArrayList<>();
+    Map<String, Long> dims = new java.util.HashMap<>(options.dims());
+    if (!dims.containsKey("sequence")) {
+      positionTableRows(model)
+          .ifPresent(rows -> dims.put("sequence", Math.min(DEFAULT_SEQUENCE, rows)));
+    }
     for (InputSpec in : inputs) {
-      shapes.add(shape(in, options.dims()));
+      shapes.add(shape(in, dims));
       ranges.add(integerRange(in, index, shapes.get(shapes.size() - 1)));
     }
     List<Map<String, NdArray>> feeds = new ArrayList<>(options.samples());
@@ -86,6 +91,25 @@ public final class Synthesizer {
       feeds.add(feed);
     }
     return feeds;
+  }
+
+  /**
+   * Rows of a position-embedding table (a rank-2 initializer named like "pos..."), which bounds the
+   * sequence length the model accepts.
+   */
+  static Optional<Long> positionTableRows(OnnxModel model) {
+    long best = Long.MAX_VALUE;
+    for (TensorProto t : model.graph().getInitializerList()) {
+      String n = t.getName().toLowerCase(Locale.ROOT);
+      if (t.getDimsCount() == 2
+          && (n.contains("position")
+              || n.contains("pos_emb")
+              || n.startsWith("pos.")
+              || n.contains(".pos."))) {
+        best = Math.min(best, t.getDims(0));
+      }
+    }
+    return best == Long.MAX_VALUE ? Optional.empty() : Optional.of(best);
   }
 
   /** A concrete shape for an input: fixed dims as they are, symbolic ones resolved. */
