@@ -76,6 +76,28 @@ public final class ExampleModel {
     return Protos.model(g.build(), 8, 17);
   }
 
+  /**
+   * The sample rows that come with the example: {@code rows} x {@link #FEATURES} values around
+   * three cluster centres, one per class, the same on every machine.
+   */
+  public static float[] sampleRows(int rows) {
+    Random rnd = new Random(7L);
+    float[][] centres = new float[CLASSES][FEATURES];
+    for (float[] c : centres) {
+      for (int j = 0; j < FEATURES; j++) {
+        c[j] = (float) (rnd.nextGaussian() * 1.5);
+      }
+    }
+    float[] out = new float[rows * FEATURES];
+    for (int r = 0; r < rows; r++) {
+      float[] c = centres[r % CLASSES];
+      for (int j = 0; j < FEATURES; j++) {
+        out[r * FEATURES + j] = c[j] + (float) (rnd.nextGaussian() * 0.5);
+      }
+    }
+    return out;
+  }
+
   private static float[] he(Random rnd, int n, int fanIn) {
     float[] w = new float[n];
     double std = Math.sqrt(2.0 / fanIn);

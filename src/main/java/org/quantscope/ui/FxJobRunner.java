@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.concurrent.Task;
 
 /**
@@ -22,10 +24,17 @@ public final class FxJobRunner implements JobRunner {
             return t;
           });
   private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running");
+  private final ReadOnlyObjectWrapper<Task<?>> current =
+      new ReadOnlyObjectWrapper<>(this, "current");
 
   /** Number of jobs currently running. */
   public ReadOnlyIntegerProperty runningProperty() {
     return running.getReadOnlyProperty();
+  }
+
+  /** The most recently started job still running, for the status bar; null when idle. */
+  public ReadOnlyObjectProperty<Task<?>> currentProperty() {
+    return current.getReadOnlyProperty();
   }
 
   @Override
@@ -43,17 +52,22 @@ public final class FxJobRunner implements JobRunner {
                 });
           }
         };
-    task.setOnSucceeded(e -> finish(() -> onSuccess.accept(task.getValue())));
-    task.setOnFailed(e -> finish(() -> onFailure.accept(task.getException())));
+    task.setOnSucceeded(e -> finish(task, () -> onSuccess.accept(task.getValue())));
+    task.setOnFailed(e -> finish(task, () -> onFailure.accept(task.getException())));
     task.setOnCancelled(
-        e -> finish(() -> onFailure.accept(new java.util.concurrent.CancellationException())));
+        e ->
+            finish(task, () -> onFailure.accept(new java.util.concurrent.CancellationException())));
     running.set(running.get() + 1);
+    current.set(task);
     executor.execute(task);
     return () -> task.cancel(true);
   }
 
-  private void finish(Runnable r) {
+  private void finish(Task<?> task, Runnable r) {
     running.set(running.get() - 1);
+    if (current.get() == task) {
+      current.set(null);
+    }
     r.run();
   }
 }

@@ -2,144 +2,413 @@
 package org.quantscope.ui;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
-import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.ListChangeListener;
+import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
-import javafx.scene.control.TableView;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.quantscope.graph.ModelSummary;
-import org.quantscope.graph.QuantizableNode;
+import org.quantscope.model.ExampleModel;
 
 /**
- * The main window's content: menu, model facts on the left, the quantizable nodes on the right, an
- * error banner and a status line. Files dropped anywhere on it are opened.
+ * The main window's content. Menu and run toolbar on top; the quantizable nodes on the left, the
+ * graph in the centre, and on the right the model, the selected node, the options and the results.
+ * A banner reports errors in place and the status bar shows what runs, with its progress and a
+ * Cancel button. Files dropped anywhere on it are opened.
  */
 public final class MainView extends BorderPane {
   private final MainViewModel vm;
+  private final RunViewModel runs;
+  private final FxJobRunner jobs;
   private final GridPane facts = new GridPane();
-  private final TableView<QuantizableNode> nodes = new TableView<>();
+  private final GraphPanel graphPanel;
+  private final TabPane side = new TabPane();
+  private final Tab resultsTab;
+  private final Tab nodeTab;
+  private final StringProperty status = new SimpleStringProperty(this, "status", "");
+  private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
+  private String problemDetails = "";
+  private Menu recentMenu;
 
-  public MainView(MainViewModel vm) {
+  public MainView(MainViewModel vm, FxJobRunner jobs) {
     this.vm = vm;
+    this.runs = vm.runs();
+    this.jobs = jobs;
     setId("mainView");
-    setTop(menu());
-    setCenter(content());
-    setBottom(statusBar());
+    graphPanel = new GraphPanel(vm.graph());
+
+    facts.setId("modelFacts");
+    facts.setHgap(12);
+    facts.setVgap(6);
+    facts.setPadding(new Insets(10));
+    ScrollPane factsPane = new ScrollPane(facts);
+    factsPane.setFitToWidth(true);
+    Tab modelTab = tab("Model", "modelTab", factsPane);
+    nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
+    Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
+    resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs));
+    side.getTabs().setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab));
+    side.setId("sideTabs");
+    side.setMinWidth(340);
+
+    NodesPanel nodes = new NodesPanel(vm);
+    nodes.setMinWidth(260);
+    SplitPane split = new SplitPane(nodes, graphPanel, side);
+    split.setId("mainSplit");
+    split.setDividerPositions(0.27, 0.66);
+    SplitPane.setResizableWithParent(nodes, false);
+    SplitPane.setResizableWithParent(side, false);
+
+    setTop(new VBox(menu(), toolbar()));
+    setCenter(split);
+    setBottom(new VBox(banner(), statusBar()));
+
     vm.summaryProperty().addListener((obs, old, s) -> show(s));
+    vm.graph()
+        .selectedProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (b != null && side.getSelectionModel().getSelectedItem() == modelTab) {
+                side.getSelectionModel().select(nodeTab);
+              }
+            });
+    // the latest of the two status lines wins
+    vm.statusProperty().addListener((o, a, b) -> status.set(b));
+    runs.statusProperty().addListener((o, a, b) -> status.set(b));
+    vm.errorProperty().addListener((o, a, b) -> showProblem(b, ""));
+    runs.failureProperty()
+        .addListener(
+            (o, a, f) -> {
+              if (f != null) {
+                showProblem(f.message(), f.details());
+              }
+            });
+    runs.parityProperty().addListener((o, a, b) -> showResults(b != null));
+    runs.benchProperty().addListener((o, a, b) -> showResults(b != null));
     enableDrop();
   }
 
+  /** The graph in the centre. */
+  public GraphPanel graphPanel() {
+    return graphPanel;
+  }
+
+  private static Tab tab(String title, String id, javafx.scene.Node content) {
+    Tab t = new Tab(title, content);
+    t.setId(id);
+    t.setClosable(false);
+    return t;
+  }
+
+  private void showResults(boolean has) {
+    if (has) {
+      side.getSelectionModel().select(resultsTab);
+    }
+  }
+
+  // Menu and toolbar
+
   private MenuBar menu() {
-    MenuItem open = new MenuItem("Open...");
-    open.setId("openMenu");
-    open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
-    open.setOnAction(e -> chooseFile());
-    MenuItem example = new MenuItem("Open example");
-    example.setId("openExampleMenu");
-    example.setOnAction(e -> vm.openExample());
-    MenuItem quit = new MenuItem("Quit");
-    quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
-    quit.setOnAction(e -> getScene().getWindow().hide());
-    Menu file = new Menu("File", null, open, example, new SeparatorMenuItem(), quit);
-    MenuBar bar = new MenuBar(file);
+    BooleanBinding noModel = vm.modelProperty().isNull();
+    BooleanBinding busy = runs.runningProperty().or(vm.busyProperty());
+
+    MenuItem open = item("Open...", "openMenu", "Shortcut+O", this::chooseFile);
+    recentMenu = new Menu("Open Recent");
+    recentMenu.setId("recentMenu");
+    vm.recentFiles().addListener((ListChangeListener<Path>) c -> fillRecent());
+    fillRecent();
+    MenuItem example = item("Open example", "openExampleMenu", null, vm::openExample);
+    MenuItem save = item("Save int8 model as...", "saveMenu", "Shortcut+S", this::chooseSaveTarget);
+    save.disableProperty().bind(runs.quantizedProperty().isNull().or(busy));
+    MenuItem quit = item("Quit", "quitMenu", "Shortcut+Q", () -> getScene().getWindow().hide());
+    Menu file =
+        new Menu(
+            "File",
+            null,
+            open,
+            recentMenu,
+            example,
+            new SeparatorMenuItem(),
+            save,
+            new SeparatorMenuItem(),
+            quit);
+
+    MenuItem find = item("Find node", "findMenu", "Shortcut+F", graphPanel::focusSearch);
+    MenuItem zoomIn =
+        item("Zoom in", "zoomInMenu", "Shortcut+EQUALS", () -> graphPanel.canvas().zoomBy(1.25));
+    MenuItem zoomOut =
+        item(
+            "Zoom out",
+            "zoomOutMenu",
+            "Shortcut+MINUS",
+            () -> graphPanel.canvas().zoomBy(1 / 1.25));
+    MenuItem fit = item("Fit graph", "fitMenu", "Shortcut+DIGIT0", graphPanel.canvas()::fit);
+    Menu view = new Menu("View", null, find, new SeparatorMenuItem(), zoomIn, zoomOut, fit);
+
+    MenuItem quantize = item("Quantize", "quantizeMenu", "Shortcut+Shift+Q", runs::quantize);
+    MenuItem parity = item("Check parity", "parityMenu", "Shortcut+Shift+P", runs::checkParity);
+    MenuItem bench = item("Benchmark", "benchMenu", "Shortcut+Shift+B", runs::benchmark);
+    MenuItem all = item("Run all", "runAllMenu", "Shortcut+R", runs::runAll);
+    MenuItem cancel = item("Cancel", "cancelMenu", null, this::cancel);
+    cancel.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
+    for (MenuItem m : List.of(quantize, parity, bench, all)) {
+      m.disableProperty().bind(noModel.or(busy));
+    }
+    cancel.disableProperty().bind(busy.not());
+    Menu run = new Menu("Run", null, quantize, parity, bench, all, new SeparatorMenuItem(), cancel);
+
+    MenuItem helpExample = item("Open example", "helpExampleMenu", null, vm::openExample);
+    MenuItem about = item("About QuantScope", "aboutMenu", null, this::about);
+    Menu help = new Menu("Help", null, helpExample, new SeparatorMenuItem(), about);
+
+    MenuBar bar = new MenuBar(file, view, run, help);
     bar.setId("menuBar");
     return bar;
   }
 
-  private SplitPane content() {
-    facts.setId("modelFacts");
-    facts.setHgap(12);
-    facts.setVgap(6);
-    facts.setPadding(new Insets(12));
-    Label factsTitle = new Label("Model");
-    factsTitle.getStyleClass().add("section-title");
-    VBox left = new VBox(6, factsTitle, facts);
-    left.setPadding(new Insets(8));
-    left.setMinWidth(260);
-
-    nodes.setId("nodesTable");
-    nodes.setPlaceholder(new Label("No quantizable nodes (MatMul, Gemm, Conv, Gather, LSTM, ...)"));
-    nodes
-        .getColumns()
-        .setAll(
-            List.of(
-                column("Node", 200, n -> n.node()),
-                column("Op", 90, QuantizableNode::op),
-                column(
-                    "Weight shape",
-                    110,
-                    n -> n.weightShape() == null ? "-" : shape(n.weightShape())),
-                column("Quantize", 80, n -> n.willQuantize() ? "yes" : "no"),
-                column("Detail", 420, n -> n.willQuantize() ? n.action() : n.reason())));
-    nodes.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    nodes.setRowFactory(t -> new StatusRow());
-    Label nodesTitle = new Label("Quantizable nodes");
-    nodesTitle.getStyleClass().add("section-title");
-    VBox right = new VBox(6, nodesTitle, nodes);
-    right.setPadding(new Insets(8));
-    VBox.setVgrow(nodes, Priority.ALWAYS);
-
-    SplitPane split = new SplitPane(left, right);
-    split.setDividerPositions(0.3);
-    return split;
+  private ToolBar toolbar() {
+    BooleanBinding disabled =
+        vm.modelProperty().isNull().or(runs.runningProperty()).or(vm.busyProperty());
+    Button quantize = toolButton("Quantize", "quantizeButton", runs::quantize);
+    Button parity = toolButton("Check parity", "parityButton", runs::checkParity);
+    Button bench = toolButton("Benchmark", "benchButton", runs::benchmark);
+    Button all = toolButton("Run all", "runAllButton", runs::runAll);
+    all.getStyleClass().add("primary");
+    for (Button b : List.of(quantize, parity, bench, all)) {
+      b.disableProperty().bind(disabled);
+    }
+    quantize.setTooltip(new Tooltip("Quantize the weights in memory (Ctrl+Shift+Q)"));
+    parity.setTooltip(new Tooltip("Compare float and int8 outputs (Ctrl+Shift+P)"));
+    bench.setTooltip(new Tooltip("Measure CPU latency of both models (Ctrl+Shift+B)"));
+    all.setTooltip(new Tooltip("Quantize, check parity and benchmark (Ctrl+R)"));
+    Button save = toolButton("Save int8...", "saveButton", this::chooseSaveTarget);
+    save.disableProperty().bind(runs.quantizedProperty().isNull().or(runs.runningProperty()));
+    Label options = new Label();
+    options.getStyleClass().add("toolbar-note");
+    options
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                this::optionsSummary,
+                vm.verdictsProperty(),
+                vm.options().reduceRangeProperty(),
+                vm.options().validProperty()));
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    ToolBar bar = new ToolBar(all, quantize, parity, bench, save, spacer, options);
+    bar.setId("runToolbar");
+    return bar;
   }
 
-  private VBox statusBar() {
+  private String optionsSummary() {
+    OptionsViewModel o = vm.options();
+    if (!o.validProperty().get()) {
+      return "Some options are not valid";
+    }
+    var q = o.quantizeOptions();
+    return q.weightType()
+        + (q.perChannel() ? ", per-channel" : ", per-tensor")
+        + (q.reduceRange() ? ", reduce-range" : "")
+        + (o.excluded().isEmpty() ? "" : ", " + o.excluded().size() + " excluded");
+  }
+
+  private static Button toolButton(String text, String id, Runnable action) {
+    Button b = new Button(text);
+    b.setId(id);
+    b.setOnAction(e -> action.run());
+    return b;
+  }
+
+  private static MenuItem item(String text, String id, String accelerator, Runnable action) {
+    MenuItem m = new MenuItem(text);
+    m.setId(id);
+    if (accelerator != null) {
+      m.setAccelerator(KeyCombination.keyCombination(accelerator));
+    }
+    m.setOnAction(e -> action.run());
+    return m;
+  }
+
+  private void fillRecent() {
+    recentMenu.getItems().clear();
+    for (Path p : vm.recentFiles()) {
+      MenuItem m = new MenuItem(p.getFileName() + "  —  " + p.getParent());
+      m.setMnemonicParsing(false);
+      m.setOnAction(e -> vm.open(p));
+      recentMenu.getItems().add(m);
+    }
+    recentMenu.setDisable(vm.recentFiles().isEmpty());
+  }
+
+  private void cancel() {
+    runs.cancel();
+    vm.graph().cancelLayout();
+  }
+
+  private void about() {
+    Alert a = new Alert(Alert.AlertType.INFORMATION);
+    a.initOwner(window());
+    a.setTitle("About QuantScope");
+    a.setHeaderText("QuantScope " + org.quantscope.AppInfo.version());
+    a.setContentText(
+        "INT8 dynamic quantization of ONNX models, with parity and latency checks.\n"
+            + "ONNX Runtime "
+            + org.quantscope.runtime.OrtRuntime.version()
+            + ", Java "
+            + System.getProperty("java.version"));
+    a.show();
+  }
+
+  // Banner and status bar
+
+  private void showProblem(String message, String details) {
+    problem.set(message == null ? "" : message);
+    problemDetails = details == null ? "" : details;
+  }
+
+  private HBox banner() {
     Label error = new Label();
     error.setId("errorLabel");
     error.setWrapText(true);
-    error.textProperty().bind(vm.errorProperty());
+    error.textProperty().bind(problem);
+    Button details = new Button("Details...");
+    details.setId("errorDetails");
+    details.setOnAction(e -> showDetails());
     Button dismiss = new Button("Dismiss");
     dismiss.setId("dismissError");
-    dismiss.setOnAction(e -> vm.dismissError());
-    HBox banner = new HBox(12, error, dismiss);
+    dismiss.setOnAction(
+        e -> {
+          vm.dismissError();
+          runs.dismissFailure();
+          showProblem("", "");
+        });
+    HBox banner = new HBox(12, error, details, dismiss);
     banner.setId("errorBanner");
     banner.getStyleClass().add("error-banner");
     banner.setAlignment(Pos.CENTER_LEFT);
     banner.setPadding(new Insets(8, 12, 8, 12));
     HBox.setHgrow(error, Priority.ALWAYS);
-    banner.visibleProperty().bind(vm.errorProperty().isNotEmpty());
+    banner.visibleProperty().bind(problem.isNotEmpty());
     banner.managedProperty().bind(banner.visibleProperty());
-
-    Label status = new Label();
-    status.setId("statusLabel");
-    status.textProperty().bind(vm.statusProperty());
-    HBox line = new HBox(status);
-    line.getStyleClass().add("status-bar");
-    line.setPadding(new Insets(4, 12, 4, 12));
-    return new VBox(banner, line);
+    problem.addListener((o, a, b) -> details.setVisible(!problemDetails.isEmpty()));
+    details.managedProperty().bind(details.visibleProperty());
+    return banner;
   }
+
+  private void showDetails() {
+    Alert a = new Alert(Alert.AlertType.ERROR, problem.get(), ButtonType.CLOSE);
+    a.initOwner(window());
+    a.setTitle("QuantScope");
+    a.setHeaderText("Something went wrong that QuantScope did not expect");
+    TextArea trace = new TextArea(problemDetails);
+    trace.setEditable(false);
+    trace.setPrefRowCount(16);
+    a.getDialogPane().setExpandableContent(trace);
+    a.getDialogPane().setExpanded(true);
+    a.show();
+  }
+
+  private HBox statusBar() {
+    Label text = new Label();
+    text.setId("statusLabel");
+    text.textProperty().bind(status);
+    text.setMinWidth(0);
+    HBox.setHgrow(text, Priority.ALWAYS);
+    text.setMaxWidth(Double.MAX_VALUE);
+
+    ProgressBar bar = new ProgressBar();
+    bar.setId("taskProgress");
+    bar.setPrefWidth(180);
+    Label message = new Label();
+    message.setId("taskMessage");
+    message.getStyleClass().add("task-message");
+    Button cancel = new Button("Cancel");
+    cancel.setId("cancelButton");
+    cancel.setOnAction(e -> cancel());
+    HBox task = new HBox(8, message, bar, cancel);
+    task.setAlignment(Pos.CENTER_RIGHT);
+    task.setId("taskBox");
+    task.managedProperty().bind(task.visibleProperty());
+    task.setVisible(false);
+    jobs.currentProperty()
+        .addListener(
+            (o, old, t) -> {
+              bar.progressProperty().unbind();
+              message.textProperty().unbind();
+              task.setVisible(t != null);
+              if (t != null) {
+                bar.progressProperty().bind(t.progressProperty());
+                message
+                    .textProperty()
+                    .bind(
+                        Bindings.createStringBinding(
+                            () -> taskText(t), t.titleProperty(), t.messageProperty()));
+                // opening a model cannot be cancelled halfway usefully; runs and layouts can
+                cancel.setDisable(
+                    !runs.runningProperty().get() && !vm.graph().layingOutProperty().get());
+              }
+            });
+    HBox line = new HBox(12, text, task);
+    line.getStyleClass().add("status-bar");
+    line.setAlignment(Pos.CENTER_LEFT);
+    line.setPadding(new Insets(4, 12, 4, 12));
+    return line;
+  }
+
+  private static String taskText(Task<?> t) {
+    String m = t.getMessage();
+    return m == null || m.isEmpty() ? t.getTitle() : t.getTitle() + ": " + m;
+  }
+
+  // Model facts
 
   private void show(ModelSummary s) {
     facts.getChildren().clear();
     if (s == null) {
-      nodes.getItems().clear();
       return;
     }
     int row = 0;
-    row = fact(row, "File", s.file() == null ? "(built-in example)" : s.file());
+    row =
+        fact(
+            row,
+            "File",
+            s.file() == null ? "(built-in example: " + ExampleModel.NAME + ")" : s.file());
     row = fact(row, "Producer", (s.producer() + " " + s.producerVersion()).strip());
     row = fact(row, "IR version", Long.toString(s.irVersion()));
     row =
@@ -147,7 +416,7 @@ public final class MainView extends BorderPane {
             row,
             "Opsets",
             s.opsets().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue())
+                .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
                 .collect(Collectors.joining(", ")));
     row =
         fact(
@@ -171,17 +440,23 @@ public final class MainView extends BorderPane {
         row,
         "Quantizable",
         s.willQuantizeCount() + " of " + s.quantizable().size() + " will be quantized");
-    nodes.getItems().setAll(s.quantizable());
   }
 
   private int fact(int row, String label, String value) {
     Label l = new Label(label);
     l.getStyleClass().add("fact-label");
+    l.setMinWidth(Region.USE_PREF_SIZE);
     Label v = new Label(value);
     v.setWrapText(true);
-    v.setId("fact-" + label.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
+    v.setId("fact-" + label.toLowerCase(Locale.ROOT).replace(' ', '-'));
     facts.addRow(row, l, v);
     return row + 1;
+  }
+
+  // Files
+
+  private Window window() {
+    return getScene() == null ? null : getScene().getWindow();
   }
 
   private void chooseFile() {
@@ -192,10 +467,33 @@ public final class MainView extends BorderPane {
         .addAll(
             new FileChooser.ExtensionFilter("ONNX models", "*.onnx"),
             new FileChooser.ExtensionFilter("All files", "*.*"));
-    Window w = getScene() == null ? null : getScene().getWindow();
-    File f = chooser.showOpenDialog(w);
+    Path folder = vm.lastFolder();
+    if (folder != null && Files.isDirectory(folder)) {
+      chooser.setInitialDirectory(folder.toFile());
+    }
+    File f = chooser.showOpenDialog(window());
     if (f != null) {
       vm.open(f.toPath());
+    }
+  }
+
+  private void chooseSaveTarget() {
+    if (runs.quantizedProperty().get() == null) {
+      return;
+    }
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle("Save the int8 model");
+    chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("ONNX models", "*.onnx"));
+    Path folder = vm.lastFolder();
+    if (folder != null && Files.isDirectory(folder)) {
+      chooser.setInitialDirectory(folder.toFile());
+    }
+    String name = vm.summaryProperty().get() == null ? "model" : vm.titleProperty().get();
+    name = name.replace(" - QuantScope", "").replaceFirst("\\.onnx$", "");
+    chooser.setInitialFileName(name + ".int8.onnx");
+    File f = chooser.showSaveDialog(window());
+    if (f != null) {
+      runs.saveInt8(f.toPath());
     }
   }
 
@@ -211,30 +509,11 @@ public final class MainView extends BorderPane {
         e -> {
           boolean ok = e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty();
           if (ok) {
-            Path p = e.getDragboard().getFiles().get(0).toPath();
-            vm.open(p);
+            vm.open(e.getDragboard().getFiles().get(0).toPath());
           }
           e.setDropCompleted(ok);
           e.consume();
         });
-  }
-
-  private static TableColumn<QuantizableNode, String> column(
-      String title, double width, java.util.function.Function<QuantizableNode, String> value) {
-    TableColumn<QuantizableNode, String> c = new TableColumn<>(title);
-    c.setPrefWidth(width);
-    c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(value.apply(cd.getValue())));
-    c.setCellFactory(
-        col ->
-            new TableCell<>() {
-              @Override
-              protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-                setTooltip(empty || item == null || item.length() < 30 ? null : new Tooltip(item));
-              }
-            });
-    return c;
   }
 
   static String shape(List<?> dims) {
@@ -257,18 +536,6 @@ public final class MainView extends BorderPane {
       v /= 1000;
       u++;
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
-  }
-
-  /** Colours a row by its verdict. */
-  private static final class StatusRow extends TableRow<QuantizableNode> {
-    @Override
-    protected void updateItem(QuantizableNode item, boolean empty) {
-      super.updateItem(item, empty);
-      getStyleClass().removeAll("will-quantize", "wont-quantize");
-      if (!empty && item != null) {
-        getStyleClass().add(item.willQuantize() ? "will-quantize" : "wont-quantize");
-      }
-    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

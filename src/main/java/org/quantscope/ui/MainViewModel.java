@@ -3,6 +3,7 @@ package org.quantscope.ui;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -10,11 +11,17 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.quantscope.graph.Criteria;
 import org.quantscope.graph.ModelSummary;
+import org.quantscope.graph.Quantizability;
+import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.DynamicQuantizer;
 
 /**
  * State of the main window: the open model and its summary, what is happening, and the last error.
@@ -22,7 +29,13 @@ import org.quantscope.model.OnnxModel;
  */
 public final class MainViewModel {
   private final JobRunner jobs;
+  private final Settings settings;
+  private final OptionsViewModel options;
+  private final RunViewModel runs;
+  private final GraphViewModel graph;
   private JobRunner.Handle pending;
+  private JobRunner.Handle classifyJob;
+  private long classifyGeneration;
   private long generation;
 
   // Properties
@@ -35,9 +48,111 @@ public final class MainViewModel {
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+  private final ReadOnlyObjectWrapper<List<QuantizableNode>> verdicts =
+      new ReadOnlyObjectWrapper<>(this, "verdicts", List.of());
+  private final ReadOnlyBooleanWrapper example = new ReadOnlyBooleanWrapper(this, "example");
+  private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
   public MainViewModel(JobRunner jobs) {
+    this(jobs, Settings.memory());
+  }
+
+  public MainViewModel(JobRunner jobs, Settings settings) {
     this.jobs = jobs;
+    this.settings = settings;
+    this.options = new OptionsViewModel(settings);
+    this.runs = new RunViewModel(jobs, options);
+    this.graph = new GraphViewModel(jobs);
+    for (String r : settings.get("recent", "").split("\n")) {
+      if (!r.isBlank()) {
+        recent.add(Path.of(r));
+      }
+    }
+    // verdicts follow the options; statuses follow verdicts, exclusions and results
+    Runnable reclassify = this::reclassify;
+    options.weightTypeProperty().addListener((o, a, b) -> reclassify.run());
+    options.perChannelProperty().addListener((o, a, b) -> reclassify.run());
+    options.constantWeightsProperty().addListener((o, a, b) -> reclassify.run());
+    options.gemmGeneralProperty().addListener((o, a, b) -> reclassify.run());
+    options.enableSubgraphProperty().addListener((o, a, b) -> reclassify.run());
+    options.opTypes().values().forEach(p -> p.addListener((o, a, b) -> reclassify.run()));
+    options
+        .excluded()
+        .addListener((javafx.collections.SetChangeListener<String>) c -> updateStatuses());
+    runs.quantizedProperty().addListener((o, a, b) -> updateStatuses());
+  }
+
+  public OptionsViewModel options() {
+    return options;
+  }
+
+  public RunViewModel runs() {
+    return runs;
+  }
+
+  public GraphViewModel graph() {
+    return graph;
+  }
+
+  /** The verdict on every quantizable node under the current options. */
+  public ReadOnlyObjectProperty<List<QuantizableNode>> verdictsProperty() {
+    return verdicts.getReadOnlyProperty();
+  }
+
+  /** True when the built-in example is open (its sample rows are available). */
+  public ReadOnlyBooleanProperty exampleProperty() {
+    return example.getReadOnlyProperty();
+  }
+
+  /** Recently opened files, most recent first. */
+  public ObservableList<Path> recentFiles() {
+    return recent;
+  }
+
+  /** Classifies the nodes again under the current options, in the background. */
+  private void reclassify() {
+    OnnxModel m = model.get();
+    long mine = ++classifyGeneration;
+    if (classifyJob != null) {
+      classifyJob.cancel();
+    }
+    if (m == null) {
+      verdicts.set(List.of());
+      updateStatuses();
+      return;
+    }
+    Criteria c = options.quantizeOptions().criteria();
+    // exclusions are shown as such, not as ORT's "excluded" reason, so classify without them
+    Criteria unexcluded =
+        new Criteria(
+            c.opTypes(),
+            c.nodesToQuantize(),
+            java.util.Set.of(),
+            c.matMulConstBOnly(),
+            c.enableSubgraph(),
+            c.forceQuantizeNoInputCheck(),
+            c.constantWeights(),
+            c.gemmGeneral());
+    classifyJob =
+        jobs.submit(
+            "Classify nodes",
+            p -> Quantizability.classify(m.graph(), unexcluded),
+            v -> {
+              if (mine == classifyGeneration) {
+                verdicts.set(v);
+                updateStatuses();
+              }
+            },
+            t -> {
+              if (mine == classifyGeneration && !(t instanceof CancellationException)) {
+                error.set("Cannot classify the nodes: " + t.getMessage());
+              }
+            });
+  }
+
+  private void updateStatuses() {
+    DynamicQuantizer.Output q = runs.quantizedProperty().get();
+    graph.updateStatuses(verdicts.get(), options.excluded(), q == null ? null : q.result());
   }
 
   public ReadOnlyObjectProperty<OnnxModel> modelProperty() {
@@ -70,12 +185,35 @@ public final class MainViewModel {
   /** Opens a model file in the background. */
   public void open(Path file) {
     String name = String.valueOf(file.getFileName());
-    load(name, () -> ModelFiles.load(file));
+    load(name, () -> ModelFiles.load(file), file);
   }
 
-  /** Opens the built-in example classifier. */
+  /** Opens the built-in example classifier with its sample rows. */
   public void openExample() {
-    load(ExampleModel.NAME, () -> OnnxModel.of(ExampleModel.build()));
+    load(ExampleModel.NAME, () -> OnnxModel.of(ExampleModel.build()), null);
+  }
+
+  private void remember(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    recent.remove(abs);
+    recent.add(0, abs);
+    while (recent.size() > 8) {
+      recent.remove(recent.size() - 1);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Path p : recent) {
+      sb.append(p).append('\n');
+    }
+    settings.put("recent", sb.toString());
+    if (abs.getParent() != null) {
+      settings.put("lastFolder", abs.getParent().toString());
+    }
+  }
+
+  /** The folder of the last opened file, for file choosers. */
+  public Path lastFolder() {
+    String f = settings.get("lastFolder", "");
+    return f.isEmpty() ? null : Path.of(f);
   }
 
   public void dismissError() {
@@ -89,7 +227,7 @@ public final class MainViewModel {
   private record Loaded(OnnxModel model, ModelSummary summary) {}
 
   /** Opens in the background; a newer open cancels an older one still running. */
-  private void load(String name, Loader loader) {
+  private void load(String name, Loader loader, Path file) {
     if (pending != null) {
       pending.cancel();
     }
@@ -108,8 +246,17 @@ public final class MainViewModel {
                 return;
               }
               busy.set(false);
+              boolean isExample = file == null;
+              if (file != null) {
+                remember(file);
+              }
+              example.set(isExample);
+              options.modelChanged(isExample);
               model.set(loaded.model());
+              runs.setModel(loaded.model());
+              graph.setModel(loaded.model());
               summary.set(loaded.summary());
+              reclassify();
               error.set("");
               title.set(name + " - QuantScope");
               ModelSummary s = loaded.summary();

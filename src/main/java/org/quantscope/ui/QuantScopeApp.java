@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -49,26 +48,56 @@ public final class QuantScopeApp extends Application {
 
   @Override
   public void start(Stage stage) {
+    show(stage, Settings.preferences(), initialModel);
+    if (exitAfterSeconds > 0) {
+      PauseTransition exit = new PauseTransition(Duration.seconds(exitAfterSeconds));
+      exit.setOnFinished(e -> stage.hide());
+      exit.play();
+    }
+  }
+
+  /**
+   * Fills the stage with the main window and opens the model, or the built-in example when it is
+   * null.
+   *
+   * @return the window's view model
+   */
+  static MainViewModel show(Stage stage, Settings settings, Path model) {
     FxJobRunner jobs = new FxJobRunner();
-    MainViewModel vm = new MainViewModel(jobs);
-    MainView view = new MainView(vm);
-    Scene scene = new Scene(view, 1280, 800);
+    MainViewModel vm = new MainViewModel(jobs, settings);
+    MainView view = new MainView(vm, jobs);
+    Scene scene =
+        new Scene(
+            view,
+            clamp(settings.getDouble("window.width", 1400), 900, 4000),
+            clamp(settings.getDouble("window.height", 860), 600, 3000));
     scene.getStylesheets().add(QuantScopeApp.class.getResource("quantscope.css").toExternalForm());
     stage.titleProperty().bind(vm.titleProperty());
     stage
         .getIcons()
         .add(new Image(QuantScopeApp.class.getResource("icon-256.png").toExternalForm()));
     stage.setScene(scene);
+    stage.setMaximized(settings.getBoolean("window.maximized", false));
+    stage.setOnHidden(
+        e -> {
+          vm.options().save();
+          settings.put("window.maximized", Boolean.toString(stage.isMaximized()));
+          if (!stage.isMaximized()) {
+            settings.put("window.width", Double.toString(scene.getWidth()));
+            settings.put("window.height", Double.toString(scene.getHeight()));
+          }
+          vm.runs().cancel();
+        });
     stage.show();
-    if (initialModel != null) {
-      vm.open(initialModel);
+    if (model != null) {
+      vm.open(model);
     } else {
       vm.openExample();
     }
-    if (exitAfterSeconds > 0) {
-      PauseTransition exit = new PauseTransition(Duration.seconds(exitAfterSeconds));
-      exit.setOnFinished(e -> Platform.exit());
-      exit.play();
-    }
+    return vm;
+  }
+
+  private static double clamp(double v, double min, double max) {
+    return Math.max(min, Math.min(max, v));
   }
 }

@@ -3,6 +3,8 @@ package org.quantscope.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.javafx.scene.input.DragboardHelper;
+import com.sun.javafx.tk.Toolkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +13,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
+import javafx.event.Event;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.TransferMode;
 import javafx.stage.Stage;
+import org.jfree.chart.fx.ChartViewer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,20 +37,25 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The window, headless under Monocle: it opens models and reports bad ones in place. */
+/** The window, headless under Monocle, driven as a user would. */
 @ExtendWith(ApplicationExtension.class)
 class MainViewTest {
   private final List<Throwable> fxErrors = new CopyOnWriteArrayList<>();
   private MainViewModel vm;
+  private MainView view;
+  private FxJobRunner jobs;
 
   @TempDir Path dir;
 
   @Start
   void start(Stage stage) {
     Thread.currentThread().setUncaughtExceptionHandler((t, e) -> fxErrors.add(e));
-    vm = new MainViewModel(new FxJobRunner());
-    MainView view = new MainView(vm);
-    stage.setScene(new Scene(view, 1100, 700));
+    jobs = new FxJobRunner();
+    vm = new MainViewModel(jobs, Settings.memory());
+    view = new MainView(vm, jobs);
+    Scene scene = new Scene(view, 1400, 860);
+    scene.getStylesheets().add(QuantScopeApp.class.getResource("quantscope.css").toExternalForm());
+    stage.setScene(scene);
     stage.show();
   }
 
@@ -50,21 +67,31 @@ class MainViewTest {
 
   private void waitUntilIdle() throws TimeoutException {
     WaitForAsyncUtils.waitForFxEvents();
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busyProperty().get());
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> jobs.runningProperty().get() == 0);
     WaitForAsyncUtils.waitForFxEvents();
   }
 
-  @Test
-  void showsTheExampleModelsQuantizableNodes(FxRobot robot) throws TimeoutException {
+  private void openExample() throws TimeoutException {
     Platform.runLater(vm::openExample);
     waitUntilIdle();
+  }
+
+  private String text(FxRobot robot, String query) {
+    return robot.lookup(query).queryAs(Label.class).getText();
+  }
+
+  @Test
+  void showsTheExampleModelItsNodesAndItsGraph(FxRobot robot) throws TimeoutException {
+    openExample();
     TableView<?> table = robot.lookup("#nodesTable").queryAs(TableView.class);
     assertThat(table.getItems()).hasSize(4);
-    assertThat(robot.lookup("#fact-quantizable").queryAs(Label.class).getText())
-        .isEqualTo("2 of 4 will be quantized");
-    assertThat(robot.lookup("#statusLabel").queryAs(Label.class).getText())
-        .contains("2 of 4 quantizable nodes will be quantized");
+    assertThat(text(robot, "#fact-quantizable")).isEqualTo("2 of 4 will be quantized");
+    assertThat(text(robot, "#statusLabel")).contains("2 of 4 quantizable nodes will be quantized");
     assertThat(robot.lookup("#errorBanner").query().isVisible()).isFalse();
+    GraphCanvas canvas = robot.lookup("#graphCanvas").queryAs(GraphCanvas.class);
+    assertThat(vm.graph().layoutProperty().get().boxes()).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(canvas.getWidth()).isGreaterThan(200);
+    assertThat(robot.lookup("#graphLegend").query().isVisible()).isTrue();
   }
 
   @Test
@@ -78,14 +105,172 @@ class MainViewTest {
     waitUntilIdle();
 
     assertThat(robot.lookup("#errorBanner").query().isVisible()).isTrue();
-    assertThat(robot.lookup("#errorLabel").queryAs(Label.class).getText())
+    assertThat(text(robot, "#errorLabel"))
         .startsWith("Cannot open broken.onnx: ")
         .contains("text file");
-    assertThat(robot.lookup("#fact-file").queryAs(Label.class).getText()).endsWith("mlp.onnx");
+    assertThat(robot.lookup("#errorDetails").query().isVisible()).isFalse();
+    assertThat(text(robot, "#fact-file")).endsWith("mlp.onnx");
     assertThat(robot.lookup("#nodesTable").queryAs(TableView.class).getItems()).hasSize(2);
 
     robot.clickOn("#dismissError");
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(robot.lookup("#errorBanner").query().isVisible()).isFalse();
+  }
+
+  @Test
+  void runAllShowsTheVerdictAndTheCharts(FxRobot robot) throws TimeoutException {
+    openExample();
+    Platform.runLater(() -> vm.options().benchRuns().textProperty().set("20"));
+    robot.clickOn("#runAllButton");
+    waitUntilIdle();
+
+    assertThat(vm.runs().failureProperty().get()).isNull();
+    String verdict = text(robot, "#verdictLabel");
+    assertThat(verdict).isIn("PASSED", "FAILED");
+    assertThat(verdict).isEqualTo(vm.runs().parityProperty().get().passed() ? "PASSED" : "FAILED");
+    assertThat(text(robot, "#verdictFigures")).contains("max |d|").contains("64 samples");
+    for (String id :
+        List.of("#histogramChart", "#weightErrorChart", "#sizeChart", "#latencyChart")) {
+      ChartViewer chart = robot.lookup(id).queryAs(ChartViewer.class);
+      assertThat(chart.isVisible()).as(id).isTrue();
+      assertThat(chart.getChart()).as(id).isNotNull();
+    }
+    assertThat(text(robot, "#statusLabel")).contains("2 of 4 nodes quantized").contains("speedup");
+    assertThat(robot.lookup("#saveButton").queryAs(Button.class).isDisabled()).isFalse();
+    // the quantized nodes now show their weight error in the table
+    assertThat(robot.lookup("SQNR dB").tryQuery()).isPresent();
+  }
+
+  @Test
+  void excludingANodeInTheTableKeepsItFloat(FxRobot robot) throws TimeoutException {
+    openExample();
+    String first = vm.verdictsProperty().get().get(0).node();
+    Node box = robot.lookup("#nodesTable .check-box").nth(0).query();
+    robot.clickOn(box);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.options().excluded()).containsExactly(first);
+    assertThat(vm.graph().statusesProperty().get().get(first).kind())
+        .isEqualTo(NodeStatus.Kind.EXCLUDED);
+
+    robot.clickOn("#quantizeButton");
+    waitUntilIdle();
+    assertThat(vm.runs().quantizedProperty().get().result().quantizedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void optionsChangeTheRun(FxRobot robot) throws TimeoutException {
+    openExample();
+    robot.clickOn("#optionsTab");
+    robot.clickOn("#perChannel");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.options().perChannelProperty().get()).isTrue();
+    robot.clickOn("#quantizeButton");
+    waitUntilIdle();
+    assertThat(vm.runs().quantizedProperty().get().result().quantized())
+        .allSatisfy(n -> assertThat(n.weights()).allMatch(w -> w.channels() > 1));
+  }
+
+  @Test
+  void anInvalidToleranceIsShownAndBlocksRuns(FxRobot robot) throws TimeoutException {
+    openExample();
+    robot.clickOn("#optionsTab");
+    TextField absTol = robot.lookup("#absTol").queryAs(TextField.class);
+    Platform.runLater(() -> absTol.setText("-1"));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#absTolProblem").queryAs(Label.class).getText()).isNotEmpty();
+    assertThat(absTol.getStyleClass()).contains("invalid");
+    assertThat(robot.lookup("#runAllButton").queryAs(Button.class).isDisabled()).isFalse();
+    robot.clickOn("#runAllButton");
+    waitUntilIdle();
+    assertThat(vm.runs().quantizedProperty().get()).isNull();
+    assertThat(text(robot, "#errorLabel")).contains("Options");
+  }
+
+  @Test
+  void cancellingARunStopsItAndKeepsNothing(FxRobot robot) throws TimeoutException {
+    openExample();
+    Platform.runLater(() -> vm.options().benchRuns().textProperty().set("100000000"));
+    robot.clickOn("#benchButton");
+    WaitForAsyncUtils.waitFor(
+        30, TimeUnit.SECONDS, () -> robot.lookup("#taskBox").query().isVisible());
+    robot.clickOn("#cancelButton");
+    waitUntilIdle();
+    assertThat(vm.runs().benchProperty().get()).isNull();
+    assertThat(text(robot, "#statusLabel")).contains("Cancelled");
+    assertThat(robot.lookup("#taskBox").query().isVisible()).isFalse();
+    assertThat(robot.lookup("#errorBanner").query().isVisible()).isFalse();
+  }
+
+  @Test
+  void selectingANodeInTheGraphShowsItsDetails(FxRobot robot) throws TimeoutException {
+    openExample();
+    GraphCanvas canvas = robot.lookup("#graphCanvas").queryAs(GraphCanvas.class);
+    String fc1 = vm.verdictsProperty().get().get(0).node();
+    double[] c = canvas.screenCentre(fc1);
+    Point2D onScreen = canvas.localToScreen(c[0], c[1]);
+    robot.clickOn(onScreen);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.graph().selectedProperty().get()).isEqualTo(fc1);
+    assertThat(view.lookup("#detailsTitle")).isNotNull();
+    assertThat(text(robot, "#detailsTitle")).contains("Gemm").contains("fc1");
+    TableView<?> table = robot.lookup("#nodesTable").queryAs(TableView.class);
+    assertThat(table.getSelectionModel().getSelectedIndex()).isNotNegative();
+  }
+
+  @Test
+  void findingANodeSelectsIt(FxRobot robot) throws TimeoutException {
+    openExample();
+    robot.clickOn("#graphSearch").write("head").type(javafx.scene.input.KeyCode.ENTER);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.graph().selectedProperty().get()).contains("head");
+  }
+
+  private void drop(Path file) {
+    Platform.runLater(
+        () -> {
+          Dragboard board =
+              DragboardHelper.createDragboard(Toolkit.getToolkit().createLocalClipboard());
+          DragboardHelper.setDataAccessRestriction(board, false);
+          ClipboardContent content = new ClipboardContent();
+          content.putFiles(List.of(file.toFile()));
+          board.setContent(content);
+          Event.fireEvent(
+              view,
+              new DragEvent(
+                  view,
+                  view,
+                  DragEvent.DRAG_DROPPED,
+                  board,
+                  300,
+                  300,
+                  300,
+                  300,
+                  TransferMode.COPY,
+                  null,
+                  null,
+                  null));
+        });
+  }
+
+  @Test
+  void droppingAModelOpensIt(FxRobot robot) throws TimeoutException, IOException {
+    openExample();
+    Path mlp = Files.write(dir.resolve("dropped.onnx"), TestModels.mlp().toByteArray());
+    drop(mlp);
+    waitUntilIdle();
+    assertThat(text(robot, "#fact-file")).endsWith("dropped.onnx");
+    assertThat(vm.titleProperty().get()).startsWith("dropped.onnx");
+    assertThat(vm.recentFiles()).contains(mlp.toAbsolutePath().normalize());
+  }
+
+  @Test
+  void droppingSomethingElseKeepsTheModel(FxRobot robot) throws TimeoutException, IOException {
+    openExample();
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "hello");
+    drop(notes);
+    waitUntilIdle();
+    assertThat(text(robot, "#errorLabel")).startsWith("Cannot open notes.txt: ");
+    assertThat(vm.exampleProperty().get()).isTrue();
+    assertThat(robot.lookup("#nodesTable").queryAs(TableView.class).getItems()).hasSize(4);
   }
 }

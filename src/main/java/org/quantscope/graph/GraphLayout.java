@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.graph;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import org.quantscope.progress.Cancellation;
+import org.quantscope.progress.Progress;
+
+/**
+ * Geometry for drawing one graph (one {@link Scope}) top-down: a box per operator node, graph
+ * input, graph output and (optionally) weight, and an orthogonal polyline per connection. Computed
+ * with ELK Layered; the result is plain records, so a renderer needs to know neither ONNX nor ELK.
+ *
+ * <p>Coordinates are in pixels with the origin at the top-left corner of the drawing and y growing
+ * downwards. Box sizes are estimated for a 12 px sans-serif font at {@value #CHAR_WIDTH} px per
+ * character: the longer of title and subtitle, up to {@value #MAX_CHARS} characters (the renderer
+ * elides longer text), plus {@value #TEXT_PADDING} px on each side; at least 80 px wide (48 px for
+ * weights), and wider when a box has many inputs or outputs; 36 px high with a subtitle, 22 px
+ * without.
+ *
+ * <p>A box's inputs arrive on its top edge, spread out in input-slot order (left to right); its
+ * outputs leave from its bottom edge in output order. A value read by several boxes leaves its
+ * source at one point; readers far below are reached along a shared vertical line (a bus) that
+ * branches off to each of them, so the polylines of one value overlap for part of their way.
+ *
+ * <p>Speed, measured by {@code org.quantscope.bench.LayoutHarness}: a few hundred ms for 1,500
+ * boxes, a few seconds for 10,000.
+ */
+public final class GraphLayout {
+  private GraphLayout() {}
+
+  /** Pixels per character of the text width estimate. */
+  public static final double CHAR_WIDTH = LayoutSketch.CHAR_WIDTH;
+
+  /** Characters beyond which a line no longer widens its box. */
+  public static final int MAX_CHARS = LayoutSketch.MAX_CHARS;
+
+  /** Pixels between the text and the left and right edges of a box. */
+  public static final double TEXT_PADDING = LayoutSketch.PADDING;
+
+  /** Stack of the layout thread: ELK recurses along long paths and overflows 8 MB at 10k nodes. */
+  static final long STACK_BYTES = 64L << 20;
+
+  /** What a box stands for. */
+  public enum Kind {
+    /** An operator node. */
+    NODE,
+    /** A graph input (that is not an initializer). */
+    INPUT,
+    /** A graph output. */
+    OUTPUT,
+    /** An initializer feeding a weight-bearing operator, shown with its shape. */
+    WEIGHT
+  }
+
+  /**
+   * A box, positioned by its top-left corner.
+   *
+   * @param id {@link NodeId#of(Scope, org.quantscope.onnx.NodeProto, int)} for operator nodes,
+   *     {@code input:<name>}, {@code output:<name>} or {@code weight:<name>} for the others
+   * @param title op type for nodes, the value or initializer name for the others
+   * @param subtitle node name ("" if unnamed), the type and shape of an input or output ({@code
+   *     float [batch, 4]}, "" if undeclared), the dims of a weight ({@code [768, 3072]})
+   * @param nodeIndex index in the graph's node list, -1 for boxes that are not operator nodes
+   */
+  public record Box(
+      String id,
+      Kind kind,
+      String title,
+      String subtitle,
+      double x,
+      double y,
+      double width,
+      double height,
+      int nodeIndex) {
+
+    public double centerX() {
+      return x + width / 2;
+    }
+
+    public double centerY() {
+      return y + height / 2;
+    }
+
+    /** True if the point lies in the box or within {@code tolerance} px of it. */
+    public boolean contains(double px, double py, double tolerance) {
+      return px >= x - tolerance
+          && px <= x + width + tolerance
+          && py >= y - tolerance
+          && py <= y + height + tolerance;
+    }
+  }
+
+  /**
+   * A connection from the box that produces a value to a box that reads it, drawn as an orthogonal
+   * polyline that starts on the bottom edge of the source box and ends on the top edge of the
+   * target (a back edge of a cycle is routed around). A value read twice by one node gives one
+   * edge.
+   *
+   * @param points x0, y0, x1, y1, ...: at least two points; copied, never shared
+   */
+  public record Edge(String fromId, String toId, String value, double[] points) {
+    public Edge {
+      if (points.length < 4 || points.length % 2 != 0) {
+        throw new IllegalArgumentException(
+            "edge "
+                + fromId
+                + " -> "
+                + toId
+                + ": expected x,y pairs of at least two points, got "
+                + points.length
+                + " coordinates");
+      }
+      points = points.clone();
+    }
+
+    /** A copy of the coordinates; use {@link #x(int)} and {@link #y(int)} in drawing loops. */
+    @Override
+    public double[] points() {
+      return points.clone();
+    }
+
+    public int pointCount() {
+      return points.length / 2;
+    }
+
+    public double x(int i) {
+      return points[2 * i];
+    }
+
+    public double y(int i) {
+      return points[2 * i + 1];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Edge e
+          && fromId.equals(e.fromId)
+          && toId.equals(e.toId)
+          && value.equals(e.value)
+          && Arrays.equals(points, e.points);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(fromId, toId, value, Arrays.hashCode(points));
+    }
+
+    @Override
+    public String toString() {
+      return "Edge[" + fromId + " -> " + toId + " (" + value + "), " + pointCount() + " points]";
+    }
+  }
+
+  /**
+   * The drawing.
+   *
+   * @param boxes graph inputs, operator nodes (in graph order), weights, graph outputs
+   * @param edges by reader: operator nodes in graph order, each in input-slot order, then outputs
+   * @param width width of the whole drawing, margins included, in px
+   * @param height height of the whole drawing, margins included, in px
+   */
+  public record Result(List<Box> boxes, List<Edge> edges, double width, double height) {
+    public Result {
+      boxes = List.copyOf(boxes);
+      edges = List.copyOf(edges);
+    }
+  }
+
+  /**
+   * What to draw and how hard to try.
+   *
+   * @param showWeights draw a box per initializer of rank >= 1 that feeds a weight-bearing operator
+   *     (MatMul, Gemm, Conv, Gather, LSTM, Attention and their quantized forms)
+   * @param fastAbove box count above which ELK runs with fast settings (one crossing-minimization
+   *     pass, no greedy switch, simple node placement): zigzagging chains and more crossings,
+   *     several times sooner. At or below it, chains are drawn straight (linear-segments
+   *     placement).
+   */
+  public record Options(boolean showWeights, int fastAbove) {
+    public static final Options DEFAULTS = new Options(true, 800);
+
+    public Options {
+      if (fastAbove < 0) {
+        throw new IllegalArgumentException("fastAbove must be >= 0, got " + fastAbove);
+      }
+    }
+  }
+
+  /**
+   * Lays out one graph. Progress is reported in thousandths of the whole job. The ELK part runs on
+   * a thread of its own with a 64 MB stack (deep graphs overflow a default stack); this method
+   * waits for it and, if the calling thread is interrupted, interrupts it and returns at once.
+   * Values read from an enclosing graph and initializers without a box have no source in this scope
+   * and get no edge. Cycles are allowed.
+   *
+   * @throws CancellationException if the calling thread is interrupted before or during the work
+   *     (the interrupt flag stays set)
+   */
+  public static Result layout(Scope scope, Options options, Progress progress) {
+    Cancellation.check();
+    int nodes = scope.graph().getNodeCount();
+    progress.report(0, LayoutElk.TOTAL, "Collecting " + nodes + " nodes of " + scope.label());
+    LayoutSketch sketch = LayoutSketch.of(scope, options.showWeights());
+    boolean fast = sketch.shapes.size() > options.fastAbove();
+    Cancellation.check();
+    Result result = onLayoutThread(sketch, fast, progress);
+    progress.report(LayoutElk.TOTAL, LayoutElk.TOTAL, "Laid out " + nodes + " nodes");
+    return result;
+  }
+
+  private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {
+    // A cancelled worker runs on until ELK's next phase boundary: it reports nothing more.
+    Progress untilCancelled =
+        (done, total, message) -> {
+          if (!Thread.currentThread().isInterrupted()) {
+            progress.report(done, total, message);
+          }
+        };
+    FutureTask<Result> task = new FutureTask<>(() -> LayoutElk.run(sketch, fast, untilCancelled));
+    Thread worker = new Thread(null, task, "graph-layout", STACK_BYTES);
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      Result result = task.get();
+      // An interrupt that came as the work finished still cancels, as the caller expects.
+      Cancellation.check();
+      return result;
+    } catch (InterruptedException e) {
+      // ELK notices at its next phase boundary and the thread ends; nobody waits for it.
+      worker.interrupt();
+      Thread.currentThread().interrupt();
+      throw new CancellationException("graph layout cancelled");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("graph layout failed: " + cause, cause);
+    }
+  }
+}

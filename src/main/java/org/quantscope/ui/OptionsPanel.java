@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Map;
+import javafx.beans.property.BooleanProperty;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import org.controlsfx.control.CheckListView;
+import org.controlsfx.control.ToggleSwitch;
+import org.quantscope.quantize.QuantType;
+
+/**
+ * The settings of a run: how to quantize (ORT's options and QuantScope's extensions), what parity
+ * means, where samples come from, how long to benchmark. Values are checked as they are typed and
+ * problems shown next to the field.
+ */
+public final class OptionsPanel extends ScrollPane {
+  private final OptionsViewModel vm;
+  private final MainViewModel main;
+
+  public OptionsPanel(MainViewModel main) {
+    this.main = main;
+    this.vm = main.options();
+    setId("optionsPanel");
+    setFitToWidth(true);
+    VBox box = new VBox(10);
+    box.setPadding(new Insets(10));
+
+    ComboBox<QuantType> type = new ComboBox<>();
+    type.getItems().setAll(QuantType.values());
+    type.setId("weightType");
+    type.valueProperty().bindBidirectional(vm.weightTypeProperty());
+    GridPane quant = grid();
+    quant.addRow(0, new Label("Weight type"), type);
+    quant.addRow(
+        1,
+        new Label("Per channel"),
+        toggle(
+            "perChannel",
+            vm.perChannelProperty(),
+            "One scale per output channel (MatMul, Gemm, Attention, LSTM)"));
+    quant.addRow(
+        2,
+        new Label("Reduce range"),
+        toggle(
+            "reduceRange",
+            vm.reduceRangeProperty(),
+            "7-bit weights: avoids int8 saturation on CPUs without VNNI"));
+
+    CheckListView<String> ops = new CheckListView<>();
+    ops.setId("opTypes");
+    ops.getItems().setAll(new ArrayList<>(vm.opTypes().keySet()));
+    ops.setPrefHeight(7 * 24 + 4);
+    for (Map.Entry<String, BooleanProperty> e : vm.opTypes().entrySet()) {
+      if (e.getValue().get()) {
+        ops.getCheckModel().check(e.getKey());
+      }
+    }
+    ops.getCheckModel()
+        .getCheckedItems()
+        .addListener(
+            (javafx.collections.ListChangeListener<String>)
+                c -> vm.opTypes().forEach((op, on) -> on.set(ops.getCheckModel().isChecked(op))));
+
+    GridPane beyond = grid();
+    beyond.addRow(
+        0,
+        new Label("Constant-node weights"),
+        toggle(
+            "constantWeights",
+            vm.constantWeightsProperty(),
+            "Quantize weights held in Constant nodes or Identity copies of initializers"));
+    beyond.addRow(
+        1,
+        new Label("General Gemm"),
+        toggle(
+            "gemmGeneral",
+            vm.gemmGeneralProperty(),
+            "Rewrite Gemm with transA, alpha or beta too"));
+    beyond.addRow(
+        2,
+        new Label("Per-channel Conv"),
+        toggle(
+            "convPerChannel",
+            vm.convPerChannelProperty(),
+            "With per channel: Conv weights per output channel too"));
+    beyond.addRow(
+        3,
+        new Label("Subgraphs"),
+        toggle(
+            "enableSubgraph",
+            vm.enableSubgraphProperty(),
+            "Quantize inside If/Loop/Scan bodies (EnableSubgraph)"));
+
+    GridPane parity = grid();
+    int row = 0;
+    row = field(parity, row, "Max |d| tolerance", "absTol", vm.absTol());
+    row = field(parity, row, "Mean |d| tolerance", "meanTol", vm.meanTol());
+    field(parity, row, "Decision threshold", "threshold", vm.threshold());
+
+    ToggleGroup source = new ToggleGroup();
+    RadioButton synthetic =
+        radio(
+            "Made up from the model",
+            "sourceSynthetic",
+            source,
+            OptionsViewModel.SampleSource.SYNTHETIC);
+    RadioButton file =
+        radio("From a file", "sourceFile", source, OptionsViewModel.SampleSource.FILE);
+    RadioButton example =
+        radio(
+            "The example's samples",
+            "sourceExample",
+            source,
+            OptionsViewModel.SampleSource.EXAMPLE);
+    example.disableProperty().bind(main.exampleProperty().not());
+    source
+        .selectedToggleProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (b != null) {
+                vm.sampleSourceProperty().set((OptionsViewModel.SampleSource) b.getUserData());
+              }
+            });
+    vm.sampleSourceProperty().addListener((o, a, b) -> select(source, b));
+    select(source, vm.sampleSourceProperty().get());
+    GridPane samples = grid();
+    row = 0;
+    row = field(samples, row, "Samples", "samples", vm.samples());
+    row = field(samples, row, "Seed", "seed", vm.seed());
+    Button choose = new Button("Choose…");
+    choose.setId("chooseSamples");
+    Label chosen = new Label();
+    chosen
+        .textProperty()
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () ->
+                    vm.sampleFileProperty().get() == null
+                        ? "no file"
+                        : vm.sampleFileProperty().get().getFileName().toString(),
+                vm.sampleFileProperty()));
+    choose.setOnAction(e -> chooseSamples());
+    samples.addRow(row, new Label("File"), new HBox(6, choose, chosen));
+
+    GridPane bench = grid();
+    row = 0;
+    row = field(bench, row, "Timed runs", "benchRuns", vm.benchRuns());
+    field(bench, row, "Threads (0: auto)", "benchThreads", vm.benchThreads());
+
+    box.getChildren()
+        .addAll(
+            section("Quantization"),
+            quant,
+            new Label("Op types to quantize"),
+            ops,
+            note("Gemm follows MatMul: ONNX Runtime rewrites it into MatMul first."),
+            section("Beyond ONNX Runtime"),
+            beyond,
+            section("Parity"),
+            parity,
+            section("Samples"),
+            new VBox(4, synthetic, file, example),
+            samples,
+            section("Benchmark"),
+            bench);
+    setContent(box);
+  }
+
+  private static Label note(String text) {
+    Label l = new Label(text);
+    l.setWrapText(true);
+    l.getStyleClass().add("toolbar-note");
+    return l;
+  }
+
+  private void chooseSamples() {
+    FileChooser fc = new FileChooser();
+    fc.setTitle("Samples: CSV, .npy or .npz");
+    fc.getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter("Samples", "*.csv", "*.npy", "*.npz"),
+            new FileChooser.ExtensionFilter("All files", "*.*"));
+    if (main.lastFolder() != null && main.lastFolder().toFile().isDirectory()) {
+      fc.setInitialDirectory(main.lastFolder().toFile());
+    }
+    File f = fc.showOpenDialog(getScene() == null ? null : getScene().getWindow());
+    if (f != null) {
+      vm.sampleFileProperty().set(f.toPath());
+      vm.sampleSourceProperty().set(OptionsViewModel.SampleSource.FILE);
+    }
+  }
+
+  private static void select(ToggleGroup g, OptionsViewModel.SampleSource s) {
+    g.getToggles().stream()
+        .filter(t -> t.getUserData() == s)
+        .findFirst()
+        .ifPresent(t -> t.setSelected(true));
+  }
+
+  private static RadioButton radio(
+      String text, String id, ToggleGroup g, OptionsViewModel.SampleSource s) {
+    RadioButton r = new RadioButton(text);
+    r.setId(id);
+    r.setToggleGroup(g);
+    r.setUserData(s);
+    return r;
+  }
+
+  private static ToggleSwitch toggle(String id, BooleanProperty p, String tip) {
+    ToggleSwitch t = new ToggleSwitch();
+    t.setId(id);
+    t.selectedProperty().bindBidirectional(p);
+    t.setTooltip(new Tooltip(tip));
+    return t;
+  }
+
+  /** A text field with its problem shown under it in red. */
+  private static int field(GridPane g, int row, String label, String id, OptionsViewModel.Field f) {
+    TextField t = new TextField();
+    t.setId(id);
+    t.setPrefColumnCount(8);
+    t.textProperty().bindBidirectional(f.textProperty());
+    Label problem = new Label();
+    problem.setId(id + "Problem");
+    problem.getStyleClass().add("field-problem");
+    problem.textProperty().bind(f.problemProperty());
+    problem.visibleProperty().bind(f.problemProperty().isNotEmpty());
+    problem.managedProperty().bind(problem.visibleProperty());
+    f.problemProperty()
+        .addListener(
+            (o, a, b) -> {
+              t.getStyleClass().remove("invalid");
+              if (!b.isEmpty()) {
+                t.getStyleClass().add("invalid");
+              }
+            });
+    g.addRow(row, new Label(label), new VBox(2, t, problem));
+    return row + 1;
+  }
+
+  private static GridPane grid() {
+    GridPane g = new GridPane();
+    g.setHgap(10);
+    g.setVgap(6);
+    return g;
+  }
+
+  private static Label section(String text) {
+    Label l = new Label(text);
+    l.getStyleClass().add("section-title");
+    return l;
+  }
+}

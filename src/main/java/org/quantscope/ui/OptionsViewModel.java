@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableSet;
+import org.quantscope.graph.Criteria;
+import org.quantscope.parity.ParityOptions;
+import org.quantscope.quantize.QuantType;
+import org.quantscope.quantize.QuantizeOptions;
+
+/**
+ * The settings of a run, as the Options panel edits them: quantization (ORT's and QuantScope's),
+ * parity tolerances, where samples come from, benchmark runs. Text fields are validated as the user
+ * types; each has a problem property that is empty when the value is fine.
+ */
+public final class OptionsViewModel {
+  /** Where samples come from. */
+  public enum SampleSource {
+    /** Made up from the model's inputs. */
+    SYNTHETIC,
+    /** A CSV, .npy/.npz file or test-data folder. */
+    FILE,
+    /** The rows that come with the built-in example. */
+    EXAMPLE
+  }
+
+  private final Settings settings;
+
+  // Properties: quantization
+
+  private final ObjectProperty<QuantType> weightType =
+      new SimpleObjectProperty<>(this, "weightType", QuantType.QInt8);
+  private final BooleanProperty perChannel = new SimpleBooleanProperty(this, "perChannel");
+  private final BooleanProperty reduceRange = new SimpleBooleanProperty(this, "reduceRange");
+  private final Map<String, BooleanProperty> opTypes = new LinkedHashMap<>();
+  private final ObservableSet<String> excluded = FXCollections.observableSet(new LinkedHashSet<>());
+  private final BooleanProperty constantWeights =
+      new SimpleBooleanProperty(this, "constantWeights");
+  private final BooleanProperty gemmGeneral = new SimpleBooleanProperty(this, "gemmGeneral");
+  private final BooleanProperty convPerChannel = new SimpleBooleanProperty(this, "convPerChannel");
+  private final BooleanProperty enableSubgraph = new SimpleBooleanProperty(this, "enableSubgraph");
+
+  // Properties: parity, samples, benchmark (text, validated)
+
+  private final Field absTol = new Field("absTol", "0.04", Field.Kind.NON_NEGATIVE);
+  private final Field meanTol = new Field("meanTol", "0.01", Field.Kind.NON_NEGATIVE);
+  private final Field threshold = new Field("threshold", "0.5", Field.Kind.NUMBER);
+  private final Field samples = new Field("samples", "100", Field.Kind.POSITIVE_INT);
+  private final Field seed = new Field("seed", "0", Field.Kind.INTEGER);
+  private final Field benchRuns = new Field("benchRuns", "50", Field.Kind.POSITIVE_INT);
+  private final Field benchThreads = new Field("benchThreads", "0", Field.Kind.NON_NEGATIVE_INT);
+  private final ObjectProperty<SampleSource> sampleSource =
+      new SimpleObjectProperty<>(this, "sampleSource", SampleSource.SYNTHETIC);
+  private final ObjectProperty<Path> sampleFile = new SimpleObjectProperty<>(this, "sampleFile");
+  private final BooleanBinding valid;
+
+  public OptionsViewModel(Settings settings) {
+    this.settings = settings;
+    for (String op : new TreeSet<>(Criteria.REGISTRY)) {
+      opTypes.put(op, new SimpleBooleanProperty(this, op, true));
+    }
+    valid =
+        Bindings.createBooleanBinding(
+            () ->
+                absTol.problem.get().isEmpty()
+                    && meanTol.problem.get().isEmpty()
+                    && threshold.problem.get().isEmpty()
+                    && samples.problem.get().isEmpty()
+                    && seed.problem.get().isEmpty()
+                    && benchRuns.problem.get().isEmpty()
+                    && benchThreads.problem.get().isEmpty()
+                    && opTypes.values().stream().anyMatch(BooleanProperty::get)
+                    && (sampleSource.get() != SampleSource.FILE || sampleFile.get() != null),
+            absTol.problem,
+            meanTol.problem,
+            threshold.problem,
+            samples.problem,
+            seed.problem,
+            benchRuns.problem,
+            benchThreads.problem,
+            sampleSource,
+            sampleFile);
+    opTypes.values().forEach(p -> valid.invalidate());
+    opTypes.values().forEach(p -> p.addListener((o, a, b) -> valid.invalidate()));
+    load();
+  }
+
+  /** A text setting with its validation problem ("" when valid). */
+  public static final class Field {
+    enum Kind {
+      NUMBER,
+      NON_NEGATIVE,
+      INTEGER,
+      POSITIVE_INT,
+      NON_NEGATIVE_INT
+    }
+
+    private final String key;
+    private final Kind kind;
+    private final StringProperty text;
+    private final StringProperty problem = new SimpleStringProperty("");
+
+    Field(String key, String dflt, Kind kind) {
+      this.key = key;
+      this.kind = kind;
+      this.text = new SimpleStringProperty(dflt);
+      text.addListener((o, a, b) -> problem.set(check(b)));
+    }
+
+    public StringProperty textProperty() {
+      return text;
+    }
+
+    /** Empty when the text is valid, else what is wrong with it. */
+    public javafx.beans.property.ReadOnlyStringProperty problemProperty() {
+      return problem;
+    }
+
+    String key() {
+      return key;
+    }
+
+    private String check(String s) {
+      String t = s == null ? "" : s.trim();
+      try {
+        switch (kind) {
+          case NUMBER -> {
+            double d = Double.parseDouble(t);
+            return Double.isFinite(d) ? "" : "must be a finite number";
+          }
+          case NON_NEGATIVE -> {
+            double d = Double.parseDouble(t);
+            return d >= 0 && Double.isFinite(d) ? "" : "must be a number >= 0";
+          }
+          case INTEGER -> {
+            Long.parseLong(t);
+            return "";
+          }
+          case POSITIVE_INT -> {
+            return Integer.parseInt(t) >= 1 ? "" : "must be a whole number >= 1";
+          }
+          case NON_NEGATIVE_INT -> {
+            return Integer.parseInt(t) >= 0 ? "" : "must be a whole number >= 0 (0: automatic)";
+          }
+          default -> throw new IllegalStateException();
+        }
+      } catch (NumberFormatException e) {
+        return kind == Kind.NUMBER || kind == Kind.NON_NEGATIVE
+            ? "'" + t + "' is not a number"
+            : "'" + t + "' is not a whole number";
+      }
+    }
+
+    double asDouble() {
+      return Double.parseDouble(text.get().trim());
+    }
+
+    long asLong() {
+      return Long.parseLong(text.get().trim());
+    }
+  }
+
+  public ObjectProperty<QuantType> weightTypeProperty() {
+    return weightType;
+  }
+
+  public BooleanProperty perChannelProperty() {
+    return perChannel;
+  }
+
+  public BooleanProperty reduceRangeProperty() {
+    return reduceRange;
+  }
+
+  /** One switch per op type of ORT's dynamic registry. */
+  public Map<String, BooleanProperty> opTypes() {
+    return opTypes;
+  }
+
+  /** Nodes the user left in float (names or node ids): ORT's nodes_to_exclude. */
+  public ObservableSet<String> excluded() {
+    return excluded;
+  }
+
+  public BooleanProperty constantWeightsProperty() {
+    return constantWeights;
+  }
+
+  public BooleanProperty gemmGeneralProperty() {
+    return gemmGeneral;
+  }
+
+  public BooleanProperty convPerChannelProperty() {
+    return convPerChannel;
+  }
+
+  public BooleanProperty enableSubgraphProperty() {
+    return enableSubgraph;
+  }
+
+  public Field absTol() {
+    return absTol;
+  }
+
+  public Field meanTol() {
+    return meanTol;
+  }
+
+  public Field threshold() {
+    return threshold;
+  }
+
+  public Field samples() {
+    return samples;
+  }
+
+  public Field seed() {
+    return seed;
+  }
+
+  public Field benchRuns() {
+    return benchRuns;
+  }
+
+  public Field benchThreads() {
+    return benchThreads;
+  }
+
+  public ObjectProperty<SampleSource> sampleSourceProperty() {
+    return sampleSource;
+  }
+
+  public ObjectProperty<Path> sampleFileProperty() {
+    return sampleFile;
+  }
+
+  /** True when every field holds a valid value and a run can start. */
+  public BooleanBinding validProperty() {
+    return valid;
+  }
+
+  // Commands
+
+  /** The quantization options these settings give. */
+  public QuantizeOptions quantizeOptions() {
+    Set<String> ops = new LinkedHashSet<>();
+    opTypes.forEach(
+        (op, on) -> {
+          if (on.get()) {
+            ops.add(op);
+          }
+        });
+    boolean all = ops.size() == opTypes.size();
+    return QuantizeOptions.builder()
+        .weightType(weightType.get())
+        .perChannel(perChannel.get())
+        .reduceRange(reduceRange.get())
+        .opTypes(all ? Set.of() : ops)
+        .nodesToExclude(Set.copyOf(excluded))
+        .enableSubgraph(enableSubgraph.get())
+        .extensions(
+            new QuantizeOptions.Extensions(
+                constantWeights.get(), convPerChannel.get(), gemmGeneral.get()))
+        .build();
+  }
+
+  public ParityOptions parityOptions() {
+    return new ParityOptions(
+        absTol.asDouble(), meanTol.asDouble(), threshold.asDouble(), Set.of(), 40);
+  }
+
+  public int sampleCount() {
+    return (int) samples.asLong();
+  }
+
+  public long seedValue() {
+    return seed.asLong();
+  }
+
+  public int benchRunCount() {
+    return (int) benchRuns.asLong();
+  }
+
+  public int benchThreadCount() {
+    return (int) benchThreads.asLong();
+  }
+
+  /**
+   * A new model was opened: its node names are new, so exclusions and the sample file go; the
+   * example brings its own sample rows.
+   */
+  public void modelChanged(boolean isExample) {
+    excluded.clear();
+    sampleFile.set(null);
+    if (isExample) {
+      sampleSource.set(SampleSource.EXAMPLE);
+    } else if (sampleSource.get() != SampleSource.SYNTHETIC) {
+      sampleSource.set(SampleSource.SYNTHETIC);
+    }
+  }
+
+  /** Stores the settings for the next start. */
+  public void save() {
+    settings.put("weightType", weightType.get().name());
+    settings.put("perChannel", Boolean.toString(perChannel.get()));
+    settings.put("reduceRange", Boolean.toString(reduceRange.get()));
+    settings.put("constantWeights", Boolean.toString(constantWeights.get()));
+    settings.put("gemmGeneral", Boolean.toString(gemmGeneral.get()));
+    settings.put("convPerChannel", Boolean.toString(convPerChannel.get()));
+    settings.put("enableSubgraph", Boolean.toString(enableSubgraph.get()));
+    for (Field f : fields()) {
+      if (f.problem.get().isEmpty()) {
+        settings.put(f.key(), f.text.get().trim());
+      }
+    }
+    opTypes.forEach((op, on) -> settings.put("op." + op, Boolean.toString(on.get())));
+  }
+
+  private void load() {
+    try {
+      weightType.set(QuantType.valueOf(settings.get("weightType", "QInt8")));
+    } catch (IllegalArgumentException e) {
+      weightType.set(QuantType.QInt8);
+    }
+    perChannel.set(settings.getBoolean("perChannel", false));
+    reduceRange.set(settings.getBoolean("reduceRange", false));
+    constantWeights.set(settings.getBoolean("constantWeights", false));
+    gemmGeneral.set(settings.getBoolean("gemmGeneral", false));
+    convPerChannel.set(settings.getBoolean("convPerChannel", false));
+    enableSubgraph.set(settings.getBoolean("enableSubgraph", false));
+    for (Field f : fields()) {
+      f.text.set(settings.get(f.key(), f.text.get()));
+    }
+    opTypes.forEach((op, on) -> on.set(settings.getBoolean("op." + op, true)));
+  }
+
+  private Field[] fields() {
+    return new Field[] {absTol, meanTol, threshold, samples, seed, benchRuns, benchThreads};
+  }
+
+  /** A label for the sample source, e.g. for the status line. */
+  public String describeSamples() {
+    return switch (sampleSource.get()) {
+      case SYNTHETIC -> samples.text.get() + " made-up samples (seed " + seed.text.get() + ")";
+      case FILE ->
+          sampleFile.get() == null
+              ? "no sample file"
+              : String.valueOf(sampleFile.get().getFileName());
+      case EXAMPLE -> "the example's samples";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "OptionsViewModel[" + quantizeOptions().toString().toLowerCase(Locale.ROOT) + "]";
+  }
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.report.Charts;
+
+/**
+ * The results of the last run: the parity verdict, big, and four charts built by {@link Charts}
+ * (the same ones the reports use): model size, latency, the histogram of output differences with
+ * the tolerance, and the weight error per node.
+ */
+public final class ResultsPanel extends ScrollPane {
+  private final RunViewModel vm;
+  private final Label verdict = new Label("Run to see results");
+  private final Label figures =
+      new Label("Quantize, check parity and benchmark with Run all (Ctrl+R).");
+  private final ChartViewer size = viewer("sizeChart");
+  private final ChartViewer latency = viewer("latencyChart");
+  private final ChartViewer histogram = viewer("histogramChart");
+  private final ChartViewer weights = viewer("weightErrorChart");
+
+  public ResultsPanel(RunViewModel vm) {
+    this.vm = vm;
+    setId("resultsPanel");
+    setFitToWidth(true);
+    verdict.setId("verdictLabel");
+    verdict.getStyleClass().add("verdict");
+    figures.setId("verdictFigures");
+    figures.setWrapText(true);
+    GridPane charts = new GridPane();
+    charts.setHgap(8);
+    charts.setVgap(8);
+    charts.add(histogram, 0, 0);
+    charts.add(weights, 0, 1);
+    charts.add(size, 0, 2);
+    charts.add(latency, 0, 3);
+    VBox box = new VBox(8, verdict, figures, charts);
+    box.setPadding(new Insets(10));
+    setContent(box);
+    vm.quantizedProperty().addListener((o, a, b) -> update());
+    vm.sizesProperty().addListener((o, a, b) -> update());
+    vm.parityProperty().addListener((o, a, b) -> update());
+    vm.benchProperty().addListener((o, a, b) -> update());
+    update();
+  }
+
+  private static ChartViewer viewer(String id) {
+    ChartViewer v = new ChartViewer(null);
+    v.setId(id);
+    v.setVisible(false);
+    v.setManaged(false);
+    v.setPrefSize(520, 300);
+    v.setMinHeight(260);
+    return v;
+  }
+
+  /** Shows a chart, or hides the viewer when there is nothing to show yet. */
+  private static void show(ChartViewer v, JFreeChart chart) {
+    v.setVisible(chart != null);
+    v.setManaged(chart != null);
+    if (chart != null) {
+      v.setChart(chart);
+    }
+  }
+
+  /** The chart a viewer shows, for tests. */
+  static JFreeChart chartOf(ChartViewer v) {
+    return v.getChart();
+  }
+
+  private void update() {
+    DynamicQuantizer.Output q = vm.quantizedProperty().get();
+    RunViewModel.Sizes z = vm.sizesProperty().get();
+    ParityReport p = vm.parityProperty().get();
+    BenchReport b = vm.benchProperty().get();
+    verdict.getStyleClass().removeAll("passed", "failed");
+    if (p != null) {
+      verdict.setText(p.passed() ? "PASSED" : "FAILED");
+      verdict.getStyleClass().add(p.passed() ? "passed" : "failed");
+      figures.setText(
+          String.format(
+              Locale.ROOT,
+              "max |d| %.5f (tolerance %s) · mean |d| %.5f (tolerance %s) · %d samples · %d"
+                  + " decision flips",
+              p.maxAbsDiff(),
+              p.absTol(),
+              p.meanAbsDiff(),
+              p.meanTol(),
+              p.samples(),
+              p.decisionFlips()));
+    } else if (q != null) {
+      verdict.setText("Quantized");
+      figures.setText(
+          q.result().quantizedCount()
+              + " of "
+              + q.result().candidateCount()
+              + " nodes quantized. Check parity to get a verdict.");
+    } else {
+      verdict.setText("Run to see results");
+      figures.setText("Quantize, check parity and benchmark with Run all (Ctrl+R).");
+    }
+    show(histogram, p == null ? null : Charts.differenceHistogram(p));
+    show(weights, q == null ? null : Charts.weightError(q.result(), 20));
+    show(size, z == null ? null : Charts.modelSize(z.fp32Bytes(), z.int8Bytes()));
+    show(
+        latency,
+        b == null || b.models().size() < 2
+            ? null
+            : Charts.latency(b.models().get(0), b.models().get(1)));
+  }
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.application.Platform;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.TestModels;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The application as the command line or a file association starts it: with a model path. */
+@ExtendWith(ApplicationExtension.class)
+class QuantScopeAppTest {
+  private final List<Throwable> fxErrors = new CopyOnWriteArrayList<>();
+  private final Settings settings = Settings.memory();
+  private MainViewModel vm;
+  private Stage stage;
+
+  @TempDir Path dir;
+
+  @Start
+  void start(Stage stage) {
+    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> fxErrors.add(e));
+    this.stage = stage;
+    try {
+      Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
+      vm = QuantScopeApp.show(stage, settings, model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @AfterEach
+  void noExceptionsOnTheFxThread() {
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fxErrors).isEmpty();
+  }
+
+  @Test
+  void opensTheModelGivenOnTheCommandLine(FxRobot robot) throws TimeoutException {
+    WaitForAsyncUtils.waitFor(
+        30,
+        TimeUnit.SECONDS,
+        () -> vm.summaryProperty().get() != null && vm.graph().layoutProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#fact-file").queryAs(Label.class).getText())
+        .endsWith("from-args.onnx");
+    assertThat(stage.getTitle()).isEqualTo("from-args.onnx - QuantScope");
+    assertThat(vm.exampleProperty().get()).isFalse();
+  }
+
+  @Test
+  void closingTheWindowRemembersItsSizeAndOptions() throws TimeoutException {
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.summaryProperty().get() != null);
+    Platform.runLater(
+        () -> {
+          Platform.setImplicitExit(false); // later tests still need the toolkit
+          vm.options().perChannelProperty().set(true);
+          vm.options().absTol().textProperty().set("0.05");
+          stage.hide();
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(settings.getDouble("window.width", 0)).isPositive();
+    assertThat(settings.get("perChannel", "")).isEqualTo("true");
+    assertThat(new OptionsViewModel(settings).absTol().textProperty().get()).isEqualTo("0.05");
+  }
+}
