@@ -63,7 +63,6 @@ public final class MainView extends BorderPane {
   private final Tab nodeTab;
   private final StringProperty status = new SimpleStringProperty(this, "status", "");
   private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
-  private String problemDetails = "";
   private Menu recentMenu;
 
   public MainView(MainViewModel vm, FxJobRunner jobs) {
@@ -111,12 +110,12 @@ public final class MainView extends BorderPane {
     // the latest of the two status lines wins
     vm.statusProperty().addListener((o, a, b) -> status.set(b));
     runs.statusProperty().addListener((o, a, b) -> status.set(b));
-    vm.errorProperty().addListener((o, a, b) -> showProblem(b, ""));
+    vm.errorProperty().addListener((o, a, b) -> problem.set(b == null ? "" : b));
     runs.failureProperty()
         .addListener(
             (o, a, f) -> {
               if (f != null) {
-                showProblem(f.message(), f.details());
+                failureDialog(f);
               }
             });
     runs.parityProperty().addListener((o, a, b) -> showResults(b != null));
@@ -297,28 +296,19 @@ public final class MainView extends BorderPane {
 
   // Banner and status bar
 
-  private void showProblem(String message, String details) {
-    problem.set(message == null ? "" : message);
-    problemDetails = details == null ? "" : details;
-  }
-
   private HBox banner() {
     Label error = new Label();
     error.setId("errorLabel");
     error.setWrapText(true);
     error.textProperty().bind(problem);
-    Button details = new Button("Details...");
-    details.setId("errorDetails");
-    details.setOnAction(e -> showDetails());
     Button dismiss = new Button("Dismiss");
     dismiss.setId("dismissError");
     dismiss.setOnAction(
         e -> {
           vm.dismissError();
-          runs.dismissFailure();
-          showProblem("", "");
+          problem.set("");
         });
-    HBox banner = new HBox(12, error, details, dismiss);
+    HBox banner = new HBox(12, error, dismiss);
     banner.setId("errorBanner");
     banner.getStyleClass().add("error-banner");
     banner.setAlignment(Pos.CENTER_LEFT);
@@ -326,21 +316,23 @@ public final class MainView extends BorderPane {
     HBox.setHgrow(error, Priority.ALWAYS);
     banner.visibleProperty().bind(problem.isNotEmpty());
     banner.managedProperty().bind(banner.visibleProperty());
-    problem.addListener((o, a, b) -> details.setVisible(!problemDetails.isEmpty()));
-    details.managedProperty().bind(details.visibleProperty());
     return banner;
   }
 
-  private void showDetails() {
-    Alert a = new Alert(Alert.AlertType.ERROR, problem.get(), ButtonType.CLOSE);
+  /** A failed run: one dialog with the message, and what went wrong inside behind a click. */
+  private void failureDialog(RunViewModel.Failure f) {
+    Alert a = new Alert(Alert.AlertType.ERROR, f.message(), ButtonType.CLOSE);
     a.initOwner(window());
     a.setTitle("QuantScope");
-    a.setHeaderText("Something went wrong that QuantScope did not expect");
-    TextArea trace = new TextArea(problemDetails);
-    trace.setEditable(false);
-    trace.setPrefRowCount(16);
-    a.getDialogPane().setExpandableContent(trace);
-    a.getDialogPane().setExpanded(true);
+    a.setHeaderText(f.title());
+    a.getDialogPane().setId("errorDialog");
+    if (!f.details().isEmpty()) {
+      TextArea trace = new TextArea(f.details());
+      trace.setEditable(false);
+      trace.setPrefRowCount(16);
+      a.getDialogPane().setExpandableContent(trace);
+    }
+    a.setOnHidden(e -> runs.dismissFailure());
     a.show();
   }
 
