@@ -34,6 +34,7 @@ public final class Cli {
     cl.addSubcommand(new QuantizeCommand());
     cl.addSubcommand(new ParityCommand());
     cl.addSubcommand(new BenchCommand());
+    cl.addSubcommand(new ReportCommand());
     cl.setOut(out);
     cl.setErr(err != null ? err : out);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);

@@ -28,6 +28,26 @@ public final class AtomicFile implements AutoCloseable {
     this.channel = channel;
   }
 
+  /** Writes the body of a file to a stream. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code target} in one go: the body goes to a temporary file that is moved into place
+   * only when the body returns normally.
+   */
+  public static void write(Path target, Body body) throws IOException {
+    try (AtomicFile f = begin(target)) {
+      java.io.OutputStream out =
+          new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(f.channel()));
+      body.writeTo(out);
+      out.flush();
+      f.commit();
+    }
+  }
+
   /** Starts writing {@code target}; its folder must exist and be writable. */
   public static AtomicFile begin(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();

@@ -8,10 +8,8 @@ import java.awt.Paint;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -22,10 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
@@ -48,7 +42,6 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.quantscope.bench.LatencyStats;
-import org.quantscope.model.AtomicFile;
 import org.quantscope.parity.OutputParity;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.QuantizationResult;
@@ -562,7 +555,7 @@ public final class Charts {
               + ", max |error| "
               + number(b.maxAbsError());
         });
-    db.setUpperMargin(0.14);
+    db.setUpperMargin(0.2);
     chart.addSubtitle(ChartTheme.subtitle(headline));
     return chart;
   }
@@ -632,23 +625,7 @@ public final class Charts {
    */
   public static void writePng(JFreeChart chart, Path file, int width, int height)
       throws IOException {
-    BufferedImage image = render(chart, width, height);
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
-    if (!writers.hasNext()) {
-      throw new IOException("cannot write " + file + ": this Java runtime has no PNG writer");
-    }
-    ImageWriter writer = writers.next();
-    try (AtomicFile out = AtomicFile.begin(file)) {
-      OutputStream stream = Channels.newOutputStream(out.channel());
-      // encoded in memory: ImageIO's default cache would put another file in the temp folder
-      try (ImageOutputStream png = new MemoryCacheImageOutputStream(stream)) {
-        writer.setOutput(png);
-        writer.write(image);
-      }
-      out.commit();
-    } finally {
-      writer.dispose();
-    }
+    Images.writePng(render(chart, width, height), file);
   }
 
   // Helpers

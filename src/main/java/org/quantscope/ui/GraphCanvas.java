@@ -306,7 +306,7 @@ public final class GraphCanvas extends Region {
   }
 
   static final Color BACKGROUND = Color.web("#f7f8fa");
-  static final Color EDGE = Color.web("#9aa4b1");
+  static final Color EDGE = Color.web(org.quantscope.report.StatusColors.EDGE);
   private static final Color SELECTED = Color.web("#1f6feb");
   private static final Color TEXT = Color.web("#1d2430");
   private static final Color SUBTEXT = Color.web("#4b5563");

@@ -3,6 +3,7 @@ package org.quantscope.ui;
 
 import javafx.scene.paint.Color;
 import org.quantscope.graph.GraphLayout;
+import org.quantscope.report.StatusColors;
 
 /**
  * The colours of the graph: verdicts before a run, weight SQNR after one. The legend reads the same
@@ -11,20 +12,20 @@ import org.quantscope.graph.GraphLayout;
 final class Palette {
   private Palette() {}
 
-  static final Color WILL = Color.web("#cfe9d3");
-  static final Color EXCLUDED = Color.web("#d9dde3");
-  static final Color CANNOT = Color.web("#f8dcc4");
-  static final Color OTHER = Color.web("#ffffff");
-  static final Color INPUT = Color.web("#dbe8f6");
-  static final Color WEIGHT = Color.web("#fbf3d5");
-  static final Color GOOD = Color.web("#a8dab5");
-  static final Color FAIR = Color.web("#f6e3a1");
-  static final Color POOR = Color.web("#f3a6a0");
+  static final Color WILL = Color.web(StatusColors.WILL);
+  static final Color EXCLUDED = Color.web(StatusColors.EXCLUDED);
+  static final Color CANNOT = Color.web(StatusColors.CANNOT);
+  static final Color OTHER = Color.web(StatusColors.OTHER);
+  static final Color INPUT = Color.web(StatusColors.INPUT);
+  static final Color WEIGHT = Color.web(StatusColors.WEIGHT);
+  static final Color GOOD = Color.web(StatusColors.GOOD);
+  static final Color FAIR = Color.web(StatusColors.FAIR);
+  static final Color POOR = Color.web(StatusColors.POOR);
 
   /** SQNR at or above this is shown as good, below {@link #FAIR_DB} as poor. */
-  static final double GOOD_DB = 40;
+  static final double GOOD_DB = StatusColors.GOOD_DB;
 
-  static final double FAIR_DB = 30;
+  static final double FAIR_DB = StatusColors.FAIR_DB;
 
   static Color fill(GraphLayout.Kind kind, NodeStatus st) {
     switch (kind) {
@@ -51,8 +52,8 @@ final class Palette {
     return db >= GOOD_DB ? GOOD : db >= FAIR_DB ? FAIR : POOR;
   }
 
-  private static final Color STRONG = Color.web("#6b7280");
-  private static final Color LIGHT = Color.web("#b6bcc6");
+  private static final Color STRONG = Color.web(StatusColors.STRONG_OUTLINE);
+  private static final Color LIGHT = Color.web(StatusColors.LIGHT_OUTLINE);
 
   static Color stroke(GraphLayout.Kind kind, NodeStatus st) {
     return kind == GraphLayout.Kind.NODE && st.kind() != NodeStatus.Kind.OTHER ? STRONG : LIGHT;

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the report's numbers are written in the PDF and PNG. One place, so that a figure reads the
+ * same everywhere and can be found in the JSON: differences with four significant digits, sizes in
+ * exact bytes and MB, latencies in ms with three decimals.
+ */
+public final class Figures {
+  private Figures() {}
+
+  /** An absolute difference or tolerance, four significant digits: 0.007712, 0.04. */
+  public static String diff(double x) {
+    if (x == 0) {
+      return "0";
+    }
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
+      return Double.toString(x);
+    }
+    String s = String.format(Locale.ROOT, "%.4g", x);
+    if (s.contains("e")) {
+      return s;
+    }
+    return stripZeros(s);
+  }
+
+  /** Bytes as an exact count with thousands separators: 438,034,112 B. */
+  public static String bytes(long n) {
+    return String.format(Locale.ROOT, "%,d B", n);
+  }
+
+  /** Bytes in decimal megabytes, two decimals: 438.03 MB. */
+  public static String megabytes(long n) {
+    return String.format(Locale.ROOT, "%.2f MB", n / 1e6);
+  }
+
+  /** A ratio such as a size ratio or a speedup: 3.97x. */
+  public static String ratio(double x) {
+    return String.format(Locale.ROOT, "%.2fx", x);
+  }
+
+  /** A size change from fp32 to int8 given fp32 / int8: "3.97x smaller", or "1.25x larger". */
+  public static String sizeChange(double fp32OverInt8) {
+    return fp32OverInt8 >= 1
+        ? ratio(fp32OverInt8) + " smaller"
+        : ratio(1 / fp32OverInt8) + " larger";
+  }
+
+  /** Milliseconds, three decimals: 1.234 ms. */
+  public static String ms(double x) {
+    return String.format(Locale.ROOT, "%.3f ms", x);
+  }
+
+  /** A decibel figure, one decimal; infinity (an exact weight) as "exact". */
+  public static String db(double x) {
+    return Double.isInfinite(x) ? "exact" : String.format(Locale.ROOT, "%.1f dB", x);
+  }
+
+  /** A quantization scale, four significant digits. */
+  public static String scale(double x) {
+    return String.format(Locale.ROOT, "%.4g", x);
+  }
+
+  /** A shape such as [128, 512]. */
+  public static String shape(List<?> dims) {
+    if (dims == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < dims.size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      Object d = dims.get(i);
+      sb.append(d == null ? "?" : d.toString());
+    }
+    return sb.append(']').toString();
+  }
+
+  private static String stripZeros(String s) {
+    if (!s.contains(".")) {
+      return s;
+    }
+    int end = s.length();
+    while (s.charAt(end - 1) == '0') {
+      end--;
+    }
+    if (s.charAt(end - 1) == '.') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.geom.RoundRectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.quantscope.graph.GraphLayout;
+import org.quantscope.quantize.QuantizationResult;
+
+/**
+ * The model's graph as the report shows it: the window's layout, quantized nodes coloured by the
+ * SQNR of their weights, nodes left in float in orange, excluded ones in grey. Drawn with Java2D,
+ * so the same code makes the PNG and (through PDFBox's Graphics2D bridge) vector PDF pages.
+ */
+public final class GraphPicture {
+  private GraphPicture() {}
+
+  /** How a node is drawn. */
+  public record Status(String fill, String outline) {}
+
+  /** The largest image side, in pixels. */
+  static final int MAX_SIDE = 16384;
+
+  /** The largest image, in pixels (a 4-byte pixel each). */
+  static final long MAX_AREA = 64L << 20;
+
+  private static final Font TITLE = new Font(ChartTheme.FAMILY, Font.BOLD, 12);
+  private static final Font SUB = new Font(ChartTheme.FAMILY, Font.PLAIN, 11);
+
+  /**
+   * The status of every candidate node in a report: quantized (by SQNR), excluded, or left in
+   * float.
+   */
+  public static Map<String, Status> statuses(Report report) {
+    Map<String, Status> m = new HashMap<>();
+    QuantizationResult q = report.quantization();
+    if (q == null) {
+      return m;
+    }
+    for (var s : q.skipped()) {
+      boolean excluded =
+          report.settings() != null && report.settings().nodesToExclude().contains(s.node());
+      m.put(
+          s.node(),
+          new Status(
+              excluded ? StatusColors.EXCLUDED : StatusColors.CANNOT, StatusColors.STRONG_OUTLINE));
+    }
+    for (QuantizationResult.NodeReport r : q.quantized()) {
+      double worst = Double.NaN;
+      for (QuantizationResult.WeightReport w : r.weights()) {
+        worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
+      }
+      m.put(
+          r.node(),
+          new Status(
+              Double.isNaN(worst) ? StatusColors.WILL : StatusColors.sqnr(worst),
+              StatusColors.STRONG_OUTLINE));
+    }
+    return m;
+  }
+
+  /** The scale at which an image of the layout stays within the pixel limits (at most 1). */
+  public static double imageScale(GraphLayout.Result layout) {
+    double w = Math.max(1, layout.width());
+    double h = Math.max(1, layout.height());
+    double s = Math.min(1.0, Math.min(MAX_SIDE / w, MAX_SIDE / h));
+    s = Math.min(s, Math.sqrt(MAX_AREA / (w * h)));
+    return s;
+  }
+
+  /** Renders the whole graph into an image at {@link #imageScale} (1:1 when it fits). */
+  public static BufferedImage render(GraphLayout.Result layout, Map<String, Status> statuses) {
+    double s = imageScale(layout);
+    int w = (int) Math.ceil(layout.width() * s);
+    int h = (int) Math.ceil(layout.height() * s);
+    BufferedImage image =
+        new BufferedImage(Math.max(1, w), Math.max(1, h), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
+      g.scale(s, s);
+      draw(g, layout, statuses, new Rectangle2D.Double(0, 0, layout.width(), layout.height()));
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /**
+   * Draws the part of the graph inside {@code view} (layout coordinates) with the graphics' current
+   * transform; text and shapes stay vectors on vector surfaces.
+   */
+  public static void draw(
+      Graphics2D g, GraphLayout.Result layout, Map<String, Status> statuses, Rectangle2D view) {
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setColor(Color.decode(StatusColors.EDGE));
+    g.setStroke(new BasicStroke(1.2f));
+    for (GraphLayout.Edge e : layout.edges()) {
+      int n = e.pointCount();
+      if (n < 2 || !overlaps(e, view)) {
+        continue;
+      }
+      Path2D.Double path = new Path2D.Double();
+      path.moveTo(e.x(0), e.y(0));
+      for (int i = 1; i < n; i++) {
+        path.lineTo(e.x(i), e.y(i));
+      }
+      g.draw(path);
+      arrow(g, e);
+    }
+    for (GraphLayout.Box b : layout.boxes()) {
+      Rectangle2D r = new Rectangle2D.Double(b.x(), b.y(), b.width(), b.height());
+      if (!r.intersects(view)) {
+        continue;
+      }
+      Status st = statuses.get(b.id());
+      String fill =
+          switch (b.kind()) {
+            case INPUT, OUTPUT -> StatusColors.INPUT;
+            case WEIGHT -> StatusColors.WEIGHT;
+            case NODE -> st == null ? StatusColors.OTHER : st.fill();
+          };
+      String outline = st == null ? StatusColors.LIGHT_OUTLINE : st.outline();
+      RoundRectangle2D box =
+          new RoundRectangle2D.Double(b.x(), b.y(), b.width(), b.height(), 10, 10);
+      g.setColor(Color.decode(fill));
+      g.fill(box);
+      g.setColor(Color.decode(outline));
+      g.setStroke(new BasicStroke(1f));
+      g.draw(box);
+      g.setColor(new Color(0x1d2430));
+      double cx = b.x() + b.width() / 2;
+      if (b.subtitle().isEmpty()) {
+        text(g, TITLE, b.title(), cx, b.y() + b.height() / 2, b.width() - 8);
+      } else {
+        text(
+            g,
+            b.kind() == GraphLayout.Kind.NODE ? TITLE : SUB,
+            b.title(),
+            cx,
+            b.y() + b.height() * 0.32,
+            b.width() - 8);
+        g.setColor(new Color(0x4b5563));
+        text(g, SUB, b.subtitle(), cx, b.y() + b.height() * 0.72, b.width() - 8);
+      }
+    }
+  }
+
+  /** Centred text, cut with an ellipsis to fit {@code maxWidth}. */
+  private static void text(
+      Graphics2D g, Font font, String s, double cx, double cy, double maxWidth) {
+    g.setFont(font);
+    FontMetrics fm = g.getFontMetrics();
+    String t = Texts.fit(s, maxWidth, fm::stringWidth);
+    double w = fm.stringWidth(t);
+    g.drawString(t, (float) (cx - w / 2), (float) (cy + (fm.getAscent() - fm.getDescent()) / 2.0));
+  }
+
+  private static void arrow(Graphics2D g, GraphLayout.Edge e) {
+    int n = e.pointCount();
+    double x = e.x(n - 1);
+    double y = e.y(n - 1);
+    double dx = x - e.x(n - 2);
+    double dy = y - e.y(n - 2);
+    double len = Math.hypot(dx, dy);
+    if (len == 0) {
+      return;
+    }
+    dx /= len;
+    dy /= len;
+    double s = 6;
+    Path2D.Double head = new Path2D.Double();
+    head.moveTo(x, y);
+    head.lineTo(x - dx * s - dy * s * 0.6, y - dy * s + dx * s * 0.6);
+    head.lineTo(x - dx * s + dy * s * 0.6, y - dy * s - dx * s * 0.6);
+    head.closePath();
+    g.fill(head);
+  }
+
+  private static boolean overlaps(GraphLayout.Edge e, Rectangle2D view) {
+    double minX = Double.MAX_VALUE;
+    double minY = Double.MAX_VALUE;
+    double maxX = -Double.MAX_VALUE;
+    double maxY = -Double.MAX_VALUE;
+    for (int i = 0; i < e.pointCount(); i++) {
+      minX = Math.min(minX, e.x(i));
+      maxX = Math.max(maxX, e.x(i));
+      minY = Math.min(minY, e.y(i));
+      maxY = Math.max(maxY, e.y(i));
+    }
+    return maxX >= view.getMinX()
+        && minX <= view.getMaxX()
+        && maxY >= view.getMinY()
+        && minY <= view.getMaxY();
+  }
+
+  /** Number of boxes, for deciding whether a graph fits in a document. */
+  static int size(GraphLayout.Result layout) {
+    List<GraphLayout.Box> boxes = layout.boxes();
+    return boxes.size();
+  }
+}

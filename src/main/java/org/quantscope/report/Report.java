@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.bench.Environment;
+import org.quantscope.bench.LatencyStats;
+import org.quantscope.graph.Criteria;
+import org.quantscope.graph.ModelSummary;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.quantize.QuantizeOptions;
+
+/**
+ * Everything a report says, in one value: who made it and where, the model, the options, the
+ * summary figures and verdict, and the full quantization, parity and benchmark results. The PDF,
+ * the PNG and the JSON are all written from it, so they cannot disagree.
+ *
+ * @param title the report's title
+ * @param created when it was made, ISO-8601 in UTC
+ * @param quantscopeVersion the version of QuantScope that made it
+ * @param environment the machine the figures were measured on
+ * @param model the float model
+ * @param settings the quantization options (null when an existing int8 model was compared)
+ * @param summary the figures a reader looks for first
+ * @param quantization per-node results (null when an existing int8 model was compared)
+ * @param parity the parity check (null when not run)
+ * @param bench the latency benchmark (null when not run)
+ */
+@JsonPropertyOrder({
+  "title",
+  "created",
+  "quantscope_version",
+  "environment",
+  "model",
+  "settings",
+  "summary",
+  "quantization",
+  "parity",
+  "bench"
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Report(
+    String title,
+    String created,
+    @JsonProperty("quantscope_version") String quantscopeVersion,
+    Environment environment,
+    ModelFacts model,
+    Settings settings,
+    Summary summary,
+    QuantizationResult quantization,
+    ParityReport parity,
+    BenchReport bench) {
+
+  /** The verdict when parity was checked. */
+  public static final String PASSED = "PASSED";
+
+  public static final String FAILED = "FAILED";
+
+  /** The verdict when parity was not checked. */
+  public static final String NOT_CHECKED = "NOT CHECKED";
+
+  /**
+   * The float model as the report describes it.
+   *
+   * @param file its file (or the example's name)
+   * @param sizeBytes its size: file plus external data, or serialized size for a model in memory
+   * @param producer producer name and version
+   * @param irVersion ONNX IR version
+   * @param opsets domain to version, the default domain as {@code ai.onnx}
+   * @param inputs inputs with type and shape
+   * @param outputs outputs with type and shape
+   * @param nodes number of nodes, subgraphs included
+   * @param quantizableNodes number of nodes of a quantizable op type
+   * @param subgraphs number of If/Loop/Scan bodies
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ModelFacts(
+      String file,
+      @JsonProperty("size_bytes") long sizeBytes,
+      String producer,
+      @JsonProperty("ir_version") long irVersion,
+      Map<String, Long> opsets,
+      List<ModelSummary.ValueSummary> inputs,
+      List<ModelSummary.ValueSummary> outputs,
+      int nodes,
+      @JsonProperty("quantizable_nodes") int quantizableNodes,
+      int subgraphs) {
+
+    /** The facts of a summarised model of {@code sizeBytes} bytes. */
+    public static ModelFacts of(ModelSummary s, long sizeBytes) {
+      Map<String, Long> opsets = new LinkedHashMap<>();
+      s.opsets().forEach((k, v) -> opsets.put(k.isEmpty() ? "ai.onnx" : k, v));
+      return new ModelFacts(
+          s.file(),
+          sizeBytes,
+          (s.producer() + " " + s.producerVersion()).strip(),
+          s.irVersion(),
+          opsets,
+          s.inputs(),
+          s.outputs(),
+          s.nodeCount(),
+          s.quantizable().size(),
+          s.subgraphCount());
+    }
+  }
+
+  /**
+   * The quantization options, as ORT names them.
+   *
+   * @param weightType QInt8 or QUInt8
+   * @param perChannel one scale per output channel
+   * @param reduceRange 7-bit weights
+   * @param opTypes the op types quantized
+   * @param nodesToQuantize only these nodes (empty: all)
+   * @param nodesToExclude nodes left in float
+   * @param extraOptions ORT's extra options that differ from the defaults
+   * @param extensions QuantScope's rewrites beyond ORT that were on
+   */
+  public record Settings(
+      @JsonProperty("weight_type") String weightType,
+      @JsonProperty("per_channel") boolean perChannel,
+      @JsonProperty("reduce_range") boolean reduceRange,
+      @JsonProperty("op_types") List<String> opTypes,
+      @JsonProperty("nodes_to_quantize") List<String> nodesToQuantize,
+      @JsonProperty("nodes_to_exclude") List<String> nodesToExclude,
+      @JsonProperty("extra_options") Map<String, String> extraOptions,
+      List<String> extensions) {
+
+    /** The settings of these options. */
+    public static Settings of(QuantizeOptions o) {
+      Map<String, String> extra = new LinkedHashMap<>();
+      QuantizeOptions d = QuantizeOptions.DEFAULTS;
+      if (o.matMulConstBOnly() != d.matMulConstBOnly()) {
+        extra.put("MatMulConstBOnly", Boolean.toString(o.matMulConstBOnly()));
+      }
+      if (o.weightSymmetric() != null) {
+        extra.put("WeightSymmetric", o.weightSymmetric().toString());
+      }
+      if (o.activationSymmetric()) {
+        extra.put("ActivationSymmetric", "true");
+      }
+      if (o.enableSubgraph()) {
+        extra.put("EnableSubgraph", "true");
+      }
+      if (o.forceQuantizeNoInputCheck()) {
+        extra.put("ForceQuantizeNoInputCheck", "true");
+      }
+      if (!Double.isNaN(o.minimumRealRange())) {
+        extra.put("MinimumRealRange", Double.toString(o.minimumRealRange()));
+      }
+      List<String> ext = new ArrayList<>();
+      if (o.extensions().constantWeights()) {
+        ext.add("constant-weights");
+      }
+      if (o.extensions().gemmGeneral()) {
+        ext.add("gemm-general");
+      }
+      if (o.extensions().convPerChannel()) {
+        ext.add("conv-per-channel");
+      }
+      List<String> ops =
+          new ArrayList<>(new TreeSet<>(o.opTypes().isEmpty() ? Criteria.REGISTRY : o.opTypes()));
+      return new Settings(
+          o.weightType().name(),
+          o.perChannel(),
+          o.reduceRange(),
+          ops,
+          List.copyOf(new TreeSet<>(o.nodesToQuantize())),
+          List.copyOf(new TreeSet<>(o.nodesToExclude())),
+          extra,
+          ext);
+    }
+  }
+
+  /**
+   * The figures a reader looks for first. Each is null when the step that gives it did not run.
+   *
+   * @param verdict {@link #PASSED}, {@link #FAILED} or {@link #NOT_CHECKED}
+   * @param candidate the int8 model: its file, or "in memory"
+   * @param fp32Bytes size of the float model
+   * @param int8Bytes size of the int8 model
+   * @param sizeRatio fp32 / int8
+   * @param quantizedNodes nodes quantized
+   * @param candidateNodes nodes that could have been
+   * @param maxAbsDiff parity: max |d|
+   * @param meanAbsDiff parity: mean |d|
+   * @param absTol the tolerance for the maximum
+   * @param meanTol the tolerance for the mean
+   * @param decisionFlips parity: samples whose decision changed
+   * @param samples parity: number of samples
+   * @param fp32Latency latency of the float model, ms
+   * @param int8Latency latency of the int8 model, ms
+   * @param speedup fp32 p50 / int8 p50
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Summary(
+      String verdict,
+      String candidate,
+      @JsonProperty("fp32_bytes") Long fp32Bytes,
+      @JsonProperty("int8_bytes") Long int8Bytes,
+      @JsonProperty("size_ratio") Double sizeRatio,
+      @JsonProperty("quantized_nodes") Integer quantizedNodes,
+      @JsonProperty("candidate_nodes") Integer candidateNodes,
+      @JsonProperty("max_abs_diff") Double maxAbsDiff,
+      @JsonProperty("mean_abs_diff") Double meanAbsDiff,
+      @JsonProperty("abs_tol") Double absTol,
+      @JsonProperty("mean_tol") Double meanTol,
+      @JsonProperty("decision_flips") Long decisionFlips,
+      Long samples,
+      @JsonProperty("fp32_latency_ms") Latency fp32Latency,
+      @JsonProperty("int8_latency_ms") Latency int8Latency,
+      Double speedup) {}
+
+  /** Latency percentiles in milliseconds. */
+  public record Latency(double p50, double p90, double p99) {
+    static Latency of(LatencyStats s) {
+      return new Latency(s.p50Ms(), s.p90Ms(), s.p99Ms());
+    }
+  }
+
+  /**
+   * Puts a report together from the results that exist.
+   *
+   * @param title the title
+   * @param created when, ISO-8601 UTC
+   * @param version QuantScope's version
+   * @param environment the machine
+   * @param model the float model's summary
+   * @param fp32Bytes its size
+   * @param candidate the int8 model's name ("in memory" or its file)
+   * @param int8Bytes its size, or -1 if unknown
+   * @param options the quantization options, or null when an existing int8 model was given
+   * @param quantization what the quantizer did, or null
+   * @param parity the parity check, or null
+   * @param bench the benchmark, or null
+   */
+  public static Report assemble(
+      String title,
+      String created,
+      String version,
+      Environment environment,
+      ModelSummary model,
+      long fp32Bytes,
+      String candidate,
+      long int8Bytes,
+      QuantizeOptions options,
+      QuantizationResult quantization,
+      ParityReport parity,
+      BenchReport bench) {
+    Latency fp32 = null;
+    Latency int8 = null;
+    Double speedup = null;
+    if (bench != null) {
+      for (LatencyStats s : bench.models()) {
+        if ("reference".equals(s.role())) {
+          fp32 = Latency.of(s);
+        } else if ("candidate".equals(s.role())) {
+          int8 = Latency.of(s);
+        }
+      }
+      speedup = bench.speedupP50();
+    }
+    Summary summary =
+        new Summary(
+            parity == null ? NOT_CHECKED : parity.passed() ? PASSED : FAILED,
+            candidate,
+            fp32Bytes,
+            int8Bytes < 0 ? null : int8Bytes,
+            int8Bytes > 0 ? (double) fp32Bytes / int8Bytes : null,
+            quantization == null ? null : quantization.quantizedCount(),
+            quantization == null ? null : quantization.candidateCount(),
+            parity == null ? null : parity.maxAbsDiff(),
+            parity == null ? null : parity.meanAbsDiff(),
+            parity == null ? null : parity.absTol(),
+            parity == null ? null : parity.meanTol(),
+            parity == null ? null : parity.decisionFlips(),
+            parity == null ? null : parity.samples(),
+            fp32,
+            int8,
+            speedup);
+    return new Report(
+        title,
+        created,
+        version,
+        environment,
+        ModelFacts.of(model, fp32Bytes),
+        options == null ? null : Settings.of(options),
+        summary,
+        quantization,
+        parity,
+        bench);
+  }
+}

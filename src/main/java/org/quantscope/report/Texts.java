@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.report;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Text from models is untrusted: node names and doc strings may hold control characters, markup or
+ * megabytes. These helpers make it safe to draw: printable, bounded, and cut to a width.
+ */
+public final class Texts {
+  private Texts() {}
+
+  /** The longest text a report or the window shows from a model, in characters. */
+  public static final int MAX_CHARS = 300;
+
+  /**
+   * {@code s} with control characters replaced by spaces and cut to {@code max} characters with an
+   * ellipsis; null becomes "".
+   */
+  public static String clean(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), max + 1));
+    for (int i = 0; i < s.length() && sb.length() <= max; ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      int type = Character.getType(cp);
+      boolean control =
+          Character.isISOControl(cp)
+              || type == Character.FORMAT
+              || type == Character.SURROGATE
+              || type == Character.UNASSIGNED
+              || type == Character.LINE_SEPARATOR
+              || type == Character.PARAGRAPH_SEPARATOR;
+      sb.appendCodePoint(control ? ' ' : cp);
+    }
+    if (sb.length() > max) {
+      sb.setLength(max - 1);
+      sb.append('…');
+    }
+    return sb.toString();
+  }
+
+  /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */
+  public static String clean(String s) {
+    return clean(s, MAX_CHARS);
+  }
+
+  /**
+   * The longest start of {@code s} that fits {@code maxWidth}, with an ellipsis when cut. Long
+   * path-like names keep their end (…/layer.7/attention/MatMul), where the distinguishing part is.
+   */
+  public static String fit(String s, double maxWidth, ToDoubleFunction<String> width) {
+    String t = clean(s);
+    if (width.applyAsDouble(t) <= maxWidth) {
+      return t;
+    }
+    boolean pathLike = t.indexOf('/') >= 0;
+    int lo = 0;
+    int hi = t.length();
+    while (lo < hi) {
+      int mid = (lo + hi + 1) / 2;
+      String c = pathLike ? "…" + t.substring(t.length() - mid) : t.substring(0, mid) + "…";
+      if (width.applyAsDouble(c) <= maxWidth) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (lo == 0) {
+      return "…";
+    }
+    return pathLike ? "…" + t.substring(t.length() - lo) : t.substring(0, lo) + "…";
+  }
+}
