@@ -64,6 +64,27 @@ public final class MainView extends BorderPane {
   private final StringProperty status = new SimpleStringProperty(this, "status", "");
   private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
   private Menu recentMenu;
+  private SaveDialog saveDialog = this::showSaveDialog;
+
+  /** Where the user wants a file saved; a file chooser in the window, a fixed answer in tests. */
+  interface SaveDialog {
+    /**
+     * Asks for a file.
+     *
+     * @param title the dialog's title
+     * @param name the suggested file name
+     * @param filters description and extension (without the dot) of each file type offered
+     * @return the file and the index of the filter chosen, or null when cancelled
+     */
+    Choice choose(String title, String name, List<String[]> filters);
+
+    record Choice(Path file, int filter) {}
+  }
+
+  /** Replaces the file chooser (tests). */
+  void setSaveDialog(SaveDialog dialog) {
+    this.saveDialog = dialog;
+  }
 
   public MainView(MainViewModel vm, FxJobRunner jobs) {
     this.vm = vm;
@@ -81,7 +102,20 @@ public final class MainView extends BorderPane {
     Tab modelTab = tab("Model", "modelTab", factsPane);
     nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
     Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
-    resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs));
+    resultsTab =
+        tab(
+            "Results",
+            "resultsTab",
+            new ResultsPanel(
+                runs,
+                name -> {
+                  SaveDialog.Choice c =
+                      saveDialog.choose(
+                          "Save chart as PNG",
+                          name,
+                          List.<String[]>of(new String[] {"PNG image", "png"}));
+                  return c == null ? null : withExtension(c.file(), "png");
+                }));
     side.getTabs().setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab));
     side.setId("sideTabs");
     side.setMinWidth(340);
@@ -155,6 +189,9 @@ public final class MainView extends BorderPane {
     MenuItem example = item("Open example", "openExampleMenu", null, vm::openExample);
     MenuItem save = item("Save int8 model as...", "saveMenu", "Shortcut+S", this::chooseSaveTarget);
     save.disableProperty().bind(runs.quantizedProperty().isNull().or(busy));
+    MenuItem export =
+        item("Export report...", "exportMenu", "Shortcut+E", this::chooseReportTarget);
+    export.disableProperty().bind(runs.quantizedProperty().isNull().or(busy));
     MenuItem quit = item("Quit", "quitMenu", "Shortcut+Q", () -> getScene().getWindow().hide());
     Menu file =
         new Menu(
@@ -165,6 +202,7 @@ public final class MainView extends BorderPane {
             example,
             new SeparatorMenuItem(),
             save,
+            export,
             new SeparatorMenuItem(),
             quit);
 
@@ -487,6 +525,84 @@ public final class MainView extends BorderPane {
     if (f != null) {
       runs.saveInt8(f.toPath());
     }
+  }
+
+  private static final List<RunViewModel.ReportFormat> REPORT_FORMATS =
+      List.of(
+          RunViewModel.ReportFormat.PDF,
+          RunViewModel.ReportFormat.CHARTS_PNG,
+          RunViewModel.ReportFormat.GRAPH_PNG,
+          RunViewModel.ReportFormat.JSON);
+
+  /** File > Export report: PDF, the charts or the graph as PNG, or JSON, chosen by file type. */
+  private void chooseReportTarget() {
+    if (runs.quantizedProperty().get() == null) {
+      return;
+    }
+    List<String[]> filters =
+        List.of(
+            new String[] {"PDF report", "pdf"},
+            new String[] {"Charts as PNG image", "png"},
+            new String[] {"Graph as PNG image", "png"},
+            new String[] {"JSON (for CI)", "json"});
+    SaveDialog.Choice c = saveDialog.choose("Export report", baseName() + ".report.pdf", filters);
+    if (c == null) {
+      return;
+    }
+    RunViewModel.ReportFormat byName = RunViewModel.ReportFormat.byName(c.file());
+    RunViewModel.ReportFormat chosen =
+        c.filter() >= 0 && c.filter() < REPORT_FORMATS.size()
+            ? REPORT_FORMATS.get(c.filter())
+            : null;
+    // a typed extension wins over the filter, except that both PNG kinds end in .png
+    RunViewModel.ReportFormat format =
+        byName == null
+            ? (chosen == null ? RunViewModel.ReportFormat.PDF : chosen)
+            : (byName == RunViewModel.ReportFormat.CHARTS_PNG
+                    && chosen == RunViewModel.ReportFormat.GRAPH_PNG
+                ? chosen
+                : byName);
+    String ext = filters.get(REPORT_FORMATS.indexOf(format))[1];
+    runs.exportReport(withExtension(c.file(), ext), format, paper());
+  }
+
+  /** Letter paper where it is the norm, A4 elsewhere. */
+  static org.quantscope.report.ReportPdf.Paper paper() {
+    String country = Locale.getDefault().getCountry();
+    return List.of("US", "CA", "MX", "PH", "CL", "CO", "VE").contains(country)
+        ? org.quantscope.report.ReportPdf.Paper.LETTER
+        : org.quantscope.report.ReportPdf.Paper.A4;
+  }
+
+  private static Path withExtension(Path file, String ext) {
+    String n = file.getFileName().toString();
+    return n.toLowerCase(Locale.ROOT).endsWith("." + ext)
+        ? file
+        : file.resolveSibling(n + "." + ext);
+  }
+
+  private String baseName() {
+    String name = vm.summaryProperty().get() == null ? "model" : vm.titleProperty().get();
+    return name.replace(" - QuantScope", "").replaceFirst("\\.onnx$", "");
+  }
+
+  private SaveDialog.Choice showSaveDialog(String title, String name, List<String[]> filters) {
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle(title);
+    for (String[] f : filters) {
+      chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(f[0], "*." + f[1]));
+    }
+    Path folder = vm.lastFolder();
+    if (folder != null && Files.isDirectory(folder)) {
+      chooser.setInitialDirectory(folder.toFile());
+    }
+    chooser.setInitialFileName(name);
+    File f = chooser.showSaveDialog(window());
+    if (f == null) {
+      return null;
+    }
+    int index = chooser.getExtensionFilters().indexOf(chooser.getSelectedExtensionFilter());
+    return new SaveDialog.Choice(f.toPath(), index);
   }
 
   private void enableDrop() {

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
@@ -28,9 +34,18 @@ public final class ResultsPanel extends ScrollPane {
   private final ChartViewer latency = viewer("latencyChart");
   private final ChartViewer histogram = viewer("histogramChart");
   private final ChartViewer weights = viewer("weightErrorChart");
+  private final Map<ChartViewer, Supplier<JFreeChart>> builders = new HashMap<>();
+  private final ChartSaver saver;
 
-  public ResultsPanel(RunViewModel vm) {
+  /** Asks where to save a chart (a file chooser in the window, a fixed path in tests). */
+  public interface ChartSaver {
+    /** The file to save the chart in, or null when the user cancels. */
+    Path choose(String suggestedName);
+  }
+
+  public ResultsPanel(RunViewModel vm, ChartSaver saver) {
     this.vm = vm;
+    this.saver = saver;
     setId("resultsPanel");
     setFitToWidth(true);
     verdict.setId("verdictLabel");
@@ -47,6 +62,13 @@ public final class ResultsPanel extends ScrollPane {
     VBox box = new VBox(8, verdict, figures, charts);
     box.setPadding(new Insets(10));
     setContent(box);
+    for (ChartViewer v : List.of(histogram, weights, size, latency)) {
+      MenuItem save = new MenuItem("Save chart as PNG...");
+      save.setId(v.getId() + "Save");
+      save.setOnAction(e -> saveChart(v));
+      // our own entry replaces the viewer's export menu, which writes in place on the FX thread
+      v.getContextMenu().getItems().setAll(save);
+    }
     vm.quantizedProperty().addListener((o, a, b) -> update());
     vm.sizesProperty().addListener((o, a, b) -> update());
     vm.parityProperty().addListener((o, a, b) -> update());
@@ -65,12 +87,32 @@ public final class ResultsPanel extends ScrollPane {
   }
 
   /** Shows a chart, or hides the viewer when there is nothing to show yet. */
-  private static void show(ChartViewer v, JFreeChart chart) {
+  private void show(ChartViewer v, Supplier<JFreeChart> builder) {
+    JFreeChart chart = builder == null ? null : builder.get();
     v.setVisible(chart != null);
     v.setManaged(chart != null);
     if (chart != null) {
       v.setChart(chart);
+      builders.put(v, builder);
+    } else {
+      builders.remove(v);
     }
+  }
+
+  /** Saves the chart at twice the size shown (at least 1600 px wide), in the background. */
+  void saveChart(ChartViewer v) {
+    Supplier<JFreeChart> builder = builders.get(v);
+    if (builder == null) {
+      return;
+    }
+    Path target = saver.choose(v.getId().replace("Chart", "") + ".png");
+    if (target == null) {
+      return;
+    }
+    double w = Math.max(v.getWidth(), 520);
+    double h = Math.max(v.getHeight(), 300);
+    double scale = Math.max(2, 1600 / w);
+    vm.saveChart(builder, (int) Math.round(w * scale), (int) Math.round(h * scale), target);
   }
 
   /** The chart a viewer shows, for tests. */
@@ -109,13 +151,13 @@ public final class ResultsPanel extends ScrollPane {
       verdict.setText("Run to see results");
       figures.setText("Quantize, check parity and benchmark with Run all (Ctrl+R).");
     }
-    show(histogram, p == null ? null : Charts.differenceHistogram(p));
-    show(weights, q == null ? null : Charts.weightError(q.result(), 20));
-    show(size, z == null ? null : Charts.modelSize(z.fp32Bytes(), z.int8Bytes()));
+    show(histogram, p == null ? null : () -> Charts.differenceHistogram(p));
+    show(weights, q == null ? null : () -> Charts.weightError(q.result(), 20));
+    show(size, z == null ? null : () -> Charts.modelSize(z.fp32Bytes(), z.int8Bytes()));
     show(
         latency,
         b == null || b.models().size() < 2
             ? null
-            : Charts.latency(b.models().get(0), b.models().get(1)));
+            : () -> Charts.latency(b.models().get(0), b.models().get(1)));
   }
 }

@@ -5,20 +5,28 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import org.jfree.chart.JFreeChart;
+import org.quantscope.AppInfo;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
+import org.quantscope.graph.GraphLayout;
+import org.quantscope.graph.Scope;
+import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -29,6 +37,12 @@ import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.report.Charts;
+import org.quantscope.report.Report;
+import org.quantscope.report.ReportJson;
+import org.quantscope.report.ReportPdf;
+import org.quantscope.report.ReportPng;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -63,6 +77,29 @@ public final class RunViewModel {
   private final ReadOnlyObjectWrapper<Failure> failure =
       new ReadOnlyObjectWrapper<>(this, "failure");
   private final ReadOnlyObjectWrapper<Path> saved = new ReadOnlyObjectWrapper<>(this, "saved");
+  private final ReadOnlyObjectWrapper<Path> exported =
+      new ReadOnlyObjectWrapper<>(this, "exported");
+  private QuantizeOptions quantizedWith;
+
+  /** What File > Export report writes. */
+  public enum ReportFormat {
+    /** The whole report as a PDF document. */
+    PDF,
+    /** The four charts as one PNG image. */
+    CHARTS_PNG,
+    /** The graph, quantized nodes coloured, as a PNG image. */
+    GRAPH_PNG,
+    /** Everything, machine-readable. */
+    JSON;
+
+    /** The format a file name asks for by its extension, or null. */
+    public static ReportFormat byName(Path file) {
+      String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+      return n.endsWith(".pdf")
+          ? PDF
+          : n.endsWith(".json") ? JSON : n.endsWith(".png") ? CHARTS_PNG : null;
+    }
+  }
 
   public RunViewModel(JobRunner jobs, OptionsViewModel options) {
     this.jobs = jobs;
@@ -104,6 +141,11 @@ public final class RunViewModel {
     return saved.getReadOnlyProperty();
   }
 
+  /** The file a report was last exported to. */
+  public ReadOnlyObjectProperty<Path> exportedProperty() {
+    return exported.getReadOnlyProperty();
+  }
+
   // Commands
 
   /** The model the runs work on; results of the previous model are dropped. */
@@ -115,6 +157,7 @@ public final class RunViewModel {
 
   public void clearResults() {
     quantized.set(null);
+    quantizedWith = null;
     sizes.set(null);
     parity.set(null);
     bench.set(null);
@@ -192,6 +235,100 @@ public final class RunViewModel {
             this::failed);
   }
 
+  /**
+   * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
+   * written atomically. Needs a quantized model; parity and latency are included when they ran.
+   */
+  public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
+    DynamicQuantizer.Output q = quantized.get();
+    OnnxModel m = model.get();
+    if (q == null || m == null || running.get()) {
+      return;
+    }
+    ParityReport p = parity.get();
+    BenchReport b = bench.get();
+    QuantizeOptions o = quantizedWith;
+    Sizes z = sizes.get();
+    int threads = options.benchThreadCount();
+    running.set(true);
+    status.set("Exporting " + target.getFileName() + " ...");
+    failure.set(null);
+    current =
+        jobs.submit(
+            "Export report",
+            progress -> {
+              progress.report(0, 3, "Assembling the report");
+              long fp32Bytes = z != null ? z.fp32Bytes() : sizeBytes(m);
+              long int8Bytes = z != null ? z.int8Bytes() : sizeBytes(q.model());
+              Environment env =
+                  b != null ? b.environment() : Environment.detect(OrtRuntime.version(), threads);
+              Report report =
+                  Report.assemble(
+                      "INT8 quantization of " + m.displayName(),
+                      Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                      AppInfo.version(),
+                      env,
+                      Summaries.summarize(m),
+                      fp32Bytes,
+                      "int8 (in memory)",
+                      int8Bytes,
+                      o,
+                      q.result().withFileSizes(fp32Bytes, int8Bytes),
+                      p,
+                      b);
+              Cancellation.check();
+              GraphLayout.Result layout = null;
+              if (format == ReportFormat.PDF || format == ReportFormat.GRAPH_PNG) {
+                progress.report(1, 3, "Laying out the graph");
+                layout =
+                    GraphLayout.layout(
+                        Scope.all(m.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
+              }
+              Cancellation.check();
+              progress.report(2, 3, "Writing " + target.getFileName());
+              switch (format) {
+                case PDF -> ReportPdf.write(report, layout, paper, target);
+                case CHARTS_PNG -> ReportPng.writeCharts(report, target);
+                case GRAPH_PNG -> ReportPng.writeGraph(report, layout, target);
+                case JSON -> ReportJson.write(report, target);
+              }
+              progress.report(3, 3, "Done");
+              return target;
+            },
+            t -> {
+              running.set(false);
+              exported.set(t);
+              status.set("Exported " + t.getFileName());
+            },
+            this::failed);
+  }
+
+  /**
+   * Saves one chart as a PNG image in the background. The chart is built afresh on the worker from
+   * {@code chart} (a {@link Charts} builder over immutable results), so the one on screen is never
+   * drawn from two threads.
+   */
+  public void saveChart(Supplier<JFreeChart> chart, int width, int height, Path target) {
+    if (chart == null || running.get()) {
+      return;
+    }
+    running.set(true);
+    status.set("Saving " + target.getFileName() + " ...");
+    current =
+        jobs.submit(
+            "Save chart",
+            progress -> {
+              Charts.writePng(chart.get(), target, width, height);
+              return target;
+            },
+            t -> {
+              running.set(false);
+              exported.set(t);
+              status.set("Saved " + t.getFileName());
+            },
+            this::failed);
+  }
+
   private record Results(
       DynamicQuantizer.Output q, Sizes sizes, ParityReport parity, BenchReport bench) {}
 
@@ -251,6 +388,7 @@ public final class RunViewModel {
                 if (quantized.get() != r.q()) {
                   parity.set(null);
                   bench.set(null);
+                  quantizedWith = plan.quantize();
                 }
                 quantized.set(r.q());
               }

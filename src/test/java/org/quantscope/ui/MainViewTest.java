@@ -142,6 +142,52 @@ class MainViewTest {
   }
 
   @Test
+  void exportsTheReportAndSavesAChartInTheBackground(FxRobot robot) throws Exception {
+    openExample();
+    Platform.runLater(() -> vm.options().benchRuns().textProperty().set("10"));
+    robot.clickOn("#runAllButton");
+    waitUntilIdle();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    Path pdf = dir.resolve("example-report");
+    Path json = dir.resolve("example.json");
+    Path graph = dir.resolve("graph.png");
+    List<MainView.SaveDialog.Choice> answers =
+        new java.util.ArrayList<>(
+            List.of(
+                new MainView.SaveDialog.Choice(pdf, 0),
+                new MainView.SaveDialog.Choice(json, 0),
+                new MainView.SaveDialog.Choice(graph, 2),
+                new MainView.SaveDialog.Choice(dir.resolve("hist.png"), 0)));
+    view.setSaveDialog(
+        (title, name, filters) -> {
+          asked.add(title + ": " + name);
+          return answers.remove(0);
+        });
+    for (int i = 0; i < 3; i++) {
+      robot.clickOn("File").clickOn("#exportMenu");
+      waitUntilIdle();
+      assertThat(vm.runs().failureProperty().get()).isNull();
+    }
+    // no extension typed: the chosen type adds it; a typed .json wins over the PDF filter
+    assertThat(dir.resolve("example-report.pdf")).isRegularFile();
+    assertThat(Files.readAllBytes(dir.resolve("example-report.pdf"))).startsWith("%PDF".getBytes());
+    assertThat(Files.readString(json)).contains("\"max_abs_diff\"").contains("\"verdict\"");
+    assertThat(javax.imageio.ImageIO.read(graph.toFile()).getHeight()).isGreaterThan(100);
+    assertThat(asked.get(0)).startsWith("Export report: ").endsWith(".report.pdf");
+    assertThat(text(robot, "#statusLabel")).contains("Exported graph.png");
+
+    ChartViewer hist = robot.lookup("#histogramChart").queryAs(ChartViewer.class);
+    assertThat(hist.getContextMenu().getItems())
+        .extracting(m -> m.getText())
+        .containsExactly("Save chart as PNG...");
+    Platform.runLater(() -> hist.getContextMenu().getItems().get(0).fire());
+    waitUntilIdle();
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(dir.resolve("hist.png").toFile());
+    assertThat(img.getWidth()).isGreaterThanOrEqualTo(1600);
+    assertThat(asked.get(3)).isEqualTo("Save chart as PNG: histogram.png");
+  }
+
+  @Test
   void excludingANodeInTheTableKeepsItFloat(FxRobot robot) throws TimeoutException {
     openExample();
     String first = vm.verdictsProperty().get().get(0).node();
