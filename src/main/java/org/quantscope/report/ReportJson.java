@@ -3,6 +3,7 @@ package org.quantscope.report;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import org.quantscope.model.AtomicFile;
 public final class ReportJson {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
+          // snake_case throughout, as the seed's parity_report.json; annotated names stay as given
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(DeserializationFeature.USE_LONG_FOR_INTS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -455,7 +455,7 @@ public final class ReportPdf {
       }
     }
     String[] header = {"Node", "Op", "Weight shape", "Scales", "Scale range", "SQNR", "Bytes"};
-    table(header, fitted(header, rows, 0), rows, 0);
+    table(header, fitted(header, rows, 0), rows, 0, header.length - 1);
   }
 
   private void skipped() throws IOException {
@@ -491,8 +491,8 @@ public final class ReportPdf {
           Color.BLACK,
           "The graph ("
               + graph.boxes().size()
-              + " boxes) is too big to print legibly here; it is in the graph PNG"
-              + " (--graph-png).",
+              + " boxes) is too big to print legibly here; export it as a PNG image instead"
+              + " (report --graph-png, or File > Export report in the window).",
           width);
       return;
     }
@@ -683,8 +683,11 @@ public final class ReportPdf {
   /**
    * Column fractions that fit the widest cell of each column; column {@code flex} takes what the
    * others leave (at least a fifth of the width). Only the first {@code header.length} cells of a
-   * row are measured.
+   * row are measured, and only cells of up to {@link #MEASURED_CHARS} characters.
    */
+  /** Longer cells do not widen their column in {@link #fitted}; they wrap or are cut. */
+  private static final int MEASURED_CHARS = 24;
+
   private float[] fitted(String[] header, List<String[]> rows, int flex) {
     float[] w = new float[header.length];
     for (int c = 0; c < header.length; c++) {
@@ -693,7 +696,9 @@ public final class ReportPdf {
     for (String[] r : rows) {
       for (int c = 0; c < header.length; c++) {
         String t = fonts.safe(fonts.regular, r[c]);
-        w[c] = Math.max(w[c], PdfFonts.width(fonts.regular, t, BODY));
+        if (t.length() <= MEASURED_CHARS) {
+          w[c] = Math.max(w[c], PdfFonts.width(fonts.regular, t, BODY));
+        }
       }
     }
     float[] f = new float[header.length];

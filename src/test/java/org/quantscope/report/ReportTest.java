@@ -94,6 +94,20 @@ class ReportTest {
           .contains(Figures.ms(s.int8Latency().p50()))
           .contains("page 1 of " + pages)
           .contains("page " + pages + " of " + pages);
+      // the same numbers as the JSON says
+      JsonNode j = new ObjectMapper().readTree(ReportJson.toJson(report));
+      JsonNode sj = j.get("summary");
+      assertThat(text)
+          .contains(Figures.diff(sj.get("max_abs_diff").asDouble()))
+          .contains(Figures.diff(sj.get("mean_abs_diff").asDouble()))
+          .contains(Figures.bytes(sj.get("int8_bytes").asLong()))
+          .contains(Figures.ms(sj.get("int8_latency_ms").get("p90").asDouble()))
+          .contains(Figures.ms(sj.get("fp32_latency_ms").get("p99").asDouble()))
+          .contains(Figures.sizeChange(sj.get("size_ratio").asDouble()));
+      for (JsonNode n : j.get("quantization").get("quantized")) {
+        JsonNode w = n.get("weights").get(0);
+        assertThat(text).contains(Figures.scale(w.get("scale_min").asDouble()));
+      }
       for (var n : report.quantization().quantized()) {
         assertThat(text).contains(n.node());
         assertThat(text).contains(Figures.db(n.weights().get(0).sqnrDb()));
