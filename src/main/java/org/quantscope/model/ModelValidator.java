@@ -151,6 +151,17 @@ final class ModelValidator {
   }
 
   private void checkTensor(TensorProto t) throws ModelFormatException {
+    try {
+      checkPayload(t);
+    } catch (ArithmeticException e) {
+      throw new ModelFormatException(
+          String.format(
+              "tensor '%s' has dims %s whose size in bytes does not fit in 64 bits",
+              t.getName(), t.getDimsList()));
+    }
+  }
+
+  private void checkPayload(TensorProto t) throws ModelFormatException {
     ElementType type = Tensors.elementType(t);
     long n = Tensors.elementCount(t);
     if (t.hasSegment()) {
