@@ -2,10 +2,11 @@
 package org.quantscope.sensitivity;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -29,13 +32,20 @@ import org.quantscope.runtime.OrtRuntime;
  * <p>When the fully quantized model passes, nothing is excluded. Otherwise the nodes are ranked by
  * {@link Sensitivity}, and the greedy step leaves the most harmful ones in float, one more at a
  * time, until the model passes. A second pass then tries to put each excluded node back in int8,
- * least harmful first, keeping it there when the model still passes. The result is a local optimum:
- * no excluded node can be re-quantized on its own. Nodes the user excluded stay excluded. Both
- * steps evaluate as many candidate subsets at once as the analysis does and take the first (in the
- * order above) that passes, so the outcome is the one a one-at-a-time search gives.
+ * least harmful first, keeping it there when the model still passes. Last, when there are few
+ * enough smaller sets (at most {@value #EXACT_BUDGET}), every one is tried, so that on small models
+ * the result is a smallest passing set, not only a local optimum. Nodes the user excluded stay
+ * excluded. Every step evaluates as many candidate sets at once as the analysis does and takes the
+ * first (in its order) that passes, so the outcome is the one a one-at-a-time search gives.
  */
 public final class AutoExclude {
   private AutoExclude() {}
+
+  /**
+   * Most variants the exact check may run: with up to this many smaller sets to try (e.g. every set
+   * of 1 or 2 of 8 candidates), the result is a smallest passing set.
+   */
+  static final int EXACT_BUDGET = 64;
 
   /**
    * Searches with automatic parallelism, analysing sensitivity first when needed.
@@ -88,7 +98,7 @@ public final class AutoExclude {
             plan.parallelism(),
             Sensitivity.warnings(plan.sessions()),
             steps)) {
-      return new Search(v, steps, t0).run(known);
+      return new Search(v, steps, t0, EXACT_BUDGET).run(known);
     }
   }
 
@@ -97,87 +107,60 @@ public final class AutoExclude {
     private final Variants v;
     private final Variants.Steps steps;
     private final long t0;
+    private final int exactBudget;
 
-    Search(Variants v, Variants.Steps steps, long t0) {
+    Search(Variants v, Variants.Steps steps, long t0, int exactBudget) {
       this.v = v;
       this.steps = steps;
       this.t0 = t0;
+      this.exactBudget = exactBudget;
     }
 
     AutoExcludeResult run(SensitivityReport known) throws IOException, NothingToQuantizeException {
       Variants.Trial full = v.full();
       if (full.useful()) {
         steps.finish("the fully quantized model passes");
-        return result(full, List.of(), List.of(), List.of(), null);
+        return result(full, List.of(), List.of(), List.of(), true, null);
       }
       SensitivityReport s = known != null ? known : Sensitivity.analyze(v, steps, t0);
       List<String> order = ranking(s);
-      int n = order.size();
-      steps.total(steps.doneCount() + 2L * n);
-
-      // greedy: leave the k most harmful nodes in float, for the smallest k that passes
-      Variants.Trial best = null;
-      int k = n;
-      for (int start = 1; start < n && best == null; start += v.parallelism()) {
-        int end = Math.min(n - 1, start + v.parallelism() - 1);
-        List<Set<String>> sets = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        for (int j = start; j <= end; j++) {
-          sets.add(quantizing(order.subList(0, j)));
-          labels.add("greedy: " + j + " of " + n + " nodes in float");
-        }
-        List<Variants.Trial> trials = v.evaluateAll(sets, labels, steps);
-        for (int j = 0; j < trials.size(); j++) {
-          if (trials.get(j).useful()) {
-            best = trials.get(j);
-            k = start + j;
-            break;
-          }
-        }
-      }
-      List<String> greedy = List.copyOf(order.subList(0, k));
-
-      // second pass: put excluded nodes back in int8, least harmful first, while it still passes
-      Set<String> excluded = new LinkedHashSet<>(greedy);
-      List<String> tryBack = new ArrayList<>(greedy);
-      Collections.reverse(tryBack);
-      List<String> requantized = new ArrayList<>();
-      int i = 0;
-      while (i < tryBack.size()) {
-        int end = Math.min(tryBack.size(), i + v.parallelism());
-        List<Set<String>> sets = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        for (int j = i; j < end; j++) {
-          Set<String> without = new LinkedHashSet<>(excluded);
-          without.remove(tryBack.get(j));
-          sets.add(quantizing(without));
-          labels.add("second pass: " + tryBack.get(j) + " back in int8?");
-        }
-        List<Variants.Trial> trials = v.evaluateAll(sets, labels, steps);
-        int accepted = -1;
-        for (int j = 0; j < trials.size(); j++) {
-          if (trials.get(j).useful()) {
-            accepted = j;
-            break;
-          }
-        }
-        if (accepted < 0) {
-          i = end;
-        } else {
-          String node = tryBack.get(i + accepted);
-          excluded.remove(node);
-          requantized.add(node);
-          best = trials.get(accepted);
-          i = i + accepted + 1;
-        }
-      }
-      if (best == null) {
+      List<String> alone =
+          s.nodes().stream()
+              .filter(n -> n.onlyThis().passed() && n.onlyThis().quantizedNodes() > 0)
+              .sorted(Comparator.comparingDouble(n -> n.onlyThis().toleranceRatio()))
+              .map(NodeSensitivity::node)
+              .toList();
+      steps.total(steps.doneCount() + 2L * order.size());
+      Map<Set<String>, Variants.Trial> tried = new HashMap<>();
+      ExclusionSearch.Choice c =
+          ExclusionSearch.choose(
+              order,
+              alone,
+              v.parallelism(),
+              exactBudget,
+              (inFloat, labels) -> {
+                List<Set<String>> sets = inFloat.stream().map(this::quantizing).toList();
+                List<Variants.Trial> trials = v.evaluateAll(sets, labels, steps);
+                List<Boolean> ok = new ArrayList<>();
+                for (int i = 0; i < trials.size(); i++) {
+                  tried.put(Set.copyOf(inFloat.get(i)), trials.get(i));
+                  ok.add(trials.get(i).useful());
+                }
+                return ok;
+              });
+      if (c.excluded() == null) {
         steps.finish("no subset passes");
-        return failed(s, greedy);
+        return failed(s, c.greedy());
       }
-      List<String> inFloat = v.ids().stream().filter(excluded::contains).toList();
+      Variants.Trial best = tried.get(Set.copyOf(c.excluded()));
+      if (best == null) { // the best single node, as the analysis ran it (the memo answers)
+        best =
+            v.evaluateAll(List.of(quantizing(c.excluded())), List.of("the chosen set"), steps)
+                .get(0);
+      }
+      List<String> inFloat = v.ids().stream().filter(c.excluded()::contains).toList();
       steps.finish(inFloat.size() + " nodes left in float");
-      return result(best, inFloat, greedy, requantized, s);
+      return result(best, inFloat, c.greedy(), c.requantized(), c.exact(), s);
     }
 
     private AutoExcludeResult result(
@@ -185,6 +168,7 @@ public final class AutoExclude {
         List<String> excluded,
         List<String> greedy,
         List<String> requantized,
+        boolean smallest,
         SensitivityReport s)
         throws IOException, NothingToQuantizeException {
       Cancellation.check();
@@ -195,6 +179,7 @@ public final class AutoExclude {
           excluded,
           greedy,
           requantized,
+          smallest,
           v.ids().size(),
           out.result().quantizedCount(),
           v.full().report(),
@@ -218,6 +203,9 @@ public final class AutoExclude {
           v.ids(),
           greedy,
           List.of(),
+          exactBudget > 0
+              && ExclusionSearch.setsUpTo(v.ids().size(), v.ids().size() - 1, exactBudget)
+                  <= exactBudget,
           v.ids().size(),
           0,
           v.full().report(),
@@ -260,6 +248,25 @@ public final class AutoExclude {
     }
   }
 
+  /**
+   * Writes the result's model to {@code target} atomically (via {@link ModelFiles#save}) and
+   * returns the result with the written file's size.
+   *
+   * @throws IllegalArgumentException if the search found no passing model: nothing is written
+   * @throws IOException if the file cannot be written; nothing is left behind
+   */
+  public static AutoExcludeResult write(AutoExcludeResult r, Path target, SaveOptions save)
+      throws IOException {
+    if (!r.passed() || r.output() == null) {
+      throw new IllegalArgumentException("no model to write: " + r.message());
+    }
+    Cancellation.check();
+    DynamicQuantizer.Output o = r.output();
+    ModelFiles.Saved saved = ModelFiles.save(o.model(), target, save);
+    QuantizationResult q = o.result().withFileSizes(r.fp32Bytes(), saved.totalBytes());
+    return r.withOutput(new DynamicQuantizer.Output(o.model(), q));
+  }
+
   /** Why no subset passes: the least harmful node alone, with its figures. */
   static String nothingPasses(SensitivityReport s, ParityOptions parity) {
     NodeSensitivity least =
@@ -269,8 +276,9 @@ public final class AutoExclude {
     VariantError e = least.onlyThis();
     return String.format(
         Locale.ROOT,
-        "no subset of the %d quantizable nodes passes: even the least harmful one alone, %s %s,"
-            + " gives max_abs_diff %.6f (tolerance %s) and mean_abs_diff %.6f (tolerance %s)",
+        "no subset of the %d quantizable nodes passes: each one breaks the tolerances even when"
+            + " it is the only node in int8; the least harmful, %s %s, gives max_abs_diff %.6f"
+            + " (tolerance %s) and mean_abs_diff %.6f (tolerance %s)",
         s.candidates(),
         least.op(),
         least.node(),

@@ -20,6 +20,9 @@ import org.quantscope.quantize.QuantizationResult;
  * @param greedyExcluded what the greedy step excluded, most harmful first, before the pass that
  *     re-quantizes nodes excluded without need
  * @param requantized nodes the greedy step had excluded and the second pass put back in int8
+ * @param smallest every smaller set of nodes to leave in float was tried too (the search does so
+ *     when there are at most {@value AutoExclude#EXACT_BUDGET} such sets), so no smaller set
+ *     passes; false when the result is the greedy search's local optimum
  * @param candidates number of quantizable nodes under the options
  * @param quantizedNodes nodes quantized in the result (0 when it failed)
  * @param before the fully quantized model against the float model
@@ -41,6 +44,7 @@ public record AutoExcludeResult(
     List<String> excluded,
     @JsonProperty("greedy_excluded") List<String> greedyExcluded,
     List<String> requantized,
+    boolean smallest,
     int candidates,
     @JsonProperty("quantized_nodes") int quantizedNodes,
     ParityReport before,
@@ -74,6 +78,7 @@ public record AutoExcludeResult(
         excluded,
         greedyExcluded,
         requantized,
+        smallest,
         candidates,
         quantizedNodes,
         before,
