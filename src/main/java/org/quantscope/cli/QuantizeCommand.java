@@ -20,6 +20,7 @@ import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +36,11 @@ import picocli.CommandLine.Spec;
       "quantized at run time). The defaults give ORT's output byte for byte.",
       "",
       "Writes OUT atomically, prints its size, and exits 1 without writing when nothing",
-      "in the model would be quantized."
+      "in the model would be quantized.",
+      "",
+      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes",
+      "--abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model, and",
+      "exits 1 without writing when no subset passes."
     })
 final class QuantizeCommand implements Callable<Integer> {
   static final Path DEFAULT_MODEL = Path.of("artifacts", "model.onnx");
@@ -126,6 +131,47 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "Also write what was quantized (per node: weights, scales, error) as JSON.")
   Path report;
 
+  @Option(
+      names = "--auto-exclude",
+      description =
+          "Leave in float the fewest nodes needed for parity within the tolerances (ranked by"
+              + " sensitivity, greedy, then a pass putting back nodes excluded without need).")
+  boolean autoExclude;
+
+  @Mixin SampleOptions samples;
+
+  @Mixin ToleranceOptions tolerances;
+
+  @Option(
+      names = "--bench",
+      description = "With --auto-exclude: also time fp32, all-int8 and the result.")
+  boolean bench;
+
+  @Option(
+      names = "--search-report",
+      paramLabel = "FILE",
+      description =
+          "With --auto-exclude: write the search (excluded nodes, parity before and after,"
+              + " sizes, the sensitivity ranking) as JSON.")
+  Path searchReport;
+
+  /** Options that only mean something with --auto-exclude. */
+  private static final List<String> AUTO_EXCLUDE_ONLY =
+      List.of(
+          "--inputs",
+          "--samples",
+          "--seed",
+          "--dim",
+          "--distribution",
+          "--threads",
+          "--opt-level",
+          "--x64-quant-precision",
+          "--abs-tol",
+          "--mean-tol",
+          "--threshold",
+          "--bench",
+          "--search-report");
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -137,11 +183,22 @@ final class QuantizeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "the output " + target + " is the input model; choose another name with -o");
     }
+    if (!autoExclude) {
+      for (String name : AUTO_EXCLUDE_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+          throw new IllegalArgumentException(name + " is only used with --auto-exclude");
+        }
+      }
+    }
     QuantizeOptions options = options();
     OnnxModel m = ModelFiles.load(in);
     SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
     DynamicQuantizer.Output o;
     try {
+      if (autoExclude) {
+        return new AutoExcludeRun(samples, tolerances, bench, searchReport, out, err)
+            .run(m, in, target, options, save, report);
+      }
       o = DynamicQuantizer.quantizeTo(m, options, target, save, new ProgressLine(err));
     } catch (NothingToQuantizeException e) {
       err.println("quantscope: " + in.getFileName() + ": " + e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -22,6 +23,7 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 
@@ -191,6 +193,7 @@ public final class AutoExclude {
           v.variantsRun(),
           (System.nanoTime() - t0) / 1_000_000,
           null,
+          null,
           s,
           out);
     }
@@ -216,6 +219,7 @@ public final class AutoExclude {
           v.trials(),
           v.variantsRun(),
           (System.nanoTime() - t0) / 1_000_000,
+          null,
           nothingPasses(s, v.parity()),
           s,
           null);
@@ -265,6 +269,45 @@ public final class AutoExclude {
     ModelFiles.Saved saved = ModelFiles.save(o.model(), target, save);
     QuantizationResult q = o.result().withFileSizes(r.fp32Bytes(), saved.totalBytes());
     return r.withOutput(new DynamicQuantizer.Output(o.model(), q));
+  }
+
+  /**
+   * Times the float model, the fully quantized one and the result together (interleaved, see {@link
+   * LatencyBenchmark}) and returns the result with the figures.
+   *
+   * @param model the float model the search ran on
+   * @param options the options the search ran with
+   * @throws IllegalArgumentException if the search found no passing model
+   */
+  public static AutoExcludeResult benchmark(
+      AutoExcludeResult r,
+      OnnxModel model,
+      QuantizeOptions options,
+      List<Map<String, NdArray>> feeds,
+      OrtRuntime.SessionConfig sessions,
+      LatencyBenchmark.Options bench,
+      Progress progress)
+      throws IOException, NothingToQuantizeException {
+    if (!r.passed() || r.output() == null) {
+      throw new IllegalArgumentException("no model to time: " + r.message());
+    }
+    OnnxModel full = DynamicQuantizer.quantize(model, options, Progress.NONE).model();
+    try (ModelRunner a = ModelRunner.open(model, sessions);
+        ModelRunner b = ModelRunner.open(full, sessions);
+        ModelRunner c = ModelRunner.open(r.output().model(), sessions)) {
+      List<LatencyBenchmark.Subject> subjects =
+          List.of(
+              new LatencyBenchmark.Subject(a, model.displayName(), "reference", r.fp32Bytes()),
+              new LatencyBenchmark.Subject(b, "all nodes in int8", "full int8", r.fullInt8Bytes()),
+              new LatencyBenchmark.Subject(
+                  c,
+                  r.excluded().size() + " nodes left in float",
+                  "candidate",
+                  r.quantization().fileBytesAfter() > 0
+                      ? r.quantization().fileBytesAfter()
+                      : r.int8Bytes()));
+      return r.withLatency(LatencyBenchmark.measure(subjects, feeds, bench, progress));
+    }
   }
 
   /** Why no subset passes: the least harmful node alone, with its figures. */

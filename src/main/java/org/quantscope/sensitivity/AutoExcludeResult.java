@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.quantscope.bench.LatencyStats;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizationResult;
@@ -33,6 +34,8 @@ import org.quantscope.quantize.QuantizationResult;
  * @param trials variant evaluations of the search, analysis included (repeats cost nothing)
  * @param variants distinct variants built and run
  * @param elapsedMillis wall time
+ * @param latency the float model, the fully quantized one and the result timed together by {@link
+ *     AutoExclude#benchmark} (roles "reference", "full int8", "candidate"); null when not measured
  * @param message why nothing passes, for the user; null when it passed
  * @param sensitivity the ranking used; null when the fully quantized model already passes
  * @param output the quantized result in memory; null when no subset passes
@@ -55,6 +58,7 @@ public record AutoExcludeResult(
     int trials,
     int variants,
     @JsonProperty("elapsed_ms") long elapsedMillis,
+    List<LatencyStats> latency,
     String message,
     SensitivityReport sensitivity,
     @JsonIgnore DynamicQuantizer.Output output) {
@@ -63,6 +67,7 @@ public record AutoExcludeResult(
     excluded = List.copyOf(excluded);
     greedyExcluded = List.copyOf(greedyExcluded);
     requantized = List.copyOf(requantized);
+    latency = latency == null ? null : List.copyOf(latency);
   }
 
   /** What the result's quantization did (null when no subset passes). */
@@ -89,8 +94,33 @@ public record AutoExcludeResult(
         trials,
         variants,
         elapsedMillis,
+        latency,
         message,
         sensitivity,
         o);
+  }
+
+  /** The same result with latency figures. */
+  public AutoExcludeResult withLatency(List<LatencyStats> stats) {
+    return new AutoExcludeResult(
+        passed,
+        excluded,
+        greedyExcluded,
+        requantized,
+        smallest,
+        candidates,
+        quantizedNodes,
+        before,
+        after,
+        fp32Bytes,
+        fullInt8Bytes,
+        int8Bytes,
+        trials,
+        variants,
+        elapsedMillis,
+        stats,
+        message,
+        sensitivity,
+        output);
   }
 }
