@@ -19,6 +19,7 @@ class ArchitectureTest {
     "org.quantscope.runtime..",
     "org.quantscope.parity..",
     "org.quantscope.bench..",
+    "org.quantscope.sensitivity..",
     "org.quantscope.report..",
     "org.quantscope.progress.."
   };
@@ -99,6 +100,20 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("org.quantscope.(*)..")
         .allowEmptyShould(true)
+        .check(classes);
+    // sensitivity sits above quantize, parity and bench: it drives them, they never call it
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "org.quantscope.model..",
+            "org.quantscope.graph..",
+            "org.quantscope.quantize..",
+            "org.quantscope.runtime..",
+            "org.quantscope.parity..",
+            "org.quantscope.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.quantscope.sensitivity..")
         .check(classes);
   }
 

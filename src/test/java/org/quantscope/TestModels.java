@@ -433,4 +433,44 @@ public final class TestModels {
     g.addNode(node("Identity", "mask_copy", List.of("attention_mask"), List.of("mask_out")));
     return model(g);
   }
+
+  /**
+   * x[batch, 16] -> fc1 (MatMul 16x16) -> Relu -> fc2 (MatMul 16x16) -> Relu -> fc3 (MatMul 16x4)
+   * -> y: three quantizable layers with weights in [-1, 1). A layer named in {@code fragile} gets
+   * one weight of 1000 on an input row that is always 0 (the previous layer's column for it is
+   * zero, so Relu gives 0): the float output does not change, but with one scale per tensor every
+   * other weight of that layer rounds to 0 in int8, so quantizing it wrecks the output. Only fc2
+   * and fc3 can be made fragile.
+   */
+  public static ModelProto fragileMlp(String... fragile) {
+    List<String> f = List.of(fragile);
+    int w = 16;
+    float[] w1 = values(w * w, 81);
+    float[] w2 = values(w * w, 82);
+    float[] w3 = values(w * 4, 83);
+    if (f.contains("fc2")) {
+      for (int i = 0; i < w; i++) {
+        w1[i * w] = 0; // column 0 of fc1: h1[0] is always 0
+      }
+      w2[3] = 1000; // row 0 of fc2
+    }
+    if (f.contains("fc3")) {
+      for (int i = 0; i < w; i++) {
+        w2[i * w + 1] = 0; // column 1 of fc2: h2[1] is always 0
+      }
+      w3[4 + 2] = 1000; // row 1 of fc3
+    }
+    GraphProto.Builder g = GraphProto.newBuilder().setName("fragile_mlp");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", w));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 4));
+    g.addInitializer(Tensors.rawFloats("W1", new long[] {w, w}, w1));
+    g.addInitializer(Tensors.rawFloats("W2", new long[] {w, w}, w2));
+    g.addInitializer(Tensors.rawFloats("W3", new long[] {w, 4}, w3));
+    g.addNode(node("MatMul", "fc1", List.of("x", "W1"), List.of("h1")));
+    g.addNode(node("Relu", "relu1", List.of("h1"), List.of("r1")));
+    g.addNode(node("MatMul", "fc2", List.of("r1", "W2"), List.of("h2")));
+    g.addNode(node("Relu", "relu2", List.of("h2"), List.of("r2")));
+    g.addNode(node("MatMul", "fc3", List.of("r2", "W3"), List.of("y")));
+    return model(g);
+  }
 }

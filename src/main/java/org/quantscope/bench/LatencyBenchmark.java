@@ -71,7 +71,8 @@ public final class LatencyBenchmark {
       }
       List<long[]> times = new ArrayList<>();
       boolean budget = options.seconds() > 0;
-      int capacity = budget ? 1024 : options.runs();
+      // grown as runs complete: a huge --runs must not allocate its arrays up front
+      int capacity = budget ? 1024 : Math.max(1, Math.min(options.runs(), 1024));
       for (int s = 0; s < subjects.size(); s++) {
         times.add(new long[capacity]);
       }

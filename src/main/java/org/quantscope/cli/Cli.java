@@ -32,6 +32,7 @@ public final class Cli {
     CommandLine cl = new CommandLine(new Root(window));
     cl.addSubcommand(new InspectCommand());
     cl.addSubcommand(new QuantizeCommand());
+    cl.addSubcommand(new SensitivityCommand());
     cl.addSubcommand(new ParityCommand());
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new ReportCommand());

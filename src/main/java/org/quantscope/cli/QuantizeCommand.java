@@ -4,22 +4,18 @@ package org.quantscope.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
-import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +31,11 @@ import picocli.CommandLine.Spec;
       "quantized at run time). The defaults give ORT's output byte for byte.",
       "",
       "Writes OUT atomically, prints its size, and exits 1 without writing when nothing",
-      "in the model would be quantized."
+      "in the model would be quantized.",
+      "",
+      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes",
+      "--abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model, and",
+      "exits 1 without writing when no subset passes."
     })
 final class QuantizeCommand implements Callable<Integer> {
   static final Path DEFAULT_MODEL = Path.of("artifacts", "model.onnx");
@@ -55,65 +55,7 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "Where to write the quantized model (default: MODEL with .int8.onnx).")
   Path output;
 
-  @Option(names = "--weight-type", paramLabel = "TYPE", description = "QInt8 (default) or QUInt8.")
-  String weightType = "QInt8";
-
-  @Option(names = "--per-channel", description = "One scale per output channel.")
-  boolean perChannel;
-
-  @Option(names = "--reduce-range", description = "7-bit weights (for CPUs without VNNI).")
-  boolean reduceRange;
-
-  @Option(
-      names = "--op-types",
-      split = ",",
-      paramLabel = "OP",
-      description =
-          "Op types to quantize (default: all of MatMul, Conv, Gather, Transpose, LSTM,"
-              + " Attention, EmbedLayerNormalization; Gemm is rewritten into MatMul).")
-  List<String> opTypes = List.of();
-
-  @Option(
-      names = "--nodes-to-quantize",
-      split = ",",
-      paramLabel = "NODE",
-      description = "Quantize only these nodes (names, or ids such as MatMul#2 from inspect).")
-  List<String> nodesToQuantize = List.of();
-
-  @Option(
-      names = "--nodes-to-exclude",
-      split = ",",
-      paramLabel = "NODE",
-      description = "Leave these nodes in float (names or ids).")
-  List<String> nodesToExclude = List.of();
-
-  @Option(
-      names = "--extra-option",
-      paramLabel = "KEY=VALUE",
-      description =
-          "ORT's extra_options: MatMulConstBOnly, WeightSymmetric, ActivationSymmetric,"
-              + " EnableSubgraph, ForceQuantizeNoInputCheck, MinimumRealRange.")
-  Map<String, String> extraOptions = new LinkedHashMap<>();
-
-  @Option(
-      names = "--constant-weights",
-      description =
-          "Beyond ORT: also quantize weights held in Constant nodes or Identity copies of"
-              + " initializers (Paddle and shared-weight exports).")
-  boolean constantWeights;
-
-  @Option(
-      names = "--gemm-general",
-      description =
-          "Beyond ORT: also rewrite Gemm with transA, alpha or beta into MatMul and quantize it.")
-  boolean gemmGeneral;
-
-  @Option(
-      names = "--conv-per-channel",
-      description =
-          "Beyond ORT: with --per-channel, quantize Conv weights per output channel too"
-              + " (symmetric, one shared zero point, as ConvInteger requires).")
-  boolean convPerChannel;
+  @Mixin QuantizeFlags quantize;
 
   @Option(
       names = "--external-data",
@@ -126,6 +68,47 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "Also write what was quantized (per node: weights, scales, error) as JSON.")
   Path report;
 
+  @Option(
+      names = "--auto-exclude",
+      description =
+          "Leave in float the fewest nodes needed for parity within the tolerances (ranked by"
+              + " sensitivity, greedy, then a pass putting back nodes excluded without need).")
+  boolean autoExclude;
+
+  @Mixin SampleOptions samples;
+
+  @Mixin ToleranceOptions tolerances;
+
+  @Option(
+      names = "--bench",
+      description = "With --auto-exclude: also time fp32, all-int8 and the result.")
+  boolean bench;
+
+  @Option(
+      names = "--search-report",
+      paramLabel = "FILE",
+      description =
+          "With --auto-exclude: write the search (excluded nodes, parity before and after,"
+              + " sizes, the sensitivity ranking) as JSON.")
+  Path searchReport;
+
+  /** Options that only mean something with --auto-exclude. */
+  private static final List<String> AUTO_EXCLUDE_ONLY =
+      List.of(
+          "--inputs",
+          "--samples",
+          "--seed",
+          "--dim",
+          "--distribution",
+          "--threads",
+          "--opt-level",
+          "--x64-quant-precision",
+          "--abs-tol",
+          "--mean-tol",
+          "--threshold",
+          "--bench",
+          "--search-report");
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -137,11 +120,22 @@ final class QuantizeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "the output " + target + " is the input model; choose another name with -o");
     }
+    if (!autoExclude) {
+      for (String name : AUTO_EXCLUDE_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+          throw new IllegalArgumentException(name + " is only used with --auto-exclude");
+        }
+      }
+    }
     QuantizeOptions options = options();
     OnnxModel m = ModelFiles.load(in);
     SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
     DynamicQuantizer.Output o;
     try {
+      if (autoExclude) {
+        return new AutoExcludeRun(samples, tolerances, bench, searchReport, out, err)
+            .run(m, in, target, options, save, report);
+      }
       o = DynamicQuantizer.quantizeTo(m, options, target, save, new ProgressLine(err));
     } catch (NothingToQuantizeException e) {
       err.println("quantscope: " + in.getFileName() + ": " + e.getMessage());
@@ -186,16 +180,6 @@ final class QuantizeCommand implements Callable<Integer> {
   }
 
   private QuantizeOptions options() {
-    Set<String> excluded = new LinkedHashSet<>(nodesToExclude);
-    return QuantizeOptions.builder()
-        .weightType(QuantType.parse(weightType))
-        .perChannel(perChannel)
-        .reduceRange(reduceRange)
-        .opTypes(new LinkedHashSet<>(opTypes))
-        .nodesToQuantize(new LinkedHashSet<>(nodesToQuantize))
-        .nodesToExclude(excluded)
-        .extensions(new QuantizeOptions.Extensions(constantWeights, convPerChannel, gemmGeneral))
-        .build()
-        .withExtraOptions(extraOptions);
+    return quantize.options();
   }
 }

@@ -9,7 +9,10 @@ import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 import picocli.CommandLine.Option;
 
-/** The quantization options, as ORT names them plus QuantScope's extensions. */
+/**
+ * The quantization options as a mixin (report, sensitivity), as ORT names them plus QuantScope's
+ * extensions.
+ */
 final class QuantizeFlags {
   @Option(names = "--weight-type", paramLabel = "TYPE", description = "QInt8 (default) or QUInt8.")
   String weightType = "QInt8";

@@ -53,6 +53,22 @@ public final class DynamicQuantizer {
    */
   public static Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
       throws ModelFormatException, NothingToQuantizeException {
+    return quantize(model, options, progress, null);
+  }
+
+  /**
+   * Quantizes in memory, taking weights already computed for this model from {@code cache} and
+   * adding the new ones to it; the output is the same as without a cache. Meant for quantizing many
+   * node subsets of one model.
+   *
+   * @param cache weights of earlier runs on the same model, or null
+   * @throws NothingToQuantizeException if no node would be quantized
+   * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
+   * @throws CancellationException if the thread was interrupted
+   */
+  public static Output quantize(
+      OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)
+      throws ModelFormatException, NothingToQuantizeException {
     ModelProto p = model.proto();
     List<QuantizableNode> verdicts = Quantizability.classify(p.getGraph(), options.criteria());
     if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {
@@ -63,7 +79,7 @@ public final class DynamicQuantizer {
     GraphQuantizer g = new GraphQuantizer(p.getGraph(), options, opset, model::payload);
     g.run(progress);
 
-    Map<WeightJob, QuantizedWeight> computed = computeWeights(g, model, progress);
+    Map<WeightJob, QuantizedWeight> computed = computeWeights(g, model, progress, cache);
 
     GraphProto graph = assemble(p, g, computed);
     ModelProto.Builder out = p.toBuilder().setGraph(graph);
@@ -161,11 +177,12 @@ public final class DynamicQuantizer {
   }
 
   /**
-   * Computes every planned weight, in parallel over slices of all of them (see {@link
-   * WeightQuantizer}); cancellation is checked before and after.
+   * Computes every planned weight that {@code cache} does not hold, in parallel over slices of all
+   * of them (see {@link WeightQuantizer}); cancellation is checked before and after.
    */
   private static Map<WeightJob, QuantizedWeight> computeWeights(
-      GraphQuantizer g, OnnxModel model, Progress progress) throws ModelFormatException {
+      GraphQuantizer g, OnnxModel model, Progress progress, WeightCache cache)
+      throws ModelFormatException {
     Set<WeightJob> unique = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     List<WeightJob> jobs = new ArrayList<>();
     for (GraphQuantizer q : g.all()) {
@@ -175,19 +192,32 @@ public final class DynamicQuantizer {
         }
       }
     }
+    Map<WeightJob, QuantizedWeight> plain = new IdentityHashMap<>();
+    List<WeightJob> missing = new ArrayList<>();
     List<WeightQuantizer.Spec> specs = new ArrayList<>(jobs.size());
     for (WeightJob job : jobs) {
-      specs.add(spec(job, model));
+      QuantizedWeight known = cache == null ? null : cache.get(job);
+      if (known != null) {
+        plain.put(job, known);
+      } else {
+        missing.add(job);
+        specs.add(spec(job, model));
+      }
     }
     Cancellation.check();
-    progress.report(0, jobs.size(), "quantizing " + jobs.size() + " weights");
+    progress.report(0, jobs.size(), "quantizing " + missing.size() + " weights");
     List<QuantizedWeight> results = WeightQuantizer.quantizeAll(specs, true);
     Cancellation.check();
-    progress.report(jobs.size(), jobs.size(), "quantized " + jobs.size() + " weights");
+    progress.report(jobs.size(), jobs.size(), "quantized " + missing.size() + " weights");
+    for (int i = 0; i < missing.size(); i++) {
+      plain.put(missing.get(i), results.get(i));
+      if (cache != null) {
+        cache.put(missing.get(i), results.get(i));
+      }
+    }
     Map<WeightJob, QuantizedWeight> out = new IdentityHashMap<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      WeightJob job = jobs.get(i);
-      QuantizedWeight w = results.get(i);
+    for (WeightJob job : jobs) {
+      QuantizedWeight w = plain.get(job);
       out.put(job, job.lstmTranspose() ? lstmLayout(job, w) : w);
     }
     return out;

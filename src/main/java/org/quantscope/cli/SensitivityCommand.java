@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.sensitivity.NodeSensitivity;
+import org.quantscope.sensitivity.Sensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.sensitivity.VariantError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quantscope sensitivity}: which quantizable node breaks parity? */
+@Command(
+    name = "sensitivity",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Rank the quantizable nodes by how much quantizing them costs in parity.",
+      "",
+      "For every node the quantize options would quantize, builds two variants in memory: only",
+      "that node in int8, and every node but that one in int8. Each runs on the samples and is",
+      "compared with the float model (max / mean |difference|, as the parity verb does). The",
+      "impact is in units of the tolerances. Prints the ranking; exits 0 once it is done, 1 when",
+      "nothing would be quantized. 'quantize --auto-exclude' uses the same analysis."
+    })
+final class SensitivityCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODEL",
+      description = "The float model (default: artifacts/model.onnx).")
+  Path model;
+
+  @Mixin QuantizeFlags quantize;
+
+  @Mixin SampleOptions samples;
+
+  @Mixin ToleranceOptions tolerances;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the analysis (every node, both variants) as JSON.")
+  Path json;
+
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Print the N most harmful nodes (default: ${DEFAULT-VALUE}; 0 for all).")
+  int top = 20;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description =
+          "Variants run at once (default: one per core, the cores split between their"
+              + " ONNX Runtime threads).")
+  int parallel;
+
+  @Override
+  public Integer call() throws Exception {
+    if (top < 0 || parallel < 0) {
+      throw new IllegalArgumentException("--top and --parallel must be >= 0");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path in = model != null ? model : QuantizeCommand.DEFAULT_MODEL;
+    var options = quantize.options();
+    var parity = tolerances.parityOptions();
+    OnnxModel m = ModelFiles.load(in);
+    List<Map<String, NdArray>> feeds = samples.feeds(m, null);
+    SensitivityReport r;
+    try {
+      r =
+          Sensitivity.analyze(
+              m, options, feeds, parity, samples.sessionConfig(), parallel, new ProgressLine(err));
+    } catch (NothingToQuantizeException e) {
+      err.println("quantscope: " + in.getFileName() + ": " + e.getMessage());
+      return ExitCodes.CHECK_FAILED;
+    }
+    if (json != null) {
+      JsonFiles.write(json, r);
+    }
+    print(r, top, out);
+    if (json != null) {
+      out.println("Wrote " + json);
+    }
+    return ExitCodes.OK;
+  }
+
+  static void print(SensitivityReport r, int top, PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "%4s  %-28s %-14s %8s  %-27s  %-27s %7s%n",
+        "RANK",
+        "NODE",
+        "OP",
+        "IMPACT",
+        "ONLY THIS: MAX |d|  MEAN |d|",
+        "ALL BUT THIS: MAX  MEAN |d|",
+        "SQNR dB");
+    int shown = top == 0 ? r.nodes().size() : Math.min(top, r.nodes().size());
+    for (NodeSensitivity n : r.nodes().subList(0, shown)) {
+      out.printf(
+          Locale.ROOT,
+          "%4d  %-28s %-14s %8.3f  %s  %s %7s%n",
+          n.rank(),
+          clip(n.node(), 28),
+          clip(n.op(), 14),
+          n.impact(),
+          cells(n.onlyThis()),
+          cells(n.allButThis()),
+          n.sqnrDb() == null ? "-" : String.format(Locale.ROOT, "%.1f", n.sqnrDb()));
+    }
+    if (shown < r.nodes().size()) {
+      out.println("  ... and " + (r.nodes().size() - shown) + " more (--top 0 or --json for all)");
+    }
+    ParityReport f = r.full();
+    out.printf(
+        Locale.ROOT,
+        "All %d nodes in int8: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s):"
+            + " %s%n",
+        r.candidates(),
+        f.maxAbsDiff(),
+        f.absTol(),
+        f.meanAbsDiff(),
+        f.meanTol(),
+        f.passed() ? "PASSED" : "FAILED");
+    out.printf(
+        Locale.ROOT,
+        "%d variants on %d samples in %.1f s (%d at once, %s ONNX Runtime threads each)%n",
+        r.variants(),
+        r.samples(),
+        r.elapsedMillis() / 1000.0,
+        r.parallelism(),
+        r.intraOpThreads() == 0 ? "default" : String.valueOf(r.intraOpThreads()));
+    out.println(
+        "Impact is in units of the tolerances (above 1 breaks them). Leave a node in float with"
+            + " --nodes-to-exclude, or let 'quantize --auto-exclude' choose.");
+    for (String w : r.warnings()) {
+      out.println("note: " + w);
+    }
+  }
+
+  /** Max and mean |d| of a variant, marked with * when it breaks the tolerances. */
+  private static String cells(VariantError e) {
+    return String.format(
+        Locale.ROOT, "%12.6f %12.6f %s", e.maxAbsDiff(), e.meanAbsDiff(), e.passed() ? " " : "*");
+  }
+
+  static String clip(String s, int width) {
+    return s.length() > width ? s.substring(0, width - 1) + "…" : s;
+  }
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.parity.ParityCheck;
+import org.quantscope.parity.ParityOptions;
+import org.quantscope.progress.Progress;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.quantize.WeightCache;
+import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.runtime.Synthesizer;
+import org.quantscope.sensitivity.AutoExclude;
+import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.sensitivity.Sensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
+
+/**
+ * Times a sensitivity analysis and an automatic exclusion in one JVM, and the parts one variant
+ * costs (quantize in memory with cached weights, serialize, create the session, run the samples).
+ * Not a test; run it by hand:
+ *
+ * <pre>
+ * ./mvnw -q test-compile
+ * java -cp "target/test-classes:target/classes:target/lib/*" \
+ *     org.quantscope.bench.SensitivityHarness MODEL SAMPLES [OP_TYPES] [PARALLELISM]
+ * </pre>
+ *
+ * OP_TYPES is a comma-separated list or "all"; samples are made up (batch 1, sequence 128),
+ * tolerances are the parity defaults (0.04 / 0.01).
+ */
+public final class SensitivityHarness {
+  private SensitivityHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    Path in = Path.of(args[0]);
+    int samples = Integer.parseInt(args[1]);
+    Set<String> ops =
+        args.length > 2 && !args[2].equals("all")
+            ? new LinkedHashSet<>(List.of(args[2].split(",")))
+            : Set.of();
+    int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+    QuantizeOptions options = QuantizeOptions.builder().opTypes(ops).build();
+    OnnxModel m = ModelFiles.load(in);
+    List<Map<String, NdArray>> feeds =
+        Synthesizer.synthesize(m, Synthesizer.Options.of(samples, 0));
+    OrtRuntime.SessionConfig cfg = OrtRuntime.SessionConfig.DEFAULT;
+
+    // the parts of one variant, on one thread
+    Sensitivity.Plan plan = Sensitivity.plan(cfg, parallelism);
+    WeightCache cache = new WeightCache();
+    DynamicQuantizer.quantize(m, options, Progress.NONE, cache);
+    long t0 = System.nanoTime();
+    DynamicQuantizer.Output o = DynamicQuantizer.quantize(m, options, Progress.NONE, cache);
+    long t1 = System.nanoTime();
+    byte[] bytes = ModelFiles.inline(o.model()).toByteArray();
+    long t2 = System.nanoTime();
+    long open;
+    long run;
+    try (ModelRunner r = ModelRunner.open(o.model(), plan.sessions())) {
+      open = r.loadNanos();
+      long t3 = System.nanoTime();
+      ParityCheck.run(r, feeds, Progress.NONE);
+      run = System.nanoTime() - t3;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d candidates; one variant: quantize (cached weights) %.0f ms, serialize %.0f ms"
+            + " (%.1f MB), create session %.0f ms (of which serialize is part), %d runs %.0f ms"
+            + " (%d ORT threads)%n",
+        in.getFileName(),
+        o.result().candidateCount(),
+        (t1 - t0) / 1e6,
+        (t2 - t1) / 1e6,
+        bytes.length / 1e6,
+        open / 1e6,
+        samples,
+        run / 1e6,
+        plan.sessions().intraOpThreads());
+
+    long s0 = System.nanoTime();
+    SensitivityReport s =
+        Sensitivity.analyze(
+            m, options, feeds, ParityOptions.DEFAULTS, cfg, parallelism, Progress.NONE);
+    long s1 = System.nanoTime();
+    System.out.printf(
+        Locale.ROOT,
+        "sensitivity: %d variants on %d samples, %d at once x %d threads: %.1f s; worst %s%n",
+        s.variants(),
+        s.samples(),
+        s.parallelism(),
+        s.intraOpThreads(),
+        (s1 - s0) / 1e9,
+        s.nodes().get(0).node());
+
+    long a0 = System.nanoTime();
+    AutoExcludeResult a =
+        AutoExclude.search(
+            m, options, feeds, ParityOptions.DEFAULTS, cfg, parallelism, s, Progress.NONE);
+    long a1 = System.nanoTime();
+    System.out.printf(
+        Locale.ROOT,
+        "auto-exclude (ranking reused): %s, %d of %d left in float, %d more variants, %.1f s%n",
+        a.passed() ? "passed" : "nothing passes",
+        a.excluded().size(),
+        a.candidates(),
+        a.variants(),
+        (a1 - a0) / 1e9);
+  }
+}
