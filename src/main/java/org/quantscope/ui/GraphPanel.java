@@ -102,7 +102,7 @@ public final class GraphPanel extends BorderPane {
               }
             });
 
-    buildLegend(false);
+    buildLegend(Legend.STATUS);
     legend.setId("graphLegend");
     legend.setPadding(new Insets(4, 8, 4, 8));
     legend.getStyleClass().add("legend");
@@ -118,7 +118,12 @@ public final class GraphPanel extends BorderPane {
         .addListener(
             (o, a, b) -> {
               canvas.setStatuses(b);
-              buildLegend(b.values().stream().anyMatch(NodeStatus::hasSqnr));
+              buildLegend(
+                  b.values().stream().anyMatch(NodeStatus::hasImpact)
+                      ? Legend.IMPACT
+                      : b.values().stream().anyMatch(NodeStatus::hasSqnr)
+                          ? Legend.SQNR
+                          : Legend.STATUS);
             });
     vm.selectedProperty().addListener((o, a, b) -> canvas.setSelected(b));
     setOnKeyPressed(
@@ -177,9 +182,24 @@ public final class GraphPanel extends BorderPane {
     searchInfo.setText((hit + 1) + " of " + hits.size());
   }
 
-  private void buildLegend(boolean sqnr) {
+  private enum Legend {
+    STATUS,
+    SQNR,
+    IMPACT
+  }
+
+  private void buildLegend(Legend kind) {
     legend.getChildren().clear();
-    if (sqnr) {
+    if (kind == Legend.IMPACT) {
+      legend
+          .getChildren()
+          .addAll(
+              swatch(Palette.POOR, "impact ≥ " + Palette.HIGH_IMPACT),
+              swatch(Palette.FAIR, Palette.LOW_IMPACT + "–" + Palette.HIGH_IMPACT),
+              swatch(Palette.GOOD, "< " + Palette.LOW_IMPACT + " (sensitivity)"),
+              swatch(Palette.EXCLUDED, "excluded"),
+              swatch(Palette.CANNOT, "cannot"));
+    } else if (kind == Legend.SQNR) {
       legend
           .getChildren()
           .addAll(

@@ -145,6 +145,18 @@ public final class GraphViewModel {
    */
   public void updateStatuses(
       List<QuantizableNode> verdicts, java.util.Set<String> excluded, QuantizationResult result) {
+    updateStatuses(verdicts, excluded, result, Map.of());
+  }
+
+  /**
+   * As {@link #updateStatuses(List, java.util.Set, QuantizationResult)}, with the sensitivity
+   * impact of each analysed node (the graph is then coloured by impact).
+   */
+  public void updateStatuses(
+      List<QuantizableNode> verdicts,
+      java.util.Set<String> excluded,
+      QuantizationResult result,
+      Map<String, Double> impacts) {
     Map<String, Double> sqnr = new HashMap<>();
     if (result != null) {
       for (QuantizationResult.NodeReport r : result.quantized()) {
@@ -169,7 +181,17 @@ public final class GraphViewModel {
         kind = NodeStatus.Kind.CANNOT;
         detail = v.reason();
       }
-      m.put(v.node(), new NodeStatus(kind, detail, sqnr.getOrDefault(v.node(), Double.NaN)));
+      Double impact = impacts.get(v.node());
+      if (impact != null && kind == NodeStatus.Kind.WILL_QUANTIZE) {
+        detail = detail + String.format(java.util.Locale.ROOT, "\nsensitivity impact %.2f", impact);
+      }
+      m.put(
+          v.node(),
+          new NodeStatus(
+              kind,
+              detail,
+              sqnr.getOrDefault(v.node(), Double.NaN),
+              impact == null || kind == NodeStatus.Kind.CANNOT ? Double.NaN : impact));
     }
     statuses.set(m);
   }

@@ -116,7 +116,13 @@ public final class MainView extends BorderPane {
                           List.<String[]>of(new String[] {"PNG image", "png"}));
                   return c == null ? null : withExtension(c.file(), "png");
                 }));
-    side.getTabs().setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab));
+    Tab sensitivityTab = tab("Sensitivity", "sensitivityTab", new SensitivityPanel(vm));
+    Tab compareTab = tab("Compare", "compareTab", new ComparePanel(vm));
+    side.getTabs()
+        .setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab, sensitivityTab, compareTab));
+    runs.sensitivityProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
+    runs.autoExcludedProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
+    runs.comparisonProperty().addListener((o, a, b) -> showTab(b, compareTab));
     side.setId("sideTabs");
     side.setMinWidth(340);
 
@@ -167,6 +173,12 @@ public final class MainView extends BorderPane {
     t.setId(id);
     t.setClosable(false);
     return t;
+  }
+
+  private void showTab(Object result, Tab t) {
+    if (result != null) {
+      side.getSelectionModel().select(t);
+    }
   }
 
   private void showResults(boolean has) {
@@ -222,13 +234,29 @@ public final class MainView extends BorderPane {
     MenuItem parity = item("Check parity", "parityMenu", "Shortcut+Shift+P", runs::checkParity);
     MenuItem bench = item("Benchmark", "benchMenu", "Shortcut+Shift+B", runs::benchmark);
     MenuItem all = item("Run all", "runAllMenu", "Shortcut+R", runs::runAll);
+    MenuItem sensitivity =
+        item(
+            "Analyze sensitivity", "sensitivityMenu", "Shortcut+Shift+S", runs::analyzeSensitivity);
+    MenuItem autoExclude = item("Auto-exclude", "autoExcludeMenu", null, runs::autoExclude);
     MenuItem cancel = item("Cancel", "cancelMenu", null, this::cancel);
     cancel.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
-    for (MenuItem m : List.of(quantize, parity, bench, all)) {
+    for (MenuItem m : List.of(quantize, parity, bench, all, sensitivity, autoExclude)) {
       m.disableProperty().bind(noModel.or(busy));
     }
     cancel.disableProperty().bind(busy.not());
-    Menu run = new Menu("Run", null, quantize, parity, bench, all, new SeparatorMenuItem(), cancel);
+    Menu run =
+        new Menu(
+            "Run",
+            null,
+            quantize,
+            parity,
+            bench,
+            all,
+            new SeparatorMenuItem(),
+            sensitivity,
+            autoExclude,
+            new SeparatorMenuItem(),
+            cancel);
 
     MenuItem helpExample = item("Open example", "helpExampleMenu", null, vm::openExample);
     MenuItem about = item("About QuantScope", "aboutMenu", null, this::about);

@@ -3,7 +3,9 @@ package org.quantscope.ui;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -22,6 +24,8 @@ import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.sensitivity.NodeSensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
 
 /**
  * State of the main window: the open model and its summary, what is happening, and the last error.
@@ -80,6 +84,7 @@ public final class MainViewModel {
         .excluded()
         .addListener((javafx.collections.SetChangeListener<String>) c -> updateStatuses());
     runs.quantizedProperty().addListener((o, a, b) -> updateStatuses());
+    runs.sensitivityProperty().addListener((o, a, b) -> updateStatuses());
   }
 
   public OptionsViewModel options() {
@@ -152,7 +157,15 @@ public final class MainViewModel {
 
   private void updateStatuses() {
     DynamicQuantizer.Output q = runs.quantizedProperty().get();
-    graph.updateStatuses(verdicts.get(), options.excluded(), q == null ? null : q.result());
+    Map<String, Double> impacts = new HashMap<>();
+    SensitivityReport s = runs.sensitivityProperty().get();
+    if (s != null) {
+      for (NodeSensitivity n : s.nodes()) {
+        impacts.put(n.node(), n.impact());
+      }
+    }
+    graph.updateStatuses(
+        verdicts.get(), options.excluded(), q == null ? null : q.result(), impacts);
   }
 
   public ReadOnlyObjectProperty<OnnxModel> modelProperty() {

@@ -27,6 +27,8 @@ import javafx.scene.layout.VBox;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.sensitivity.NodeSensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
 
 /**
  * The quantizable nodes: a sortable, filterable table with a checkbox per row to leave the node in
@@ -46,6 +48,7 @@ public final class NodesPanel extends VBox {
     final BooleanProperty excluded = new SimpleBooleanProperty();
     QuantizationResult.WeightReport weight;
     long saved = -1;
+    Double impact;
 
     Row(QuantizableNode node) {
       this.node = node;
@@ -102,6 +105,12 @@ public final class NodesPanel extends VBox {
     sqnr.setPrefWidth(72);
     table.getColumns().add(sqnr);
     table.getColumns().add(text("Scale range", 130, NodesPanel::scales));
+    TableColumn<Row, Number> impact = new TableColumn<>("Impact");
+    impact.setId("impactColumn");
+    impact.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue().impact));
+    impact.setCellFactory(c -> new NumberCell("%.3f"));
+    impact.setPrefWidth(64);
+    table.getColumns().add(impact);
     TableColumn<Row, Number> saved = new TableColumn<>("Saved");
     saved.setCellValueFactory(
         cd -> new ReadOnlyObjectWrapper<>(cd.getValue().saved < 0 ? null : cd.getValue().saved));
@@ -128,6 +137,7 @@ public final class NodesPanel extends VBox {
             });
     vm.graph().selectedProperty().addListener((o, a, b) -> select(b));
     vm.verdictsProperty().addListener((o, a, b) -> rebuild());
+    vm.runs().sensitivityProperty().addListener((o, a, b) -> rebuild());
     vm.runs().quantizedProperty().addListener((o, a, b) -> rebuild());
     getChildren().addAll(title, filter, table);
     VBox.setVgrow(table, Priority.ALWAYS);
@@ -145,10 +155,18 @@ public final class NodesPanel extends VBox {
         reports.put(r.node(), r);
       }
     }
+    Map<String, Double> impacts = new HashMap<>();
+    SensitivityReport sens = vm.runs().sensitivityProperty().get();
+    if (sens != null) {
+      for (NodeSensitivity n : sens.nodes()) {
+        impacts.put(n.node(), n.impact());
+      }
+    }
     List<QuantizableNode> verdicts = vm.verdictsProperty().get();
     List<Row> list = new java.util.ArrayList<>(verdicts.size());
     for (QuantizableNode v : verdicts) {
       Row r = new Row(v);
+      r.impact = impacts.get(v.node());
       QuantizationResult.NodeReport rep = reports.get(v.node());
       if (rep != null && !rep.weights().isEmpty()) {
         r.weight =

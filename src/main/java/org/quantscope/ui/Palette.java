@@ -37,6 +37,9 @@ final class Palette {
       }
       default -> {}
     }
+    if (st.hasImpact()) {
+      return impact(st.impact());
+    }
     if (st.hasSqnr()) {
       return sqnr(st.sqnrDb());
     }
@@ -46,6 +49,16 @@ final class Palette {
       case CANNOT -> CANNOT;
       case OTHER -> OTHER;
     };
+  }
+
+  /** Impact at or above this many tolerances is red: the node alone nearly breaks parity. */
+  static final double HIGH_IMPACT = 0.5;
+
+  /** Impact below this is green. */
+  static final double LOW_IMPACT = 0.1;
+
+  static Color impact(double impact) {
+    return impact >= HIGH_IMPACT ? POOR : impact >= LOW_IMPACT ? FAIR : GOOD;
   }
 
   static Color sqnr(double db) {

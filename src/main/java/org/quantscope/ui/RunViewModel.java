@@ -39,6 +39,7 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Charts;
+import org.quantscope.report.Evaluation;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportJson;
 import org.quantscope.report.ReportPdf;
@@ -48,6 +49,10 @@ import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.SampleFiles;
 import org.quantscope.runtime.Synthesizer;
+import org.quantscope.sensitivity.AutoExclude;
+import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.sensitivity.Sensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
@@ -80,6 +85,55 @@ public final class RunViewModel {
   private final ReadOnlyObjectWrapper<Path> exported =
       new ReadOnlyObjectWrapper<>(this, "exported");
   private QuantizeOptions quantizedWith;
+  private final ReadOnlyObjectWrapper<SensitivityReport> sensitivity =
+      new ReadOnlyObjectWrapper<>(this, "sensitivity");
+  private final ReadOnlyObjectWrapper<AutoExcludeResult> autoExcluded =
+      new ReadOnlyObjectWrapper<>(this, "autoExcluded");
+  private final ReadOnlyObjectWrapper<Comparison> comparison =
+      new ReadOnlyObjectWrapper<>(this, "comparison");
+
+  /** What the current options are compared with: the same options with one choice flipped. */
+  public enum CompareWith {
+    PER_CHANNEL("per-channel vs per-tensor"),
+    WEIGHT_TYPE("QInt8 vs QUInt8"),
+    REDUCE_RANGE("reduce-range on vs off");
+
+    private final String label;
+
+    CompareWith(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+
+    /** The options with this choice flipped. */
+    public QuantizeOptions flip(QuantizeOptions o) {
+      return switch (this) {
+        case PER_CHANNEL -> o.toBuilder().perChannel(!o.perChannel()).build();
+        case WEIGHT_TYPE ->
+            o.toBuilder()
+                .weightType(
+                    o.weightType() == org.quantscope.quantize.QuantType.QInt8
+                        ? org.quantscope.quantize.QuantType.QUInt8
+                        : org.quantscope.quantize.QuantType.QInt8)
+                .build();
+        case REDUCE_RANGE -> o.toBuilder().reduceRange(!o.reduceRange()).build();
+      };
+    }
+
+    /** A short name of the options for a column header, e.g. "QInt8, per tensor". */
+    public static String describe(QuantizeOptions o) {
+      return o.weightType()
+          + (o.perChannel() ? ", per channel" : ", per tensor")
+          + (o.reduceRange() ? ", reduce range" : "");
+    }
+  }
+
+  /** Two configurations evaluated on the same samples: quantized, parity-checked, benchmarked. */
+  public record Comparison(String labelA, String labelB, Report a, Report b) {}
 
   /** What File > Export report writes. */
   public enum ReportFormat {
@@ -141,6 +195,21 @@ public final class RunViewModel {
     return saved.getReadOnlyProperty();
   }
 
+  /** The last sensitivity analysis of the open model. */
+  public ReadOnlyObjectProperty<SensitivityReport> sensitivityProperty() {
+    return sensitivity.getReadOnlyProperty();
+  }
+
+  /** The last automatic exclusion: what it left in float, parity before and after. */
+  public ReadOnlyObjectProperty<AutoExcludeResult> autoExcludedProperty() {
+    return autoExcluded.getReadOnlyProperty();
+  }
+
+  /** The last comparison of two configurations. */
+  public ReadOnlyObjectProperty<Comparison> comparisonProperty() {
+    return comparison.getReadOnlyProperty();
+  }
+
   /** The file a report was last exported to. */
   public ReadOnlyObjectProperty<Path> exportedProperty() {
     return exported.getReadOnlyProperty();
@@ -158,6 +227,9 @@ public final class RunViewModel {
   public void clearResults() {
     quantized.set(null);
     quantizedWith = null;
+    sensitivity.set(null);
+    autoExcluded.set(null);
+    comparison.set(null);
     sizes.set(null);
     parity.set(null);
     bench.set(null);
@@ -195,6 +267,130 @@ public final class RunViewModel {
           DynamicQuantizer.Output q = quantizedOrNew(plan, p);
           return new Results(q, sizes(plan, q), null, benchNow(plan, q, p));
         });
+  }
+
+  /**
+   * Measures every quantizable node's cost in parity: only it quantized, and all but it (see {@link
+   * Sensitivity}); the nodes table, the graph and the Sensitivity tab show the ranking.
+   */
+  public void analyzeSensitivity() {
+    start(
+        "Sensitivity",
+        (plan, p) -> {
+          SensitivityReport r =
+              Sensitivity.analyze(
+                  plan.model(),
+                  plan.quantize(),
+                  feeds(plan, false),
+                  plan.parity(),
+                  sessions(plan),
+                  p);
+          return new Results(null, null, null, null, r, null, null);
+        });
+  }
+
+  /**
+   * Finds the fewest nodes to leave in float so that parity passes, using the last sensitivity
+   * analysis when it is current; when found, those nodes become the user's exclusions and the
+   * result becomes the int8 model.
+   */
+  public void autoExclude() {
+    SensitivityReport known = sensitivity.get();
+    start(
+        "Auto-exclude",
+        (plan, p) -> {
+          AutoExcludeResult r =
+              AutoExclude.search(
+                  plan.model(),
+                  plan.quantize(),
+                  feeds(plan, false),
+                  plan.parity(),
+                  sessions(plan),
+                  0,
+                  known,
+                  p);
+          if (!r.passed()) {
+            return new Results(null, null, null, null, r.sensitivity(), r, null);
+          }
+          DynamicQuantizer.Output out = r.output();
+          return new Results(
+              out,
+              new Sizes(r.fp32Bytes(), r.int8Bytes()),
+              r.after(),
+              null,
+              r.sensitivity(),
+              r,
+              null);
+        });
+  }
+
+  /** Leaves one node in float and checks parity again (quantizing afresh). */
+  public void excludeAndRecheck(String node) {
+    if (node == null || running.get()) {
+      return;
+    }
+    options.excluded().add(node);
+    start(
+        "Exclude and check",
+        (plan, p) -> {
+          DynamicQuantizer.Output q = quantizeNow(plan, p);
+          return new Results(q, sizes(plan, q), parityNow(plan, q, p), null);
+        });
+  }
+
+  /**
+   * Evaluates the current options and the same options with one choice flipped on the same samples:
+   * size, parity, latency and every node's weight error, side by side.
+   */
+  public void compare(CompareWith with) {
+    start(
+        "Compare",
+        (plan, p) -> {
+          QuantizeOptions a = plan.quantize();
+          QuantizeOptions b = with.flip(a);
+          List<Map<String, NdArray>> feeds = feeds(plan, false);
+          List<Map<String, NdArray>> benchFeeds = feeds(plan, true);
+          Report ra = evaluate(plan, a, feeds, benchFeeds, half(p, 0));
+          Cancellation.check();
+          Report rb = evaluate(plan, b, feeds, benchFeeds, half(p, 1));
+          return new Results(
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              new Comparison(CompareWith.describe(a), CompareWith.describe(b), ra, rb));
+        });
+  }
+
+  private static Report evaluate(
+      Plan plan,
+      QuantizeOptions o,
+      List<Map<String, NdArray>> feeds,
+      List<Map<String, NdArray>> benchFeeds,
+      Progress p)
+      throws Exception {
+    Evaluation.Plan e =
+        new Evaluation.Plan(
+            plan.model(),
+            null,
+            CompareWith.describe(o),
+            o,
+            plan.parity(),
+            feeds,
+            new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
+            benchFeeds,
+            sessions(plan));
+    return Evaluation.run(e, p).report();
+  }
+
+  private static Progress half(Progress p, int which) {
+    return (done, total, message) ->
+        p.report(
+            which * Math.max(1, total) + done,
+            2 * Math.max(1, total),
+            (which == 0 ? "A: " : "B: ") + message);
   }
 
   /** Quantize, check parity, benchmark. */
@@ -330,7 +526,17 @@ public final class RunViewModel {
   }
 
   private record Results(
-      DynamicQuantizer.Output q, Sizes sizes, ParityReport parity, BenchReport bench) {}
+      DynamicQuantizer.Output q,
+      Sizes sizes,
+      ParityReport parity,
+      BenchReport bench,
+      SensitivityReport sensitivity,
+      AutoExcludeResult autoExcluded,
+      Comparison comparison) {
+    Results(DynamicQuantizer.Output q, Sizes sizes, ParityReport parity, BenchReport bench) {
+      this(q, sizes, parity, bench, null, null, null);
+    }
+  }
 
   /** Bytes of the float model and of the int8 model (as it would be saved). */
   public record Sizes(long fp32Bytes, long int8Bytes) {}
@@ -400,6 +606,24 @@ public final class RunViewModel {
               }
               if (r.bench() != null) {
                 bench.set(r.bench());
+              }
+              if (r.sensitivity() != null) {
+                sensitivity.set(r.sensitivity());
+              }
+              if (r.comparison() != null) {
+                comparison.set(r.comparison());
+              }
+              if (r.autoExcluded() != null) {
+                AutoExcludeResult a = r.autoExcluded();
+                if (a.passed()) {
+                  // the user's own exclusions stay; the search adds to them
+                  options.excluded().addAll(a.excluded());
+                  java.util.Set<String> all =
+                      new java.util.LinkedHashSet<>(plan.quantize().nodesToExclude());
+                  all.addAll(a.excluded());
+                  quantizedWith = plan.quantize().toBuilder().nodesToExclude(all).build();
+                }
+                autoExcluded.set(a);
               }
               status.set(summary());
             },

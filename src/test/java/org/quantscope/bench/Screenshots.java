@@ -3,6 +3,8 @@ package org.quantscope.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -27,7 +29,8 @@ import org.quantscope.ui.Settings;
  *
  * <pre>
  * xvfb-run -s "-screen 0 1600x1000x24" java -cp "target/test-classes:target/classes:target/lib/*" \
- *     org.quantscope.bench.Screenshots OUT.png [MODEL.onnx] [--run-all] [--select NODE] [--tab ID]
+ *     org.quantscope.bench.Screenshots OUT.png [MODEL.onnx] [--run-all] [--select NODE] [--tab ID] \
+ *     [--reduce-range] [--sensitivity] [--auto-exclude] [--compare]
  * </pre>
  */
 public final class Screenshots {
@@ -39,11 +42,15 @@ public final class Screenshots {
     boolean runAll = false;
     String select = null;
     String tab = null;
+    List<String> steps = new ArrayList<>();
+    boolean reduceRange = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--run-all" -> runAll = true;
         case "--select" -> select = args[++i];
         case "--tab" -> tab = args[++i];
+        case "--reduce-range" -> reduceRange = true;
+        case "--sensitivity", "--auto-exclude", "--compare" -> steps.add(args[i]);
         default -> model = Path.of(args[i]);
       }
     }
@@ -74,6 +81,24 @@ public final class Screenshots {
     MainViewModel vm = (MainViewModel) made[0];
     MainView view = (MainView) made[1];
     idle(jobs);
+    boolean rr = reduceRange;
+    onFx(
+        () -> {
+          vm.options().reduceRangeProperty().set(rr);
+          return null;
+        });
+    for (String step : steps) {
+      onFx(
+          () -> {
+            switch (step) {
+              case "--sensitivity" -> vm.runs().analyzeSensitivity();
+              case "--auto-exclude" -> vm.runs().autoExclude();
+              default -> vm.runs().compare(org.quantscope.ui.RunViewModel.CompareWith.PER_CHANNEL);
+            }
+            return null;
+          });
+      idle(jobs);
+    }
     if (runAll) {
       onFx(
           () -> {

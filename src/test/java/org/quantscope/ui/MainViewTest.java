@@ -188,6 +188,58 @@ class MainViewTest {
   }
 
   @Test
+  void sensitivityRanksTheFragileLayerAndOneClickLeavesItInFloat(FxRobot robot) throws Exception {
+    Path model =
+        Files.write(dir.resolve("fragile.onnx"), TestModels.fragileMlp("fc2").toByteArray());
+    Platform.runLater(
+        () -> {
+          vm.open(model);
+          vm.options().absTol().textProperty().set("1.0");
+          vm.options().meanTol().textProperty().set("0.3");
+          vm.options().samples().textProperty().set("20");
+          vm.options().seed().textProperty().set("7");
+          vm.options().reduceRangeProperty().set(true);
+        });
+    waitUntilIdle();
+    robot.clickOn("#sensitivityTab");
+    robot.clickOn("#sensitivityButton");
+    waitUntilIdle();
+    assertThat(vm.runs().failureProperty().get()).isNull();
+    ChartViewer chart = robot.lookup("#sensitivityChart").queryAs(ChartViewer.class);
+    assertThat(chart.isVisible()).isTrue();
+    TableView<?> ranking = robot.lookup("#sensitivityTable").queryAs(TableView.class);
+    assertThat(ranking.getItems()).hasSize(3);
+    assertThat(text(robot, "#sensitivitySummary")).contains("Worst: fc2");
+    // the nodes table has the impact column filled
+    assertThat(robot.lookup("#impactColumn").tryQuery()).isNotNull();
+
+    Platform.runLater(() -> ranking.getSelectionModel().select(0));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.graph().selectedProperty().get()).isEqualTo("fc2");
+    robot.clickOn("#sensitivityTab");
+    robot.clickOn("#excludeAndRecheckButton");
+    waitUntilIdle();
+    assertThat(vm.options().excluded()).containsExactly("fc2");
+    assertThat(vm.runs().parityProperty().get().passed()).isTrue();
+
+    // back to all three in int8 (as unticking Float in the nodes table does), then search
+    Platform.runLater(() -> vm.options().excluded().clear());
+    WaitForAsyncUtils.waitForFxEvents();
+    robot.clickOn("#sensitivityTab");
+    robot.clickOn("#autoExcludeButton");
+    waitUntilIdle();
+    assertThat(text(robot, "#autoExcludeTitle")).contains("left 1 of 3 nodes in float: fc2");
+    assertThat(text(robot, "#auto-verdict")).isEqualTo("PASSED");
+
+    robot.clickOn("#compareTab");
+    robot.clickOn("#compareButton");
+    waitUntilIdle();
+    assertThat(text(robot, "#compareA-header")).startsWith("A: QInt8, per tensor");
+    assertThat(text(robot, "#compareB-header")).startsWith("B: QInt8, per channel");
+    assertThat(robot.lookup("#compareNodes").queryAs(TableView.class).getItems()).isNotEmpty();
+  }
+
+  @Test
   void excludingANodeInTheTableKeepsItFloat(FxRobot robot) throws TimeoutException {
     openExample();
     String first = vm.verdictsProperty().get().get(0).node();
