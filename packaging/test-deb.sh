@@ -38,7 +38,11 @@ step() { echo "test-deb: $*"; }
 
 # What the test (and jpackage, if it builds) needs.
 need=()
-for p in xvfb xauth xdotool xdg-utils desktop-file-utils shared-mime-info fakeroot dpkg-dev binutils; do
+# libfile-mimeinfo-perl: xdg-mime and xdg-open outside a desktop session tell a file's type with
+# its `mimetype` (from the shared MIME database, as a desktop's file manager does); without it
+# they fall back to `file`, which knows no .onnx.
+for p in xvfb xauth xdotool xdg-utils desktop-file-utils shared-mime-info libfile-mimeinfo-perl \
+  libgtk-3-0 fakeroot dpkg-dev binutils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ "${#need[@]}" -gt 0 ]; then
@@ -60,7 +64,10 @@ work=$(mktemp -d)
 created_menus=
 cleanup() {
   rm -rf "$work"
-  if [ -n "$created_menus" ]; then rmdir --ignore-fail-on-non-empty -p /etc/xdg/menus/applications-merged /etc/xdg/menus 2>/dev/null || true; fi
+  if [ -n "$created_menus" ]; then
+    rmdir /etc/xdg/menus/applications-merged 2>/dev/null || true
+    rmdir /etc/xdg/menus 2>/dev/null || true
+  fi
 }
 trap cleanup EXIT
 
@@ -108,6 +115,7 @@ check_installed() {
   # A model file, written with the installed app's own classes.
   java -cp "$app/lib/app/quantscope.jar:$app/lib/app/lib/*" packaging/linux/WriteExampleModel.java \
     "$work/example.onnx"
+  grep -q ":$mime:\*\.onnx\$" /usr/share/mime/globs2 || fail "*.onnx is not in the shared MIME database"
   [ "$(xdg-mime query filetype "$work/example.onnx")" = "$mime" ] ||
     fail ".onnx files are not $mime: $(xdg-mime query filetype "$work/example.onnx")"
 
