@@ -15,6 +15,9 @@ public final class QuantScopeApp extends Application {
   private static volatile Path initialModel;
   private static volatile double exitAfterSeconds;
 
+  /** The rendered sizes of icons/quantscope.svg in the resources; the stage picks per use. */
+  private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
+
   /**
    * Starts JavaFX and blocks until the window is closed.
    *
@@ -73,9 +76,10 @@ public final class QuantScopeApp extends Application {
             clamp(settings.getDouble("window.height", 860), 600, 3000));
     scene.getStylesheets().add(QuantScopeApp.class.getResource("quantscope.css").toExternalForm());
     stage.titleProperty().bind(vm.titleProperty());
-    stage
-        .getIcons()
-        .add(new Image(QuantScopeApp.class.getResource("icon-256.png").toExternalForm()));
+    for (int size : ICON_SIZES) {
+      String icon = QuantScopeApp.class.getResource("icon-" + size + ".png").toExternalForm();
+      stage.getIcons().add(new Image(icon));
+    }
     stage.setScene(scene);
     stage.setMaximized(settings.getBoolean("window.maximized", false));
     stage.setOnHidden(

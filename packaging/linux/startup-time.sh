@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Time to first window: from starting LAUNCHER until QuantScope's main window is mapped on the X
+# display, polled every 20 ms with xdotool. Needs DISPLAY (run it under xvfb-run) and xdotool.
+# The app opens its built-in example and closes itself (--exit-after); the first run is a warm-up
+# and is not counted. Prints every run and the median in milliseconds.
+#
+#   xvfb-run -a -s "-screen 0 1600x1000x24" packaging/linux/startup-time.sh /opt/quantscope/bin/QuantScope 7
+set -euo pipefail
+
+launcher=${1:?usage: startup-time.sh LAUNCHER [RUNS] [extra launcher args...]}
+runs=${2:-7}
+shift $(($# < 2 ? $# : 2))
+# The stage's X window class is the JavaFX application class (also the desktop file's StartupWMClass).
+wm_class=org.quantscope.ui.QuantScopeApp
+
+[ -n "${DISPLAY:-}" ] || { echo "startup-time: DISPLAY is not set (run under xvfb-run)" >&2; exit 2; }
+command -v xdotool >/dev/null || { echo "startup-time: xdotool is missing" >&2; exit 2; }
+
+one_run() {
+  local start now pid
+  start=$(date +%s%N)
+  "$launcher" --exit-after 3 "$@" >/dev/null 2>&1 &
+  pid=$!
+  while ! xdotool search --onlyvisible --class "$wm_class" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "startup-time: the app exited before its window appeared" >&2
+      return 1
+    fi
+    sleep 0.02
+  done
+  now=$(date +%s%N)
+  wait "$pid" || { echo "startup-time: the app exited with $?" >&2; return 1; }
+  echo $(((now - start) / 1000000))
+}
+
+one_run "$@" >/dev/null # warm-up: page cache, JavaFX's native library cache in ~/.openjfx
+times=()
+for ((i = 1; i <= runs; i++)); do
+  t=$(one_run "$@")
+  times+=("$t")
+  echo "run $i: $t ms"
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}')
+echo "median of $runs: $median ms"
