@@ -65,9 +65,7 @@ public final class AtomicFile implements AutoCloseable {
    * so that a long computation whose result goes there fails before it starts, not after.
    */
   public static void probe(Path target) throws IOException {
-    try (AtomicFile f = begin(target)) {
-      // nothing to write: closing deletes the temporary file
-    }
+    begin(target).close(); // closing without committing deletes the temporary file
   }
 
   /**

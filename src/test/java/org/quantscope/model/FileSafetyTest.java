@@ -41,6 +41,7 @@ class FileSafetyTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the faults are in force inside the blocks
   void aFullDiskMidWriteLeavesNothingBehind() throws IOException {
     OnnxModel m = ModelFiles.load(external());
     List<String> before = listing();
@@ -55,6 +56,7 @@ class FileSafetyTest {
   }
 
   @Test
+  @SuppressWarnings("try")
   void aFolderThatRefusesNewFilesIsNamed() throws IOException {
     OnnxModel m = OnnxModel.of(TestModels.mlp());
     try (DiskFaults ro = DiskFaults.readOnlyFolder()) {
