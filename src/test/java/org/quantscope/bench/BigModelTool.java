@@ -40,8 +40,8 @@ import org.quantscope.onnx.ValueInfoProto;
  * /usr/bin/time -v java -cp "$CP" org.quantscope.Main inspect /tmp/big/big.onnx
  * /usr/bin/time -v java -cp "$CP" org.quantscope.Main quantize /tmp/big/big.onnx \
  *     -o /tmp/big/big.int8.onnx --external-data
- * /usr/bin/time -v java -cp "$CP" org.quantscope.Main parity /tmp/big/big.onnx \
- *     /tmp/big/big.int8.onnx --samples 4
+ * /usr/bin/time -v java -cp "$CP" org.quantscope.Main parity --reference /tmp/big/big.onnx \
+ *     --candidate /tmp/big/big.int8.onnx --samples 4
  * </pre>
  *
  * The results measured with it are in the README ("Big models").
