@@ -98,6 +98,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     OnnxModel refModel = ModelFiles.load(ref);
     OnnxModel candModel = cand != null ? ModelFiles.load(cand) : null;
+    if (candModel != null) {
+      Outputs.check(java.util.Arrays.asList(json), refModel, candModel);
+    } else {
+      Outputs.check(java.util.Arrays.asList(json), refModel);
+    }
     if (samples.samples == 100) {
       samples.samples = 4; // a few distinct inputs are enough to time; they are reused in turn
     }

@@ -21,6 +21,8 @@ public final class Cli {
 
   /** Runs the command line and returns the exit code; never calls {@code System.exit}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, WindowLauncher window) {
+    out = TerminalWriter.wrap(out);
+    err = err != null ? TerminalWriter.wrap(err) : null;
     CommandLine cl = commandLine(out, err, window);
     int code = cl.execute(args);
     out.flush();

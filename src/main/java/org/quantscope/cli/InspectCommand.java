@@ -14,6 +14,7 @@ import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Summaries;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -134,18 +135,17 @@ final class InspectCommand implements Callable<Integer> {
     q = q.stream().filter(n -> !quiet.contains(n)).toList();
     int wNode =
         Math.min(40, Math.max(4, q.stream().mapToInt(n -> n.node().length()).max().orElse(4)));
-    int wOp = Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2));
+    int wOp = Math.min(40, Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2)));
     String fmt = "  %-" + wNode + "s  %-" + wOp + "s  %-18s  %-4s %s%n";
     out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "INT8", "DETAIL");
     for (QuantizableNode n : q) {
-      String name = n.node().length() > wNode ? n.node().substring(0, wNode - 1) + "…" : n.node();
       out.printf(
           fmt,
-          name,
-          n.op(),
+          Texts.clean(n.node(), wNode),
+          Texts.clean(n.op(), wOp),
           n.weightShape() == null ? "-" : Format.shape(n.weightShape()),
           n.willQuantize() ? "yes" : "no",
-          n.willQuantize() ? n.action() : n.reason());
+          Texts.clean(n.willQuantize() ? n.action() : n.reason()));
     }
     if (!quiet.isEmpty()) {
       out.printf(
@@ -165,6 +165,6 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String label, String value) {
-    out.printf("%-11s %s%n", label, value);
+    out.printf("%-11s %s%n", label, Texts.clean(value, 500));
   }
 }

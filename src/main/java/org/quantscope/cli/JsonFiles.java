@@ -2,7 +2,6 @@
 package org.quantscope.cli;
 
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.quantscope.model.AtomicFile;
@@ -13,9 +12,6 @@ final class JsonFiles {
 
   static void write(Path target, Object value) throws IOException {
     byte[] bytes = (Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (AtomicFile f = AtomicFile.begin(target)) {
-      Channels.newOutputStream(f.channel()).write(bytes);
-      f.commit();
-    }
+    AtomicFile.write(target, out -> out.write(bytes));
   }
 }

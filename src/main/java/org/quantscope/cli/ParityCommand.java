@@ -105,6 +105,7 @@ final class ParityCommand implements Callable<Integer> {
       warnings.add(w);
     }
     OnnxModel candModel = ModelFiles.load(cand);
+    Outputs.check(List.of(target), candModel);
     ParityReport r;
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
     if (expected != null) {
@@ -123,6 +124,7 @@ final class ParityCommand implements Callable<Integer> {
     } else {
       Path ref = reference != null ? reference : Path.of("artifacts", "model.onnx");
       OnnxModel refModel = ModelFiles.load(ref);
+      Outputs.check(List.of(target), refModel);
       List<Map<String, NdArray>> feeds = samples.feeds(refModel, null);
       ParityCheck.Outputs a;
       ParityCheck.Outputs b;

@@ -130,6 +130,13 @@ final class QuantizeCommand implements Callable<Integer> {
     QuantizeOptions options = options();
     OnnxModel m = ModelFiles.load(in);
     SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
+    Outputs.check(
+        java.util.Arrays.asList(
+            target,
+            externalData ? target.resolveSibling(target.getFileName() + ".data") : null,
+            report,
+            searchReport),
+        m);
     DynamicQuantizer.Output o;
     try {
       if (autoExclude) {

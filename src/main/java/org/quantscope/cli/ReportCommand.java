@@ -123,6 +123,12 @@ final class ReportCommand implements Callable<Integer> {
     Path in = model != null ? model : QuantizeCommand.DEFAULT_MODEL;
     OnnxModel reference = ModelFiles.load(in);
     OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
+    List<Path> files = java.util.Arrays.asList(json, pdf, png, graphPng);
+    if (cand == null) {
+      Outputs.check(files, reference);
+    } else {
+      Outputs.check(files, reference, cand);
+    }
     List<Map<String, NdArray>> feeds = samples.feeds(reference, null);
     List<Map<String, NdArray>> benchFeeds =
         noBench ? List.of() : feeds.subList(0, Math.min(4, feeds.size()));

@@ -84,6 +84,7 @@ final class SensitivityCommand implements Callable<Integer> {
     var options = quantize.options();
     var parity = tolerances.parityOptions();
     OnnxModel m = ModelFiles.load(in);
+    Outputs.check(java.util.Arrays.asList(json), m);
     List<Map<String, NdArray>> feeds = samples.feeds(m, null);
     SensitivityReport r;
     try {

@@ -17,6 +17,16 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFile implements AutoCloseable {
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
+  /** Opens the temporary file; a seam for tests that simulate a full disk or a locked folder. */
+  @FunctionalInterface
+  interface ChannelOpener {
+    FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException;
+  }
+
+  /** Per thread, so a test's simulated fault never reaches another test's writes. */
+  static final ThreadLocal<ChannelOpener> CHANNELS =
+      ThreadLocal.withInitial(() -> FileChannel::open);
+
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
@@ -45,7 +55,30 @@ public final class AtomicFile implements AutoCloseable {
       body.writeTo(out);
       out.flush();
       f.commit();
+    } catch (IOException e) {
+      throw failed(target, e);
     }
+  }
+
+  /**
+   * Checks that {@code target} can be written, by creating and deleting a temporary file beside it,
+   * so that a long computation whose result goes there fails before it starts, not after.
+   */
+  public static void probe(Path target) throws IOException {
+    begin(target).close(); // closing without committing deletes the temporary file
+  }
+
+  /**
+   * {@code e} as a one-line "cannot write TARGET: reason" message (unchanged when it already names
+   * what could not be written).
+   */
+  public static IOException failed(Path target, IOException e) {
+    String m = e.getMessage();
+    if (m != null && (m.startsWith("cannot write") || m.startsWith("refusing"))) {
+      return e;
+    }
+    return new IOException(
+        "cannot write " + target.toAbsolutePath().normalize() + ": " + reason(e), e);
   }
 
   /** Starts writing {@code target}; its folder must exist and be writable. */
@@ -53,6 +86,13 @@ public final class AtomicFile implements AutoCloseable {
     Path abs = target.toAbsolutePath().normalize();
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
+      Path file = dir;
+      while (file != null && !Files.exists(file)) {
+        file = file.getParent();
+      }
+      if (file != null && dir != null && !Files.isDirectory(file)) {
+        throw new IOException("cannot write " + abs + ": " + file + " is a file, not a folder");
+      }
       throw new IOException("cannot write " + abs + ": folder " + dir + " does not exist");
     }
     if (Files.isDirectory(abs)) {
@@ -66,7 +106,7 @@ public final class AtomicFile implements AutoCloseable {
               "." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong() >>> 16) + ".part");
       try {
         FileChannel ch =
-            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            CHANNELS.get().open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new AtomicFile(abs, temp, ch);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         if (attempt > 10) {
@@ -130,6 +170,9 @@ public final class AtomicFile implements AutoCloseable {
     String m = e.getMessage();
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
     }
     return m == null ? e.getClass().getSimpleName() : m;
   }

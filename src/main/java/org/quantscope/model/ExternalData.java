@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,29 +26,48 @@ import org.quantscope.onnx.TensorProto;
  * EXTERNAL}). Locations are confined to the model's folder: absolute paths, {@code ..} components
  * and symbolic links that lead outside the folder are refused, and so are byte ranges beyond the
  * end of the file. Payloads are memory-mapped read-only, so reading a weight copies nothing.
+ *
+ * <p>A mapping is only as good as the file under it: reading a mapped page of a file that was
+ * truncated since raises a fault. So every file's size, modification time and identity are noted
+ * when it is first opened, and checked again before each payload is handed out; a file that changed
+ * on disk is refused with a message that says so (see {@link #checkUnchanged}).
  */
 final class ExternalData {
 
   /** Where one tensor's bytes are: a file in the model's folder, an offset and a length. */
   record Location(String location, long offset, long length) {}
 
+  /** What a file looked like when it was opened: size, modification time and identity. */
+  record Stamp(long size, FileTime modified, Object key) {
+    static Stamp of(Path p) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+    }
+  }
+
   private final Path directory;
   private final ByteBuffer self;
+  private final Path selfFile;
+  private final Stamp selfStamp;
   private final Map<String, Path> resolved = new ConcurrentHashMap<>();
-  private final Map<Path, Long> sizes = new ConcurrentHashMap<>();
+  private final Map<Path, Stamp> stamps = new ConcurrentHashMap<>();
 
   /**
    * @param directory the model's folder; {@code null} for a model held only in memory, which then
    *     cannot refer to external data
    * @param self the mapped model file, for payloads {@link InlineWeights} left in it; or null
+   * @param selfFile the model file that {@code self} maps, or null
+   * @param selfStamp that file as it was when it was mapped, or null
    */
-  ExternalData(Path directory, ByteBuffer self) {
+  ExternalData(Path directory, ByteBuffer self, Path selfFile, Stamp selfStamp) {
     this.directory = directory;
     this.self = self;
+    this.selfFile = selfFile;
+    this.selfStamp = selfStamp;
   }
 
   ExternalData(Path directory) {
-    this(directory, null);
+    this(directory, null, null, null);
   }
 
   /** True if the payload is not inside the protobuf: in an external file or left in the mapping. */
@@ -64,7 +85,45 @@ final class ExternalData {
 
   /** The files that tensors of this model were read from. */
   Set<Path> files() {
-    return Collections.unmodifiableSet(sizes.keySet());
+    return Collections.unmodifiableSet(stamps.keySet());
+  }
+
+  /**
+   * Checks that the model file and every external data file read so far are still as they were when
+   * they were opened.
+   *
+   * @throws ModelFormatException naming the first file that changed
+   */
+  void checkUnchanged() throws ModelFormatException {
+    if (selfFile != null) {
+      checkUnchanged(selfFile, selfStamp);
+    }
+    for (Map.Entry<Path, Stamp> e : stamps.entrySet()) {
+      checkUnchanged(e.getKey(), e.getValue());
+    }
+  }
+
+  private static void checkUnchanged(Path file, Stamp then) throws ModelFormatException {
+    Stamp now;
+    try {
+      now = Stamp.of(file);
+    } catch (IOException e) {
+      throw new ModelFormatException(
+          file
+              + " was deleted or cannot be read any more since the model was opened; open the"
+              + " model again");
+    }
+    if (now.size() != then.size()) {
+      throw new ModelFormatException(
+          String.format(
+              "%s changed on disk since the model was opened (%d bytes then, %d now); open the"
+                  + " model again",
+              file, then.size(), now.size()));
+    }
+    if (!now.equals(then)) {
+      throw new ModelFormatException(
+          file + " changed on disk since the model was opened; open the model again");
+    }
   }
 
   /**
@@ -80,11 +139,12 @@ final class ExternalData {
       return loc;
     }
     Path file = resolve(t, loc.location());
-    long size = sizes.computeIfAbsent(file, ExternalData::sizeOrMinusOne);
-    if (size < 0) {
+    Stamp stamp = stamps.computeIfAbsent(file, ExternalData::stampOrNull);
+    if (stamp == null) {
       throw new ModelFormatException(
           "tensor '" + t.getName() + "': cannot read external data file '" + loc.location() + "'");
     }
+    long size = stamp.size();
     if (loc.offset() > size || loc.length() > size - loc.offset()) {
       throw new ModelFormatException(
           String.format(
@@ -98,9 +158,13 @@ final class ExternalData {
   ByteBuffer read(TensorProto t, long expectedBytes) throws ModelFormatException {
     Location loc = check(t, expectedBytes);
     if (loc.location().equals(InlineWeights.SELF)) {
+      if (selfFile != null) {
+        checkUnchanged(selfFile, selfStamp);
+      }
       return self.slice((int) loc.offset(), (int) loc.length()).order(ByteOrder.LITTLE_ENDIAN);
     }
     Path file = resolve(t, loc.location());
+    checkUnchanged(file, stamps.get(file));
     if (loc.length() == 0) {
       return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -119,11 +183,11 @@ final class ExternalData {
     }
   }
 
-  private static long sizeOrMinusOne(Path p) {
+  private static Stamp stampOrNull(Path p) {
     try {
-      return Files.size(p);
+      return Stamp.of(p);
     } catch (IOException e) {
-      return -1;
+      return null;
     }
   }
 

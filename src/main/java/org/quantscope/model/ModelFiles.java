@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
-import java.util.Set;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.StringStringEntryProto;
 import org.quantscope.onnx.TensorProto;
@@ -77,6 +75,10 @@ public final class ModelFiles {
               + " bytes, larger than protobuf's 2 GB limit; such models must keep their weights"
               + " as external data");
     }
+    ExternalData.Stamp stamp = ExternalData.Stamp.of(file);
+    if (stamp.size() != size) {
+      throw new ModelFormatException(name + ": the file changed while it was being opened");
+    }
     ByteBuffer mapped = map(file, size);
     byte[] structure = InlineWeights.strip(mapped);
     ByteBuffer bytes = structure != null ? ByteBuffer.wrap(structure) : copy(file, mapped);
@@ -86,7 +88,8 @@ public final class ModelFiles {
     } catch (InvalidProtocolBufferException e) {
       throw new ModelFormatException(name + ": " + explain(bytes, e), e);
     }
-    OnnxModel model = new OnnxModel(proto, file, size, new ExternalData(file.getParent(), mapped));
+    OnnxModel model =
+        new OnnxModel(proto, file, size, new ExternalData(file.getParent(), mapped, file, stamp));
     try {
       ModelValidator.validate(model);
     } catch (ModelFormatException e) {
@@ -244,6 +247,17 @@ public final class ModelFiles {
    *     is not writable or the disk is full; nothing is left behind in that case
    */
   public static Saved save(OnnxModel model, Path target, SaveOptions options) throws IOException {
+    try {
+      return write(model, target, options);
+    } catch (InternalError e) {
+      // a fault reading a mapping: the file under it was truncated while we wrote
+      model.checkUnchanged();
+      throw e;
+    }
+  }
+
+  private static Saved write(OnnxModel model, Path target, SaveOptions options) throws IOException {
+    model.checkUnchanged();
     Path out = target.toAbsolutePath().normalize();
     refuseOverwritingSources(model, out);
     String dataName =
@@ -291,12 +305,16 @@ public final class ModelFiles {
   }
 
   private static void refuseOverwritingSources(OnnxModel model, Path out) throws IOException {
-    Set<Path> sources = new HashSet<>(model.externalDataFiles());
-    model.file().ifPresent(sources::add);
-    for (Path src : sources) {
+    for (Path src : model.sourceFiles()) {
       if (src.equals(out) || (Files.exists(out) && Files.isSameFile(src, out))) {
         throw new IOException(
-            "refusing to overwrite " + out + ": it is an input of this model; choose another name");
+            "refusing to overwrite "
+                + out
+                + ": it is "
+                + (model.externalDataFiles().contains(src)
+                    ? "the external data of the model being saved"
+                    : "the model being saved or the model it was made from")
+                + "; choose another name");
       }
     }
   }

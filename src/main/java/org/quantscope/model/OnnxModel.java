@@ -24,12 +24,19 @@ public final class OnnxModel {
   private final Path file;
   private final long fileSizeBytes;
   private final ExternalData externalData;
+  private final Path source;
 
   OnnxModel(ModelProto proto, Path file, long fileSizeBytes, ExternalData externalData) {
+    this(proto, file, fileSizeBytes, externalData, file);
+  }
+
+  private OnnxModel(
+      ModelProto proto, Path file, long fileSizeBytes, ExternalData externalData, Path source) {
     this.proto = proto;
     this.file = file;
     this.fileSizeBytes = fileSizeBytes;
     this.externalData = externalData;
+    this.source = source;
   }
 
   /** A model that exists only in memory and cannot refer to external data. */
@@ -44,7 +51,31 @@ public final class OnnxModel {
 
   /** The same source (folder and external data) with another protobuf, e.g. a rewritten graph. */
   public OnnxModel withProto(ModelProto newProto) {
-    return new OnnxModel(newProto, null, -1, externalData);
+    return new OnnxModel(newProto, null, -1, externalData, source);
+  }
+
+  /**
+   * The files this model reads from: the file it (or the model it was derived from) was loaded
+   * from, and the external data files resolved so far. Saving refuses to write over any of them.
+   */
+  public Set<Path> sourceFiles() {
+    Set<Path> all = new java.util.LinkedHashSet<>();
+    if (source != null) {
+      all.add(source);
+    }
+    all.addAll(externalData.files());
+    return all;
+  }
+
+  /**
+   * Checks that the files this model reads its weights from have not changed on disk since it was
+   * opened (size, modification time, identity). Reading a weight checks its own file too; this
+   * checks them all at once, e.g. before handing the file to ONNX Runtime.
+   *
+   * @throws ModelFormatException naming the file that changed and saying to open it again
+   */
+  public void checkUnchanged() throws ModelFormatException {
+    externalData.checkUnchanged();
   }
 
   public ModelProto proto() {

@@ -69,6 +69,19 @@ public final class DynamicQuantizer {
   public static Output quantize(
       OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)
       throws ModelFormatException, NothingToQuantizeException {
+    try {
+      return quantizeChecked(model, options, progress, cache);
+    } catch (InternalError e) {
+      // a fault reading a memory-mapped weight: its file was truncated after it was opened
+      model.checkUnchanged();
+      throw e;
+    }
+  }
+
+  private static Output quantizeChecked(
+      OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)
+      throws ModelFormatException, NothingToQuantizeException {
+    model.checkUnchanged();
     ModelProto p = model.proto();
     List<QuantizableNode> verdicts = Quantizability.classify(p.getGraph(), options.criteria());
     if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {

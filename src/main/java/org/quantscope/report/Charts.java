@@ -698,6 +698,7 @@ public final class Charts {
     if (text == null || text.isEmpty()) {
       return "?";
     }
+    text = Texts.clean(text);
     int length = text.codePointCount(0, text.length());
     if (length <= max) {
       return text;

@@ -25,6 +25,10 @@ public final class ReportJson {
           .enable(DeserializationFeature.USE_LONG_FOR_INTS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  static {
+    MAPPER.getFactory().setCharacterEscapes(Texts.jsonEscapes());
+  }
+
   private ReportJson() {}
 
   /** The report as indented JSON text. */

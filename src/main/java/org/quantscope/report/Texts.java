@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.report;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -25,21 +28,62 @@ public final class Texts {
     for (int i = 0; i < s.length() && sb.length() <= max; ) {
       int cp = s.codePointAt(i);
       i += Character.charCount(cp);
-      int type = Character.getType(cp);
-      boolean control =
-          Character.isISOControl(cp)
-              || type == Character.FORMAT
-              || type == Character.SURROGATE
-              || type == Character.UNASSIGNED
-              || type == Character.LINE_SEPARATOR
-              || type == Character.PARAGRAPH_SEPARATOR;
-      sb.appendCodePoint(control ? ' ' : cp);
+      sb.appendCodePoint(isControl(cp) ? ' ' : cp);
     }
     if (sb.length() > max) {
       sb.setLength(max - 1);
       sb.append('…');
     }
     return sb.toString();
+  }
+
+  /**
+   * True for characters that are not text to show: C0 and C1 controls (the escape character of
+   * terminal sequences among them), format characters (bidirectional overrides and isolates,
+   * zero-width joiners), unpaired surrogates, unassigned code points and line or paragraph
+   * separators.
+   */
+  public static boolean isControl(int cp) {
+    int type = Character.getType(cp);
+    return Character.isISOControl(cp)
+        || type == Character.FORMAT
+        || type == Character.SURROGATE
+        || type == Character.UNASSIGNED
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
+  }
+
+  /**
+   * Jackson escapes that write every {@link #isControl control character} as a JSON escape
+   * (backslash, u, four hex digits): JSON keeps names whole (it is data), but a JSON file shown in
+   * a terminal or an editor cannot reorder text with bidirectional overrides or send escape
+   * sequences.
+   */
+  public static CharacterEscapes jsonEscapes() {
+    return JsonEscapes.INSTANCE;
+  }
+
+  private static final class JsonEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    static final JsonEscapes INSTANCE = new JsonEscapes();
+    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    JsonEscapes() {
+      ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (!isControl(ch)) {
+        return null;
+      }
+      return new SerializedString(String.format(java.util.Locale.ROOT, "\\u%04X", ch));
+    }
   }
 
   /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */

@@ -85,6 +85,7 @@ public final class OrtRuntime {
     OrtEnvironment env = env();
     try (OrtSession.SessionOptions o = options(cfg)) {
       if (model.file().isPresent()) {
+        model.checkUnchanged(); // ORT reads the file again: it must be the one we checked
         return env.createSession(model.file().get().toString(), o);
       }
       return env.createSession(ModelFiles.inline(model).toByteArray(), o);

@@ -25,6 +25,7 @@ import org.quantscope.quantize.QuantMath;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.quantize.WeightQuantizer;
+import org.quantscope.report.Texts;
 import org.quantscope.report.WeightCharts;
 
 /**
@@ -72,7 +73,8 @@ public final class DetailsPanel extends ScrollPane {
     int index = found.get();
     NodeProto n = scope.graph().getNode(index);
     GraphIndex gi = GraphIndex.of(scope, null);
-    Label title = new Label(n.getOpType() + (n.getName().isEmpty() ? "" : "  " + n.getName()));
+    Label title =
+        new Label(Texts.clean(n.getOpType() + (n.getName().isEmpty() ? "" : "  " + n.getName())));
     title.getStyleClass().add("section-title");
     title.setId("detailsTitle");
     title.setWrapText(true);
@@ -127,7 +129,7 @@ public final class DetailsPanel extends ScrollPane {
     }
     long mine = generation;
     QuantizeOptions o = vm.options().quantizeOptions();
-    Label waiting = new Label("Reading " + weight + " ...");
+    Label waiting = new Label(Texts.clean("Reading " + weight + " ..."));
     box.getChildren().add(waiting);
     jobs.submit(
         "Weight chart",
@@ -141,7 +143,7 @@ public final class DetailsPanel extends ScrollPane {
         },
         e -> {
           if (mine == generation) {
-            waiting.setText("Cannot read " + weight + ": " + e.getMessage());
+            waiting.setText(Texts.clean("Cannot read " + weight + ": " + e.getMessage()));
           }
         });
   }
@@ -228,9 +230,9 @@ public final class DetailsPanel extends ScrollPane {
   }
 
   private static int fact(GridPane grid, int row, String label, String value) {
-    Label l = new Label(label);
+    Label l = new Label(Texts.clean(label, 40));
     l.getStyleClass().add("fact-label");
-    Label v = new Label(value.length() > 300 ? value.substring(0, 300) + "…" : value);
+    Label v = new Label(Texts.clean(value));
     v.setWrapText(true);
     grid.addRow(row, l, v);
     return row + 1;

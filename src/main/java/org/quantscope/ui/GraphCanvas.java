@@ -14,6 +14,7 @@ import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
 import javafx.scene.text.TextAlignment;
 import org.quantscope.graph.GraphLayout;
+import org.quantscope.report.Texts;
 
 /**
  * Draws a laid-out graph on one Canvas, only what is in view: pan by dragging, zoom with the wheel
@@ -406,12 +407,12 @@ public final class GraphCanvas extends Region {
         double cx = b.x() + b.width() / 2;
         g.setFont(b.kind() == GraphLayout.Kind.NODE ? TITLE : SUB);
         if (b.subtitle().isEmpty()) {
-          g.fillText(b.title(), cx, b.y() + b.height() / 2, b.width() - 8);
+          g.fillText(label(b.title()), cx, b.y() + b.height() / 2, b.width() - 8);
         } else {
-          g.fillText(b.title(), cx, b.y() + b.height() * 0.32, b.width() - 8);
+          g.fillText(label(b.title()), cx, b.y() + b.height() * 0.32, b.width() - 8);
           g.setFont(SUB);
           g.setFill(SUBTEXT);
-          g.fillText(b.subtitle(), cx, b.y() + b.height() * 0.72, b.width() - 8);
+          g.fillText(label(b.subtitle()), cx, b.y() + b.height() * 0.72, b.width() - 8);
         }
       }
     }
@@ -525,5 +526,13 @@ public final class GraphCanvas extends Region {
         new double[] {x, x - dx * s - dy * s * 0.6, x - dx * s + dy * s * 0.6},
         new double[] {y, y - dy * s + dx * s * 0.6, y - dy * s - dx * s * 0.6},
         3);
+  }
+
+  /**
+   * A box label as drawn: names come from the model, so control characters go and the length is
+   * bounded (fillText squeezes text into the box; a megabyte name would be laid out every frame).
+   */
+  private static String label(String s) {
+    return Texts.clean(s, GraphLayout.MAX_CHARS + 20);
   }
 }

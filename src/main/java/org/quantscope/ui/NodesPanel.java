@@ -27,6 +27,7 @@ import javafx.scene.layout.VBox;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.report.Texts;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
 
@@ -236,7 +237,8 @@ public final class NodesPanel extends VBox {
       String title, double width, Function<Row, String> value) {
     TableColumn<Row, String> c = new TableColumn<>(title);
     c.setPrefWidth(width);
-    c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+    c.setCellValueFactory(
+        cd -> new ReadOnlyObjectWrapper<>(Texts.clean(value.apply(cd.getValue()))));
     return c;
   }
 
@@ -275,7 +277,7 @@ public final class NodesPanel extends VBox {
                     ? "excluded-node"
                     : item.node.willQuantize() ? "will-quantize" : "wont-quantize");
         String detail = item.node.willQuantize() ? item.node.action() : item.node.reason();
-        setTooltip(new Tooltip(item.node.node() + "\n" + detail));
+        setTooltip(new Tooltip(Texts.clean(item.node.node()) + "\n" + Texts.clean(detail)));
       }
     }
   }
