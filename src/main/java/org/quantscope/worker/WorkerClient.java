@@ -306,7 +306,8 @@ public final class WorkerClient {
                     + " unaffected",
                 kind.doing,
                 code),
-            code);
+            code,
+            tail(dir.resolve("worker.log")));
       }
       WorkerResult r = WorkerJson.read(result, WorkerResult.class);
       if (r.failure() != null) {
@@ -368,7 +369,7 @@ public final class WorkerClient {
       cmd.add(java.toString());
       cmd.addAll(jvm);
       cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(classPath());
       cmd.add(MAIN);
     } else {
       // a jpackage image has no bin/java; its launcher runs Main with the arguments given
@@ -382,6 +383,21 @@ public final class WorkerClient {
     cmd.add(VERB);
     cmd.add(dir.toString());
     return cmd;
+  }
+
+  /**
+   * This process's class path with relative entries made absolute: the worker runs in the job's
+   * folder.
+   */
+  private static String classPath() {
+    String userDir = System.getProperty("user.dir");
+    List<String> entries = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(new File(e).isAbsolute() ? e : new File(userDir, e).getPath());
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /** {@code java.home}/bin/java, or null when the runtime has none (a jlinked image). */
@@ -485,6 +501,17 @@ public final class WorkerClient {
       case "argument" -> new IllegalArgumentException(m);
       default -> new WorkerError(m, f.trace());
     };
+  }
+
+  /** The end of the worker's stderr (the JVM's crash notice, ORT's last words), for the record. */
+  private static String tail(Path log) {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      int from = Math.max(0, all.length - 4096);
+      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static void deleteTree(Path dir) {

@@ -12,10 +12,17 @@ public final class WorkerCrashedException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final int exitCode;
+  private final String workerLog;
 
-  WorkerCrashedException(String message, int exitCode) {
+  WorkerCrashedException(String message, int exitCode, String workerLog) {
     super(message);
     this.exitCode = exitCode;
+    this.workerLog = workerLog;
+  }
+
+  /** The last few kilobytes the worker wrote to stderr (e.g. the JVM's crash notice). */
+  public String workerLog() {
+    return workerLog;
   }
 
   /** The worker's exit code (128 + signal number when a signal ended it, as on Linux). */

@@ -15,7 +15,6 @@ import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
 import org.quantscope.model.ModelFiles;
-import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
@@ -112,18 +111,23 @@ public final class WorkerMain {
 
   static WorkerResult run(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
       throws IOException, NothingToQuantizeException {
-    OnnxModel fp32 = ModelFiles.load(Path.of(job.reference()));
     return switch (job.kind()) {
-      case PARITY -> WorkerResult.of(parity(job, fp32, feeds, p));
-      case BENCH -> WorkerResult.of(bench(job, fp32, feeds, p));
+      case PARITY -> WorkerResult.of(parity(job, feeds, p));
+      case BENCH -> WorkerResult.of(bench(job, feeds, p));
       case SENSITIVITY ->
           WorkerResult.of(
               Sensitivity.analyze(
-                  fp32, job.quantize(), feeds, job.parity(), job.sessions(), job.parallelism(), p));
+                  ModelFiles.load(Path.of(job.reference())),
+                  job.quantize(),
+                  feeds,
+                  job.parity(),
+                  job.sessions(),
+                  job.parallelism(),
+                  p));
       case AUTO_EXCLUDE ->
           WorkerResult.of(
               AutoExclude.search(
-                  fp32,
+                  ModelFiles.load(Path.of(job.reference())),
                   job.quantize(),
                   feeds,
                   job.parity(),
@@ -134,29 +138,27 @@ public final class WorkerMain {
     };
   }
 
-  private static ParityReport parity(
-      WorkerJob job, OnnxModel fp32, List<Map<String, NdArray>> feeds, Progress p)
+  // Parity and benchmark give ORT the files as they are: no need to parse them here too.
+
+  private static ParityReport parity(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
       throws IOException {
-    OnnxModel int8 = ModelFiles.load(Path.of(job.candidate()));
     ParityCheck.Outputs a;
     ParityCheck.Outputs b;
-    try (ModelRunner r = ModelRunner.open(fp32, job.sessions())) {
+    try (ModelRunner r = ModelRunner.open(Path.of(job.reference()), job.sessions())) {
       a = ParityCheck.run(r, feeds, p);
     }
-    try (ModelRunner r = ModelRunner.open(int8, job.sessions())) {
+    try (ModelRunner r = ModelRunner.open(Path.of(job.candidate()), job.sessions())) {
       b = ParityCheck.run(r, feeds, p);
     }
     return ParityCheck.compare(
         a, b, job.parity(), job.referenceName(), job.candidateName(), warnings(job));
   }
 
-  private static BenchReport bench(
-      WorkerJob job, OnnxModel fp32, List<Map<String, NdArray>> feeds, Progress p)
+  private static BenchReport bench(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
       throws IOException {
-    OnnxModel int8 = ModelFiles.load(Path.of(job.candidate()));
     List<LatencyStats> stats;
-    try (ModelRunner a = ModelRunner.open(fp32, job.sessions());
-        ModelRunner b = ModelRunner.open(int8, job.sessions())) {
+    try (ModelRunner a = ModelRunner.open(Path.of(job.reference()), job.sessions());
+        ModelRunner b = ModelRunner.open(Path.of(job.candidate()), job.sessions())) {
       stats =
           LatencyBenchmark.measure(
               List.of(
