@@ -362,7 +362,7 @@ public final class WorkerClient {
     return pb.start();
   }
 
-  private static List<String> command(List<String> jvm, Path dir) throws IOException {
+  static List<String> command(List<String> jvm, Path dir) throws IOException {
     List<String> cmd = new ArrayList<>();
     Path java = javaExecutable();
     if (java != null) {
