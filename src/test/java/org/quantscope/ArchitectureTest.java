@@ -21,7 +21,8 @@ class ArchitectureTest {
     "org.quantscope.bench..",
     "org.quantscope.sensitivity..",
     "org.quantscope.report..",
-    "org.quantscope.progress.."
+    "org.quantscope.progress..",
+    "org.quantscope.worker.."
   };
 
   private static JavaClasses classes;
@@ -114,6 +115,16 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.quantscope.sensitivity..")
+        .check(classes);
+    // the worker runs the others in a separate process: only the clients (ui, cli) call it
+    noClasses()
+        .that()
+        .resideInAnyPackage(ENGINE)
+        .and()
+        .resideOutsideOfPackage("org.quantscope.worker..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.quantscope.worker..")
         .check(classes);
   }
 

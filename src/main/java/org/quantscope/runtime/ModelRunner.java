@@ -45,6 +45,18 @@ public final class ModelRunner implements AutoCloseable {
     return new ModelRunner(s, model.displayName(), System.nanoTime() - t0);
   }
 
+  /**
+   * A runner over a model file that ORT reads itself, without QuantScope loading it first: for
+   * processes that only run the model (the window's worker). Messages name it by its file name.
+   */
+  public static ModelRunner open(java.nio.file.Path file, OrtRuntime.SessionConfig cfg)
+      throws IOException {
+    String name = String.valueOf(file.getFileName());
+    long t0 = System.nanoTime();
+    OrtSession s = OrtRuntime.open(file, name, cfg);
+    return new ModelRunner(s, name, System.nanoTime() - t0);
+  }
+
   /** Time it took ONNX Runtime to create the session (load and optimize the model). */
   public long loadNanos() {
     return loadNanos;

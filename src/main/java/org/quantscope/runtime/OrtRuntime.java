@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -82,16 +83,31 @@ public final class OrtRuntime {
    * @throws IOException with ORT's reason when it refuses the model
    */
   public static OrtSession open(OnnxModel model, SessionConfig cfg) throws IOException {
-    OrtEnvironment env = env();
+    if (model.file().isPresent()) {
+      model.checkUnchanged(); // ORT reads the file again: it must be the one we checked
+      return open(model.file().get(), model.displayName(), cfg);
+    }
     try (OrtSession.SessionOptions o = options(cfg)) {
-      if (model.file().isPresent()) {
-        model.checkUnchanged(); // ORT reads the file again: it must be the one we checked
-        return env.createSession(model.file().get().toString(), o);
-      }
-      return env.createSession(ModelFiles.inline(model).toByteArray(), o);
+      return env().createSession(ModelFiles.inline(model).toByteArray(), o);
     } catch (OrtException e) {
       throw new IOException(
           "ONNX Runtime cannot load " + model.displayName() + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Opens a session straight from a model file, which ORT reads itself (with its external data)
+   * without QuantScope parsing it first.
+   *
+   * @param name the model's name in messages
+   * @throws IOException with ORT's reason when it refuses the model
+   */
+  public static OrtSession open(Path file, String name, SessionConfig cfg) throws IOException {
+    try (OrtSession.SessionOptions o = options(cfg)) {
+      return env().createSession(file.toString(), o);
+    } catch (OrtException e) {
+      throw new IOException(
+          "ONNX Runtime cannot load " + name + ": " + firstLine(e.getMessage()), e);
     }
   }
 

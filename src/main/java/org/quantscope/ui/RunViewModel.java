@@ -23,7 +23,6 @@ import org.quantscope.AppInfo;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
-import org.quantscope.bench.LatencyStats;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
 import org.quantscope.graph.Summaries;
@@ -31,7 +30,6 @@ import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
-import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
@@ -39,20 +37,18 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Charts;
-import org.quantscope.report.Evaluation;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportJson;
 import org.quantscope.report.ReportPdf;
 import org.quantscope.report.ReportPng;
-import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.SampleFiles;
 import org.quantscope.runtime.Synthesizer;
-import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.worker.WorkerClient;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
@@ -278,12 +274,13 @@ public final class RunViewModel {
         "Sensitivity",
         (plan, p) -> {
           SensitivityReport r =
-              Sensitivity.analyze(
+              WORKER.sensitivity(
                   plan.model(),
                   plan.quantize(),
                   feeds(plan, false),
                   plan.parity(),
                   sessions(plan),
+                  0,
                   p);
           return new Results(null, null, null, null, r, null, null);
         });
@@ -295,19 +292,17 @@ public final class RunViewModel {
    * result becomes the int8 model.
    */
   public void autoExclude() {
-    SensitivityReport known = sensitivity.get();
     start(
         "Auto-exclude",
         (plan, p) -> {
           AutoExcludeResult r =
-              AutoExclude.search(
+              WORKER.autoExclude(
                   plan.model(),
                   plan.quantize(),
                   feeds(plan, false),
                   plan.parity(),
                   sessions(plan),
                   0,
-                  known,
                   p);
           if (!r.passed()) {
             return new Results(null, null, null, null, r.sensitivity(), r, null);
@@ -364,6 +359,7 @@ public final class RunViewModel {
         });
   }
 
+  /** One configuration quantized here, checked and benchmarked in the worker. */
   private static Report evaluate(
       Plan plan,
       QuantizeOptions o,
@@ -371,18 +367,41 @@ public final class RunViewModel {
       List<Map<String, NdArray>> benchFeeds,
       Progress p)
       throws Exception {
-    Evaluation.Plan e =
-        new Evaluation.Plan(
-            plan.model(),
-            null,
-            CompareWith.describe(o),
-            o,
-            plan.parity(),
-            feeds,
-            new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
+    OnnxModel fp32 = plan.model();
+    String name = CompareWith.describe(o);
+    DynamicQuantizer.Output q = DynamicQuantizer.quantize(fp32, o, third(p, 0));
+    long fp32Bytes = sizeBytes(fp32);
+    long int8Bytes = sizeBytes(q.model());
+    Cancellation.check();
+    ParityReport parity =
+        WORKER.parity(fp32, q.model(), name, feeds, plan.parity(), sessions(plan), third(p, 1));
+    Cancellation.check();
+    BenchReport bench =
+        WORKER.bench(
+            new WorkerClient.Subject(fp32, fp32.displayName(), fp32Bytes),
+            new WorkerClient.Subject(q.model(), name, int8Bytes),
             benchFeeds,
-            sessions(plan));
-    return Evaluation.run(e, p).report();
+            new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
+            sessions(plan),
+            third(p, 2));
+    return Report.assemble(
+        "INT8 quantization of " + fp32.displayName(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        AppInfo.version(),
+        bench.environment(),
+        Summaries.summarize(fp32),
+        fp32Bytes,
+        name,
+        int8Bytes,
+        o,
+        q.result().withFileSizes(fp32Bytes, int8Bytes),
+        parity,
+        bench);
+  }
+
+  private static Progress third(Progress p, int which) {
+    return (done, total, message) ->
+        p.report(which * Math.max(1, total) + done, 3 * Math.max(1, total), message);
   }
 
   private static Progress half(Progress p, int which) {
@@ -731,48 +750,30 @@ public final class RunViewModel {
     return onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize();
   }
 
+  /** ONNX Runtime runs in a worker process: a crash in its native code cannot close the window. */
+  private static final WorkerClient WORKER = WorkerClient.standard();
+
   private static ParityReport parityNow(Plan plan, DynamicQuantizer.Output q, Progress p)
       throws Exception {
-    OnnxModel fp32 = plan.model();
-    List<Map<String, NdArray>> feeds = feeds(plan, false);
-    ParityCheck.Outputs a;
-    ParityCheck.Outputs b;
-    try (ModelRunner r = ModelRunner.open(fp32, sessions(plan))) {
-      a = ParityCheck.run(r, feeds, p);
-    }
-    Cancellation.check();
-    try (ModelRunner r = ModelRunner.open(q.model(), sessions(plan))) {
-      b = ParityCheck.run(r, feeds, p);
-    }
-    List<String> warnings = new ArrayList<>();
-    String w = Environment.detect(OrtRuntime.version(), plan.threads()).int8Warning();
-    if (w != null) {
-      warnings.add(w);
-    }
-    return ParityCheck.compare(
-        a, b, plan.parity(), fp32.displayName(), "int8 (in memory)", warnings);
+    return WORKER.parity(
+        plan.model(),
+        q.model(),
+        "int8 (in memory)",
+        feeds(plan, false),
+        plan.parity(),
+        sessions(plan),
+        p);
   }
 
   private static BenchReport benchNow(Plan plan, DynamicQuantizer.Output q, Progress p)
       throws Exception {
     OnnxModel fp32 = plan.model();
-    List<Map<String, NdArray>> feeds = feeds(plan, true);
-    Environment env = Environment.detect(OrtRuntime.version(), plan.threads());
-    List<LatencyStats> stats;
-    try (ModelRunner a = ModelRunner.open(fp32, sessions(plan));
-        ModelRunner b = ModelRunner.open(q.model(), sessions(plan))) {
-      stats =
-          LatencyBenchmark.measure(
-              List.of(
-                  new LatencyBenchmark.Subject(a, fp32.displayName(), "reference", sizeBytes(fp32)),
-                  new LatencyBenchmark.Subject(
-                      b, "int8 (in memory)", "candidate", sizeBytes(q.model()))),
-              feeds,
-              new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
-              p);
-    }
-    List<String> warnings = env.int8Warning() == null ? List.of() : List.of(env.int8Warning());
-    return new BenchReport(
-        stats, LatencyBenchmark.speedup(stats.get(0), stats.get(1)), env, warnings);
+    return WORKER.bench(
+        new WorkerClient.Subject(fp32, fp32.displayName(), sizeBytes(fp32)),
+        new WorkerClient.Subject(q.model(), "int8 (in memory)", sizeBytes(q.model())),
+        feeds(plan, true),
+        new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
+        sessions(plan),
+        p);
   }
 }

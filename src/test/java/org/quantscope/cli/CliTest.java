@@ -51,6 +51,7 @@ class CliTest {
     Result h = run("--help");
     assertThat(h.code()).isZero();
     assertThat(h.out()).contains("inspect").contains("Exit codes");
+    assertThat(h.out()).doesNotContain("__worker"); // the window's worker verb is not for people
     assertThat(run("inspect", "--help").out()).contains("--json");
   }
 

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.quantscope.TestModels;
+import org.quantscope.model.ElementType;
+import org.quantscope.model.ExampleModel;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.model.Protos;
+import org.quantscope.model.Tensors;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.parity.ParityCheck;
+import org.quantscope.parity.ParityOptions;
+import org.quantscope.progress.Progress;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.runtime.Synthesizer;
+import org.quantscope.worker.WorkerClient;
+
+/**
+ * What the worker process costs: the window's parity check in-process (the old way) against the
+ * same check in a worker, plus the hand-over alone (saving the in-memory int8 model). Not a test;
+ * run by hand:
+ *
+ * <pre>
+ * java -cp "target/test-classes:target/classes:target/lib/*" \
+ *     org.quantscope.bench.WorkerHarness [example | mlp:LAYERS:WIDTH | MODEL.onnx] [REPS]
+ * </pre>
+ *
+ * {@code mlp:24:1024} builds a 24-layer MLP of 1024x1024 float weights (about 100 MB) in code; the
+ * float model is written to a temporary file and loaded from it, as the window loads a model.
+ */
+public final class WorkerHarness {
+  private WorkerHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    String what = args.length > 0 ? args[0] : "example";
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path tmp = Files.createTempDirectory("worker-harness-");
+    OnnxModel fp32;
+    List<Map<String, NdArray>> feeds;
+    if (what.equals("example")) {
+      fp32 = OnnxModel.of(ExampleModel.build());
+      feeds =
+          List.of(
+              Map.of(
+                  "features", NdArray.of(ExampleModel.sampleRows(64), 64, ExampleModel.FEATURES)));
+    } else {
+      Path file;
+      if (what.startsWith("mlp:")) {
+        String[] p = what.split(":");
+        file = tmp.resolve("mlp.onnx");
+        Files.write(file, mlp(Integer.parseInt(p[1]), Integer.parseInt(p[2])).toByteArray());
+      } else {
+        file = Path.of(what);
+      }
+      fp32 = ModelFiles.load(file);
+      feeds = Synthesizer.synthesize(fp32, Synthesizer.Options.of(16, 0));
+    }
+    DynamicQuantizer.Output q =
+        DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+    OrtRuntime.SessionConfig sessions = OrtRuntime.SessionConfig.DEFAULT;
+    WorkerClient worker = WorkerClient.standard();
+    double[] inProcess = new double[reps];
+    double[] inWorker = new double[reps];
+    double[] handOver = new double[reps];
+    for (int r = -1; r < reps; r++) { // one warm-up round
+      long t0 = System.nanoTime();
+      ParityCheck.Outputs a;
+      ParityCheck.Outputs b;
+      try (ModelRunner m = ModelRunner.open(fp32, sessions)) {
+        a = ParityCheck.run(m, feeds, Progress.NONE);
+      }
+      try (ModelRunner m = ModelRunner.open(q.model(), sessions)) {
+        b = ParityCheck.run(m, feeds, Progress.NONE);
+      }
+      ParityCheck.compare(a, b, ParityOptions.DEFAULTS, "fp32", "int8", List.of());
+      long t1 = System.nanoTime();
+      worker.parity(
+          fp32, q.model(), "int8", feeds, ParityOptions.DEFAULTS, sessions, Progress.NONE);
+      long t2 = System.nanoTime();
+      Path saved = tmp.resolve("int8-" + r + ".onnx");
+      ModelFiles.save(q.model(), saved);
+      if (fp32.file().isEmpty()) {
+        ModelFiles.save(fp32, tmp.resolve("fp32-" + r + ".onnx"));
+      }
+      long t3 = System.nanoTime();
+      if (r >= 0) {
+        inProcess[r] = (t1 - t0) / 1e6;
+        inWorker[r] = (t2 - t1) / 1e6;
+        handOver[r] = (t3 - t2) / 1e6;
+      }
+    }
+    long int8Bytes = ModelFiles.inline(q.model()).getSerializedSize();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: fp32 %.1f MB%s, int8 %.1f MB in memory, %d feeds, %d reps (median)%n",
+        what,
+        sizeMb(fp32),
+        fp32.file().isPresent() ? " (from a file)" : " (in memory)",
+        int8Bytes / 1e6,
+        feeds.size(),
+        reps);
+    double in = median(inProcess);
+    double out = median(inWorker);
+    System.out.printf(Locale.ROOT, "  parity in-process   %8.0f ms%n", in);
+    System.out.printf(Locale.ROOT, "  parity in a worker  %8.0f ms%n", out);
+    System.out.printf(Locale.ROOT, "  overhead            %8.0f ms%n", out - in);
+    System.out.printf(
+        Locale.ROOT, "  of which hand-over  %8.0f ms (saving the models)%n", median(handOver));
+    try (var files = Files.walk(tmp)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** x[batch, width] through {@code layers} MatMul + Relu layers of [width, width] weights. */
+  static org.quantscope.onnx.ModelProto mlp(int layers, int width) {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("mlp");
+    g.addInput(Protos.tensorValue("x", ElementType.FLOAT, "batch", width));
+    String h = "x";
+    List<String> names = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      String w = "W" + l;
+      names.add(w);
+      g.addInitializer(
+          Tensors.rawFloats(
+              w, new long[] {width, width}, TestModels.values(width * width, 100 + l)));
+      g.addNode(Protos.node("MatMul", "fc" + l, List.of(h, w), List.of("m" + l)));
+      g.addNode(Protos.node("Relu", "relu" + l, List.of("m" + l), List.of("r" + l)));
+      h = "r" + l;
+    }
+    g.addOutput(Protos.tensorValue(h, ElementType.FLOAT, "batch", width));
+    return TestModels.model(g);
+  }
+
+  private static double sizeMb(OnnxModel m) throws java.io.IOException {
+    long onDisk = DynamicQuantizer.sizeOnDisk(m);
+    return (onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize()) / 1e6;
+  }
+}
