@@ -87,11 +87,61 @@ public final class OrtRuntime {
       model.checkUnchanged(); // ORT reads the file again: it must be the one we checked
       return open(model.file().get(), model.displayName(), cfg);
     }
+    return open(model, cfg, VIA_FILE_BYTES);
+  }
+
+  /**
+   * As {@link #open(OnnxModel, SessionConfig)}, going through a file above {@code viaFileAbove}.
+   */
+  static OrtSession open(OnnxModel model, SessionConfig cfg, long viaFileAbove) throws IOException {
+    if (model.file().isEmpty() && weightBytes(model) > viaFileAbove) {
+      return openViaFile(model, cfg);
+    }
+    if (model.file().isPresent()) {
+      return open(model, cfg);
+    }
     try (OrtSession.SessionOptions o = options(cfg)) {
       return env().createSession(ModelFiles.inline(model).toByteArray(), o);
     } catch (OrtException e) {
       throw new IOException(
           "ONNX Runtime cannot load " + model.displayName() + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * In-memory models whose weights exceed this are handed to ONNX Runtime as a temporary file with
+   * external data rather than as one byte array, which would copy every weight twice more (the
+   * serialized model, then ORT's own copy) and cannot exceed 2 GB.
+   */
+  static final long VIA_FILE_BYTES = 256L << 20;
+
+  /** Bytes of the main graph's initializers, from their dims and types (nothing is read). */
+  static long weightBytes(OnnxModel model) {
+    long total = 0;
+    for (org.quantscope.onnx.TensorProto t : model.graph().getInitializerList()) {
+      try {
+        total += org.quantscope.model.Tensors.rawBytes(t);
+      } catch (IOException | ArithmeticException e) {
+        return Long.MAX_VALUE; // the file route copes with (or reports) anything unusual
+      }
+    }
+    return total;
+  }
+
+  private static OrtSession openViaFile(OnnxModel model, SessionConfig cfg) throws IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("quantscope-ort");
+    try {
+      java.nio.file.Path file = dir.resolve("model.onnx");
+      ModelFiles.save(model, file, org.quantscope.model.SaveOptions.withExternalData());
+      // ORT has read (or mapped) the weights once the session exists; the files can go
+      return open(file, model.displayName(), cfg);
+    } finally {
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+        for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      }
+      java.nio.file.Files.deleteIfExists(dir);
     }
   }
 
