@@ -45,6 +45,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.model.ExampleModel;
+import org.quantscope.report.Texts;
 
 /**
  * The main window's content. Menu and run toolbar on top; the quantizable nodes on the left, the
@@ -504,7 +505,8 @@ public final class MainView extends BorderPane {
     Label l = new Label(label);
     l.getStyleClass().add("fact-label");
     l.setMinWidth(Region.USE_PREF_SIZE);
-    Label v = new Label(value);
+    // text from the model: cleaned and cut, or a megabyte producer name would stall text layout
+    Label v = new Label(Texts.clean(value, 2000));
     v.setWrapText(true);
     v.setId("fact-" + label.toLowerCase(Locale.ROOT).replace(' ', '-'));
     facts.addRow(row, l, v);

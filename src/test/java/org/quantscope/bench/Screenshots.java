@@ -130,7 +130,12 @@ public final class Screenshots {
     WritableImage image = onFx(() -> view.getScene().snapshot(null));
     write(image, out);
     System.out.println(
-        "wrote " + out + "; status: " + onFx(() -> vm.runs().statusProperty().get()));
+        "wrote "
+            + out
+            + "; status: "
+            + onFx(() -> vm.runs().statusProperty().get())
+            + "; failure: "
+            + onFx(() -> vm.runs().failureProperty().get()));
     Platform.exit();
     System.exit(0);
   }

@@ -240,6 +240,43 @@ class MainViewTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 180,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void hostileNamesAreShownCleanedAndShort(FxRobot robot) throws Exception {
+    org.quantscope.onnx.ModelProto.Builder m = TestModels.mlp().toBuilder();
+    String hostile = "\u001b[31m<b>fc1</b>&\u202e" + "n".repeat(1 << 20);
+    m.getGraphBuilder().getNodeBuilder(0).setName(hostile).setDocString(hostile);
+    m.setDocString(hostile).setProducerName(hostile);
+    Path model = Files.write(dir.resolve("hostile.onnx"), m.build().toByteArray());
+    Platform.runLater(() -> vm.open(model));
+    waitUntilIdle();
+    TableView<?> table = robot.lookup("#nodesTable").queryAs(TableView.class);
+    assertThat(table.getItems()).hasSize(2);
+    Platform.runLater(() -> vm.graph().selectedProperty().set(hostile));
+    waitUntilIdle();
+    // every label in the window: no control characters, nothing near a megabyte long
+    List<Node> labels = new java.util.ArrayList<>(robot.lookup(".label").queryAll());
+    labels.addAll(robot.lookup(".text").queryAll());
+    assertThat(labels).isNotEmpty();
+    boolean sawName = false;
+    for (Node n : labels) {
+      String t =
+          n instanceof Label l
+              ? l.getText()
+              : n instanceof javafx.scene.text.Text x ? x.getText() : null;
+      if (t == null) {
+        continue;
+      }
+      assertThat(t.length()).as("a label's length").isLessThanOrEqualTo(2000);
+      assertThat(t.chars().noneMatch(c -> c == 0x1b || c == 0x202e)).as(t).isTrue();
+      sawName |= t.contains("<b>fc1</b>&");
+    }
+    assertThat(sawName).as("the markup is shown as text").isTrue();
+    assertThat(robot.lookup("#errorBanner").query().isVisible()).isFalse();
+  }
+
+  @Test
   void excludingANodeInTheTableKeepsItFloat(FxRobot robot) throws TimeoutException {
     openExample();
     String first = vm.verdictsProperty().get().get(0).node();
