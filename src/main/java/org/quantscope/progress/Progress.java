@@ -12,4 +12,16 @@ public interface Progress {
   Progress NONE = (done, total, message) -> {};
 
   void report(long done, long total, String message);
+
+  /**
+   * This progress seen as step {@code index} of {@code parts} equal steps: each step's own {@code
+   * done / total} fills its share, and its messages get {@code prefix}.
+   */
+  default Progress part(int index, int parts, String prefix) {
+    long scale = 1000;
+    return (done, total, message) -> {
+      long within = total <= 0 ? 0 : Math.min(scale, done * scale / total);
+      report(index * scale + within, Math.max(1, parts) * scale, prefix + message);
+    };
+  }
 }

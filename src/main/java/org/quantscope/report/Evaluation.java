@@ -21,6 +21,7 @@ import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
@@ -83,11 +84,11 @@ public final class Evaluation {
       ParityCheck.Outputs a;
       ParityCheck.Outputs b;
       try (ModelRunner r = ModelRunner.open(plan.reference(), plan.session())) {
-        a = ParityCheck.run(r, plan.feeds(), half(p, 0));
+        a = ParityCheck.run(r, plan.feeds(), p.part(0, 2, "fp32 "));
       }
       Cancellation.check();
       try (ModelRunner r = ModelRunner.open(candidate, plan.session())) {
-        b = ParityCheck.run(r, plan.feeds(), half(p, 1));
+        b = ParityCheck.run(r, plan.feeds(), p.part(1, 2, "int8 "));
       }
       parity =
           ParityCheck.compare(
@@ -114,31 +115,56 @@ public final class Evaluation {
               stats, LatencyBenchmark.speedup(stats.get(0), stats.get(1)), env, warnings);
     }
     Report report =
-        Report.assemble(
-            "INT8 quantization of " + plan.reference().displayName(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            AppInfo.version(),
-            env,
-            Summaries.summarize(plan.reference()),
-            fp32Bytes,
+        report(
+            plan.reference(),
             plan.candidateName(),
+            fp32Bytes,
             int8Bytes,
             plan.candidate() == null ? plan.quantize() : null,
-            q == null ? null : q.result().withFileSizes(fp32Bytes, int8Bytes),
+            q == null ? null : q.result(),
             parity,
-            bench);
+            bench,
+            env);
     return new Outcome(report, q);
+  }
+
+  /**
+   * A report made now of results at hand: titled after the float model, with its summary, and the
+   * quantization result (if any) told the sizes.
+   *
+   * @param options the options the int8 model was quantized with, or null for a given model
+   * @param quantized what the quantizer did, or null
+   */
+  public static Report report(
+      OnnxModel reference,
+      String candidateName,
+      long fp32Bytes,
+      long int8Bytes,
+      QuantizeOptions options,
+      QuantizationResult quantized,
+      ParityReport parity,
+      BenchReport bench,
+      Environment env)
+      throws IOException {
+    return Report.assemble(
+        "INT8 quantization of " + reference.displayName(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        AppInfo.version(),
+        env,
+        Summaries.summarize(reference),
+        fp32Bytes,
+        candidateName,
+        int8Bytes,
+        options,
+        quantized == null ? null : quantized.withFileSizes(fp32Bytes, int8Bytes),
+        parity,
+        bench);
   }
 
   /** Bytes of a model: its files on disk, or its serialized size when it lives in memory. */
   public static long bytes(OnnxModel m) throws IOException {
     long onDisk = DynamicQuantizer.sizeOnDisk(m);
     return onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize();
-  }
-
-  private static Progress half(Progress p, int which) {
-    return (done, total, message) ->
-        p.report(which * total + done, 2 * total, (which == 0 ? "fp32 " : "int8 ") + message);
   }
 
   /** Splits the progress evenly over the steps that run. */
@@ -157,12 +183,7 @@ public final class Evaluation {
 
     Progress next(String step) {
       Cancellation.check();
-      int mine = ++index;
-      return (done, total, message) -> {
-        long scale = 1000;
-        long part = total <= 0 ? 0 : done * scale / total;
-        progress.report(mine * scale + part, Math.max(1, count) * scale, step + ": " + message);
-      };
+      return progress.part(++index, count, step + ": ");
     }
   }
 }

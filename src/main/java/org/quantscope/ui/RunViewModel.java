@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +17,11 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.jfree.chart.JFreeChart;
-import org.quantscope.AppInfo;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -37,6 +33,7 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Charts;
+import org.quantscope.report.Evaluation;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportJson;
 import org.quantscope.report.ReportPdf;
@@ -345,9 +342,9 @@ public final class RunViewModel {
           QuantizeOptions b = with.flip(a);
           List<Map<String, NdArray>> feeds = feeds(plan, false);
           List<Map<String, NdArray>> benchFeeds = feeds(plan, true);
-          Report ra = evaluate(plan, a, feeds, benchFeeds, half(p, 0));
+          Report ra = evaluate(plan, a, feeds, benchFeeds, p.part(0, 2, "A: "));
           Cancellation.check();
-          Report rb = evaluate(plan, b, feeds, benchFeeds, half(p, 1));
+          Report rb = evaluate(plan, b, feeds, benchFeeds, p.part(1, 2, "B: "));
           return new Results(
               null,
               null,
@@ -369,12 +366,13 @@ public final class RunViewModel {
       throws Exception {
     OnnxModel fp32 = plan.model();
     String name = CompareWith.describe(o);
-    DynamicQuantizer.Output q = DynamicQuantizer.quantize(fp32, o, third(p, 0));
-    long fp32Bytes = sizeBytes(fp32);
-    long int8Bytes = sizeBytes(q.model());
+    DynamicQuantizer.Output q = DynamicQuantizer.quantize(fp32, o, p.part(0, 3, ""));
+    long fp32Bytes = Evaluation.bytes(fp32);
+    long int8Bytes = Evaluation.bytes(q.model());
     Cancellation.check();
     ParityReport parity =
-        WORKER.parity(fp32, q.model(), name, feeds, plan.parity(), sessions(plan), third(p, 1));
+        WORKER.parity(
+            fp32, q.model(), name, feeds, plan.parity(), sessions(plan), p.part(1, 3, ""));
     Cancellation.check();
     BenchReport bench =
         WORKER.bench(
@@ -383,33 +381,9 @@ public final class RunViewModel {
             benchFeeds,
             new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
             sessions(plan),
-            third(p, 2));
-    return Report.assemble(
-        "INT8 quantization of " + fp32.displayName(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        AppInfo.version(),
-        bench.environment(),
-        Summaries.summarize(fp32),
-        fp32Bytes,
-        name,
-        int8Bytes,
-        o,
-        q.result().withFileSizes(fp32Bytes, int8Bytes),
-        parity,
-        bench);
-  }
-
-  private static Progress third(Progress p, int which) {
-    return (done, total, message) ->
-        p.report(which * Math.max(1, total) + done, 3 * Math.max(1, total), message);
-  }
-
-  private static Progress half(Progress p, int which) {
-    return (done, total, message) ->
-        p.report(
-            which * Math.max(1, total) + done,
-            2 * Math.max(1, total),
-            (which == 0 ? "A: " : "B: ") + message);
+            p.part(2, 3, ""));
+    return Evaluation.report(
+        fp32, name, fp32Bytes, int8Bytes, o, q.result(), parity, bench, bench.environment());
   }
 
   /** Quantize, check parity, benchmark. */
@@ -473,24 +447,13 @@ public final class RunViewModel {
             "Export report",
             progress -> {
               progress.report(0, 3, "Assembling the report");
-              long fp32Bytes = z != null ? z.fp32Bytes() : sizeBytes(m);
-              long int8Bytes = z != null ? z.int8Bytes() : sizeBytes(q.model());
+              long fp32Bytes = z != null ? z.fp32Bytes() : Evaluation.bytes(m);
+              long int8Bytes = z != null ? z.int8Bytes() : Evaluation.bytes(q.model());
               Environment env =
                   b != null ? b.environment() : Environment.detect(OrtRuntime.version(), threads);
               Report report =
-                  Report.assemble(
-                      "INT8 quantization of " + m.displayName(),
-                      Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                      AppInfo.version(),
-                      env,
-                      Summaries.summarize(m),
-                      fp32Bytes,
-                      "int8 (in memory)",
-                      int8Bytes,
-                      o,
-                      q.result().withFileSizes(fp32Bytes, int8Bytes),
-                      p,
-                      b);
+                  Evaluation.report(
+                      m, "int8 (in memory)", fp32Bytes, int8Bytes, o, q.result(), p, b, env);
               Cancellation.check();
               GraphLayout.Result layout = null;
               if (format == ReportFormat.PDF || format == ReportFormat.GRAPH_PNG) {
@@ -741,13 +704,7 @@ public final class RunViewModel {
     if (plan.previous() == q && plan.previous() != null) {
       return null; // unchanged
     }
-    return new Sizes(sizeBytes(plan.model()), sizeBytes(q.model()));
-  }
-
-  /** Bytes of a model: its files on disk, or its serialized size when it lives in memory. */
-  static long sizeBytes(OnnxModel m) throws IOException {
-    long onDisk = DynamicQuantizer.sizeOnDisk(m);
-    return onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize();
+    return new Sizes(Evaluation.bytes(plan.model()), Evaluation.bytes(q.model()));
   }
 
   /** ONNX Runtime runs in a worker process: a crash in its native code cannot close the window. */
@@ -769,8 +726,8 @@ public final class RunViewModel {
       throws Exception {
     OnnxModel fp32 = plan.model();
     return WORKER.bench(
-        new WorkerClient.Subject(fp32, fp32.displayName(), sizeBytes(fp32)),
-        new WorkerClient.Subject(q.model(), "int8 (in memory)", sizeBytes(q.model())),
+        new WorkerClient.Subject(fp32, fp32.displayName(), Evaluation.bytes(fp32)),
+        new WorkerClient.Subject(q.model(), "int8 (in memory)", Evaluation.bytes(q.model())),
         feeds(plan, true),
         new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
         sessions(plan),
