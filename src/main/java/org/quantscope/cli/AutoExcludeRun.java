@@ -15,6 +15,7 @@ import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.report.Figures;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.AutoExcludeResult;
@@ -190,6 +191,6 @@ final class AutoExcludeRun {
         latency == null
             ? ""
             : String.format(Locale.ROOT, " %9.3f %9.3f", latency.meanMs(), latency.p50Ms());
-    out.printf(Locale.ROOT, "%-24s %10s %s%s%n", name, Format.bytes(size), parity, time);
+    out.printf(Locale.ROOT, "%-24s %10s %s%s%n", name, Figures.size(size), parity, time);
   }
 }

@@ -14,7 +14,7 @@ import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
-import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.report.Figures;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -120,11 +120,11 @@ final class BenchCommand implements Callable<Integer> {
       List<LatencyBenchmark.Subject> subjects = new ArrayList<>();
       subjects.add(
           new LatencyBenchmark.Subject(
-              a, ref.toString(), "reference", DynamicQuantizer.sizeOnDisk(refModel)));
+              a, ref.toString(), "reference", ModelFiles.sizeOnDisk(refModel)));
       if (b != null) {
         subjects.add(
             new LatencyBenchmark.Subject(
-                b, cand.toString(), "candidate", DynamicQuantizer.sizeOnDisk(candModel)));
+                b, cand.toString(), "candidate", ModelFiles.sizeOnDisk(candModel)));
       }
       stats =
           LatencyBenchmark.measure(
@@ -166,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
           s.p90Ms(),
           s.p99Ms(),
           s.throughputPerS(),
-          Format.bytes(s.sizeBytes()));
+          Figures.size(s.sizeBytes()));
     }
     LatencyStats first = r.models().get(0);
     out.printf(

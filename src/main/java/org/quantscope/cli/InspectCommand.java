@@ -14,6 +14,7 @@ import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Summaries;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,9 +63,9 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   static void printText(ModelSummary s, boolean all, PrintWriter out) {
-    String size = Format.bytes(s.fileSizeBytes());
+    String size = Figures.size(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
-      size += " + " + Format.bytes(s.externalDataBytes()) + " external data";
+      size += " + " + Figures.size(s.externalDataBytes()) + " external data";
     }
     out.println(s.file() + "  (" + size + ")");
     String producer = (s.producer() + " " + s.producerVersion()).strip();
@@ -78,14 +79,17 @@ final class InspectCommand implements Callable<Integer> {
             .collect(Collectors.joining(", ")));
     for (int i = 0; i < s.inputs().size(); i++) {
       var v = s.inputs().get(i);
-      row(out, i == 0 ? "inputs" : "", v.name() + "  " + v.type() + "  " + Format.shape(v.shape()));
+      row(
+          out,
+          i == 0 ? "inputs" : "",
+          v.name() + "  " + v.type() + "  " + Figures.shape(v.shape()));
     }
     for (int i = 0; i < s.outputs().size(); i++) {
       var v = s.outputs().get(i);
       row(
           out,
           i == 0 ? "outputs" : "",
-          v.name() + "  " + v.type() + "  " + Format.shape(v.shape()));
+          v.name() + "  " + v.type() + "  " + Figures.shape(v.shape()));
     }
     String graphs = s.subgraphCount() == 0 ? "" : " (in " + (s.subgraphCount() + 1) + " graphs)";
     row(out, "nodes", s.nodeCount() + graphs);
@@ -113,7 +117,7 @@ final class InspectCommand implements Callable<Integer> {
     row(
         out,
         "weights",
-        s.initializerCount() + " initializers, " + Format.bytes(s.initializerBytes()));
+        s.initializerCount() + " initializers, " + Figures.size(s.initializerBytes()));
     if (s.functionCount() > 0) {
       row(
           out,
@@ -143,7 +147,7 @@ final class InspectCommand implements Callable<Integer> {
           fmt,
           Texts.clean(n.node(), wNode),
           Texts.clean(n.op(), wOp),
-          n.weightShape() == null ? "-" : Format.shape(n.weightShape()),
+          n.weightShape() == null ? "-" : Figures.shape(n.weightShape()),
           n.willQuantize() ? "yes" : "no",
           Texts.clean(n.willQuantize() ? n.action() : n.reason()));
     }

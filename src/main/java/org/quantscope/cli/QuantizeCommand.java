@@ -14,6 +14,7 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.report.Figures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -170,9 +171,9 @@ final class QuantizeCommand implements Callable<Integer> {
   static String summary(QuantizationResult r) {
     StringBuilder sb = new StringBuilder();
     if (r.fileBytesBefore() > 0 && r.fileBytesAfter() > 0) {
-      sb.append(Format.bytes(r.fileBytesBefore()))
+      sb.append(Figures.size(r.fileBytesBefore()))
           .append(" -> ")
-          .append(Format.bytes(r.fileBytesAfter()))
+          .append(Figures.size(r.fileBytesAfter()))
           .append(
               String.format(
                   Locale.ROOT,

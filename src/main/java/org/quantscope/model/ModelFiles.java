@@ -287,6 +287,27 @@ public final class ModelFiles {
     return new Saved(out, null, size, 0);
   }
 
+  /** The model file plus its external data files, or -1 for a model held in memory. */
+  public static long sizeOnDisk(OnnxModel model) throws IOException {
+    if (model.file().isEmpty()) {
+      return -1;
+    }
+    long total = model.fileSizeBytes();
+    for (Path p : model.externalDataFiles()) {
+      total += Files.size(p);
+    }
+    return total;
+  }
+
+  /**
+   * Bytes of a model as reports show it: its files on disk ({@link #sizeOnDisk}), or its serialized
+   * size when it lives in memory (as it would be saved).
+   */
+  public static long sizeBytes(OnnxModel model) throws IOException {
+    long onDisk = sizeOnDisk(model);
+    return onDisk >= 0 ? onDisk : inline(model).getSerializedSize();
+  }
+
   /**
    * The model as one self-contained protobuf: every payload read from the model file or from
    * external data is put back into raw_data. Fails if the result would exceed 2 GB.

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,20 +119,9 @@ public final class DynamicQuantizer {
     Output o = quantize(model, options, progress);
     Cancellation.check();
     ModelFiles.Saved saved = ModelFiles.save(o.model(), target, save);
-    QuantizationResult r = o.result().withFileSizes(sizeOnDisk(model), saved.totalBytes());
+    QuantizationResult r =
+        o.result().withFileSizes(ModelFiles.sizeOnDisk(model), saved.totalBytes());
     return new Output(o.model(), r);
-  }
-
-  /** The model file plus its external data files, or -1 for models held in memory. */
-  public static long sizeOnDisk(OnnxModel model) throws IOException {
-    if (model.file().isEmpty()) {
-      return -1;
-    }
-    long total = model.fileSizeBytes();
-    for (Path p : model.externalDataFiles()) {
-      total += Files.size(p);
-    }
-    return total;
   }
 
   private static String nothingToQuantize(List<QuantizableNode> verdicts) {

@@ -76,8 +76,8 @@ public final class Evaluation {
     if (env.int8Warning() != null && !plan.session().x64QuantPrecision()) {
       warnings.add(env.int8Warning());
     }
-    long fp32Bytes = bytes(plan.reference());
-    long int8Bytes = bytes(candidate);
+    long fp32Bytes = ModelFiles.sizeBytes(plan.reference());
+    long int8Bytes = ModelFiles.sizeBytes(candidate);
     ParityReport parity = null;
     if (plan.parity() != null) {
       Progress p = steps.next("Check parity");
@@ -159,12 +159,6 @@ public final class Evaluation {
         quantized == null ? null : quantized.withFileSizes(fp32Bytes, int8Bytes),
         parity,
         bench);
-  }
-
-  /** Bytes of a model: its files on disk, or its serialized size when it lives in memory. */
-  public static long bytes(OnnxModel m) throws IOException {
-    long onDisk = DynamicQuantizer.sizeOnDisk(m);
-    return onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize();
   }
 
   /** Splits the progress evenly over the steps that run. */

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How the report's numbers are written in the PDF and PNG. One place, so that a figure reads the
- * same everywhere and can be found in the JSON: differences with four significant digits, sizes in
- * exact bytes and MB, latencies in ms with three decimals.
+ * How numbers are written for people: in the PDF and PNG, on the terminal and in the window. One
+ * place, so that a figure reads the same everywhere and can be found in the JSON: differences with
+ * four significant digits, sizes in exact bytes, MB or decimal units, latencies in ms with three
+ * decimals.
  */
 public final class Figures {
   private Figures() {}
@@ -64,10 +65,31 @@ public final class Figures {
     return String.format(Locale.ROOT, "%.4g", x);
   }
 
-  /** A shape such as [128, 512]. */
+  /**
+   * Bytes in decimal units with one decimal, as file managers show them: 999 B, 12.0 MB; a negative
+   * count (unknown) as "-".
+   */
+  public static String size(long n) {
+    if (n < 0) {
+      return "-";
+    }
+    if (n < 1000) {
+      return n + " B";
+    }
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  /** A shape such as [batch, 128, 512]; an unknown dimension as ?, an unknown shape as "?". */
   public static String shape(List<?> dims) {
     if (dims == null) {
-      return "";
+      return "?";
     }
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < dims.size(); i++) {

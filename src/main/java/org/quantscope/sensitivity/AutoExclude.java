@@ -186,9 +186,9 @@ public final class AutoExclude {
           out.result().quantizedCount(),
           v.full().report(),
           trial.report(),
-          sizeBytes(v.model()),
-          sizeBytes(all.model()),
-          sizeBytes(out.model()),
+          ModelFiles.sizeBytes(v.model()),
+          ModelFiles.sizeBytes(all.model()),
+          ModelFiles.sizeBytes(out.model()),
           v.trials(),
           v.variantsRun(),
           (System.nanoTime() - t0) / 1_000_000,
@@ -213,8 +213,8 @@ public final class AutoExclude {
           0,
           v.full().report(),
           null,
-          sizeBytes(v.model()),
-          sizeBytes(all.model()),
+          ModelFiles.sizeBytes(v.model()),
+          ModelFiles.sizeBytes(all.model()),
           -1,
           v.trials(),
           v.variantsRun(),
@@ -329,11 +329,5 @@ public final class AutoExclude {
         parity.absTol(),
         e.meanAbsDiff(),
         parity.meanTol());
-  }
-
-  /** Bytes of a model: its files on disk, or its serialized size when it lives in memory. */
-  static long sizeBytes(OnnxModel m) throws IOException {
-    long onDisk = DynamicQuantizer.sizeOnDisk(m);
-    return onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize();
   }
 }

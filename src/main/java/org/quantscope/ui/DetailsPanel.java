@@ -25,6 +25,7 @@ import org.quantscope.quantize.QuantMath;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.quantize.WeightQuantizer;
+import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import org.quantscope.report.WeightCharts;
 
@@ -205,7 +206,7 @@ public final class DetailsPanel extends ScrollPane {
     Optional<TensorProto> t = gi.initializer(name);
     String type = gi.elementType(name).map(e -> e.onnxName()).orElse("?");
     if (t.isPresent()) {
-      return name + "  " + type + " " + MainView.shape(t.get().getDimsList()) + "  (initializer)";
+      return name + "  " + type + " " + Figures.shape(t.get().getDimsList()) + "  (initializer)";
     }
     for (var v : gi.graph().getInputList()) {
       if (v.getName().equals(name)) {
@@ -222,7 +223,7 @@ public final class DetailsPanel extends ScrollPane {
       case STRING -> a.getS().toStringUtf8();
       case INTS -> a.getIntsList().toString();
       case FLOATS -> a.getFloatsList().toString();
-      case TENSOR -> "tensor " + MainView.shape(a.getT().getDimsList());
+      case TENSOR -> "tensor " + Figures.shape(a.getT().getDimsList());
       case GRAPH -> "graph with " + a.getG().getNodeCount() + " nodes";
       case GRAPHS -> a.getGraphsCount() + " graphs";
       default -> a.getType().name().toLowerCase(Locale.ROOT);

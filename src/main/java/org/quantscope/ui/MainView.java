@@ -45,6 +45,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.model.ExampleModel;
+import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 
 /**
@@ -482,19 +483,21 @@ public final class MainView extends BorderPane {
             row,
             "Inputs",
             s.inputs().stream()
-                .map(v -> v.name() + " " + v.type() + " " + shape(v.shape()))
+                .map(v -> v.name() + " " + v.type() + " " + Figures.shape(v.shape()))
                 .collect(Collectors.joining("\n")));
     row =
         fact(
             row,
             "Outputs",
             s.outputs().stream()
-                .map(v -> v.name() + " " + v.type() + " " + shape(v.shape()))
+                .map(v -> v.name() + " " + v.type() + " " + Figures.shape(v.shape()))
                 .collect(Collectors.joining("\n")));
     row = fact(row, "Nodes", Integer.toString(s.nodeCount()));
     row =
         fact(
-            row, "Weights", s.initializerCount() + " initializers, " + bytes(s.initializerBytes()));
+            row,
+            "Weights",
+            s.initializerCount() + " initializers, " + Figures.size(s.initializerBytes()));
     fact(
         row,
         "Quantizable",
@@ -652,28 +655,5 @@ public final class MainView extends BorderPane {
           e.setDropCompleted(ok);
           e.consume();
         });
-  }
-
-  static String shape(List<?> dims) {
-    if (dims == null) {
-      return "";
-    }
-    return dims.stream()
-        .map(d -> d == null ? "?" : d.toString())
-        .collect(Collectors.joining(", ", "[", "]"));
-  }
-
-  static String bytes(long n) {
-    if (n < 1000) {
-      return n + " B";
-    }
-    String[] units = {"kB", "MB", "GB", "TB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1000 && u < units.length - 1) {
-      v /= 1000;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

@@ -27,6 +27,7 @@ import javafx.scene.layout.VBox;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
@@ -95,7 +96,13 @@ public final class NodesPanel extends VBox {
     table.getColumns().add(skip);
     table.getColumns().add(text("Node", 170, r -> r.node.node()));
     table.getColumns().add(text("Op", 80, r -> r.node.op()));
-    table.getColumns().add(text("Weight", 90, r -> MainView.shape(r.node.weightShape())));
+    table
+        .getColumns()
+        .add(
+            text(
+                "Weight",
+                90,
+                r -> r.node.weightShape() == null ? "" : Figures.shape(r.node.weightShape())));
     table.getColumns().add(text("Status", 110, NodesPanel::status));
     TableColumn<Row, Number> sqnr = new TableColumn<>("SQNR dB");
     sqnr.setCellValueFactory(
@@ -121,7 +128,7 @@ public final class NodesPanel extends VBox {
               @Override
               protected void updateItem(Number v, boolean empty) {
                 super.updateItem(v, empty);
-                setText(empty || v == null ? null : MainView.bytes(v.longValue()));
+                setText(empty || v == null ? null : Figures.size(v.longValue()));
               }
             });
     saved.setPrefWidth(72);

@@ -367,8 +367,8 @@ public final class RunViewModel {
     OnnxModel fp32 = plan.model();
     String name = CompareWith.describe(o);
     DynamicQuantizer.Output q = DynamicQuantizer.quantize(fp32, o, p.part(0, 3, ""));
-    long fp32Bytes = Evaluation.bytes(fp32);
-    long int8Bytes = Evaluation.bytes(q.model());
+    long fp32Bytes = ModelFiles.sizeBytes(fp32);
+    long int8Bytes = ModelFiles.sizeBytes(q.model());
     Cancellation.check();
     ParityReport parity =
         WORKER.parity(
@@ -447,8 +447,8 @@ public final class RunViewModel {
             "Export report",
             progress -> {
               progress.report(0, 3, "Assembling the report");
-              long fp32Bytes = z != null ? z.fp32Bytes() : Evaluation.bytes(m);
-              long int8Bytes = z != null ? z.int8Bytes() : Evaluation.bytes(q.model());
+              long fp32Bytes = z != null ? z.fp32Bytes() : ModelFiles.sizeBytes(m);
+              long int8Bytes = z != null ? z.int8Bytes() : ModelFiles.sizeBytes(q.model());
               Environment env =
                   b != null ? b.environment() : Environment.detect(OrtRuntime.version(), threads);
               Report report =
@@ -704,7 +704,7 @@ public final class RunViewModel {
     if (plan.previous() == q && plan.previous() != null) {
       return null; // unchanged
     }
-    return new Sizes(Evaluation.bytes(plan.model()), Evaluation.bytes(q.model()));
+    return new Sizes(ModelFiles.sizeBytes(plan.model()), ModelFiles.sizeBytes(q.model()));
   }
 
   /** ONNX Runtime runs in a worker process: a crash in its native code cannot close the window. */
@@ -726,8 +726,8 @@ public final class RunViewModel {
       throws Exception {
     OnnxModel fp32 = plan.model();
     return WORKER.bench(
-        new WorkerClient.Subject(fp32, fp32.displayName(), Evaluation.bytes(fp32)),
-        new WorkerClient.Subject(q.model(), "int8 (in memory)", Evaluation.bytes(q.model())),
+        new WorkerClient.Subject(fp32, fp32.displayName(), ModelFiles.sizeBytes(fp32)),
+        new WorkerClient.Subject(q.model(), "int8 (in memory)", ModelFiles.sizeBytes(q.model())),
         feeds(plan, true),
         new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
         sessions(plan),

@@ -150,7 +150,6 @@ public final class WorkerHarness {
   }
 
   private static double sizeMb(OnnxModel m) throws java.io.IOException {
-    long onDisk = DynamicQuantizer.sizeOnDisk(m);
-    return (onDisk >= 0 ? onDisk : ModelFiles.inline(m).getSerializedSize()) / 1e6;
+    return ModelFiles.sizeBytes(m) / 1e6;
   }
 }
