@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.quantscope.runtime.OrtRuntime;
 
 /**
  * The machine a measurement ran on: CPU model, cores, the instruction-set features that decide int8
@@ -97,11 +98,6 @@ public record Environment(
         intraOpThreads);
   }
 
-  /** True if CPU features could be read at all. */
-  public boolean knowsFlags() {
-    return !flags.isEmpty();
-  }
-
   /**
    * The warning ORT's own documentation implies for x86 CPUs without VNNI, or null: int8 may be
    * slower than fp32, and u8 x s8 kernels can saturate (reduce_range or QUInt8 avoid it).
@@ -114,5 +110,19 @@ public record Environment(
     return "this CPU has no VNNI (AVX512_VNNI / AVX_VNNI): int8 MatMul can be slower than fp32,"
         + " and ONNX Runtime's u8 x s8 kernels can saturate, costing accuracy; quantizing with"
         + " --reduce-range or --weight-type QUInt8 avoids the saturation";
+  }
+
+  /**
+   * The notes every int8 result on this machine carries: {@link #int8Warning()} unless the sessions
+   * turn on {@code session.x64quantprecision}, which avoids the saturation.
+   */
+  public List<String> int8Notes(OrtRuntime.SessionConfig sessions) {
+    String w = int8Warning();
+    return w == null || sessions.x64QuantPrecision() ? List.of() : List.of(w);
+  }
+
+  /** {@link #int8Notes} of this machine, read now. */
+  public static List<String> detectInt8Notes(OrtRuntime.SessionConfig sessions) {
+    return detect(OrtRuntime.version(), sessions.intraOpThreads()).int8Notes(sessions);
   }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
 import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
 
 /**
  * Measures models in one process, interleaved (reference, candidate, reference, ...) so that drift
@@ -124,6 +126,40 @@ public final class LatencyBenchmark {
         }
       }
     }
+  }
+
+  /**
+   * The benchmark step of every run, in this process or in the worker: opens a session per model
+   * (the reference first), measures them interleaved, and reports them with the machine and, when
+   * an int8 candidate is measured, the note about CPUs whose int8 kernels may saturate.
+   *
+   * @param reference the float model
+   * @param candidate the int8 model, or null to measure the reference alone
+   */
+  public static BenchReport compare(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      Options options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    List<LatencyStats> stats;
+    try (ModelRunner a = reference.open(sessions);
+        ModelRunner b = candidate == null ? null : candidate.open(sessions)) {
+      List<Subject> subjects = new ArrayList<>();
+      subjects.add(new Subject(a, reference.name(), "reference", reference.sizeBytes()));
+      if (b != null) {
+        subjects.add(new Subject(b, candidate.name(), "candidate", candidate.sizeBytes()));
+      }
+      stats = measure(subjects, feeds, options, progress);
+    }
+    Environment env = Environment.detect(OrtRuntime.version(), sessions.intraOpThreads());
+    return new BenchReport(
+        stats,
+        stats.size() == 2 ? speedup(stats.get(0), stats.get(1)) : null,
+        env,
+        candidate == null ? List.of() : env.int8Notes(sessions));
   }
 
   /** One timed run: the call and the release of its result. */

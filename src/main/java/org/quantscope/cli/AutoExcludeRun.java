@@ -13,12 +13,15 @@ import org.quantscope.bench.LatencyStats;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityReport;
+import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Plan;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Figures;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.sensitivity.Study;
 
 /**
  * {@code quantize --auto-exclude}: search for the nodes to leave in float, write the model that
@@ -64,11 +67,15 @@ final class AutoExcludeRun {
     if (folder != null && !Files.isDirectory(folder)) { // before a search that may take minutes
       throw new IOException("cannot write " + target + ": folder " + folder + " does not exist");
     }
-    List<Map<String, NdArray>> feeds = samples.feeds(m, null);
+    Study study =
+        Study.of(
+            m,
+            options,
+            samples.source().read(m),
+            tolerances.parityOptions(),
+            samples.sessionConfig());
     ProgressLine progress = new ProgressLine(err);
-    AutoExcludeResult r =
-        AutoExclude.search(
-            m, options, feeds, tolerances.parityOptions(), samples.sessionConfig(), progress);
+    AutoExcludeResult r = Pipeline.inProcess().autoExclude(study, null, progress);
     if (!r.passed()) {
       print(r, out);
       if (searchReport != null) {
@@ -80,7 +87,7 @@ final class AutoExcludeRun {
     }
     r = AutoExclude.write(r, target, save);
     if (bench) {
-      List<Map<String, NdArray>> timing = feeds.subList(0, Math.min(4, feeds.size()));
+      List<Map<String, NdArray>> timing = Plan.benchSamples(study.feeds());
       r =
           AutoExclude.benchmark(
               r,

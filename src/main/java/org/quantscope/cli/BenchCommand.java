@@ -3,7 +3,6 @@ package org.quantscope.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,9 +14,8 @@ import org.quantscope.bench.LatencyStats;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.report.Figures;
-import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
-import org.quantscope.runtime.OrtRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,33 +104,17 @@ final class BenchCommand implements Callable<Integer> {
     if (samples.samples == 100) {
       samples.samples = 4; // a few distinct inputs are enough to time; they are reused in turn
     }
-    List<Map<String, NdArray>> feeds = samples.feeds(refModel, batch);
-    LatencyBenchmark.Options options = new LatencyBenchmark.Options(warmup, runs, seconds);
-    Environment env = Environment.detect(OrtRuntime.version(), samples.threads);
-    List<String> warnings = new ArrayList<>();
-    if (env.int8Warning() != null && candModel != null) {
-      warnings.add(env.int8Warning());
-    }
-    List<LatencyStats> stats;
-    try (ModelRunner a = ModelRunner.open(refModel, samples.sessionConfig());
-        ModelRunner b =
-            candModel == null ? null : ModelRunner.open(candModel, samples.sessionConfig())) {
-      List<LatencyBenchmark.Subject> subjects = new ArrayList<>();
-      subjects.add(
-          new LatencyBenchmark.Subject(
-              a, ref.toString(), "reference", ModelFiles.sizeOnDisk(refModel)));
-      if (b != null) {
-        subjects.add(
-            new LatencyBenchmark.Subject(
-                b, cand.toString(), "candidate", ModelFiles.sizeOnDisk(candModel)));
-      }
-      stats =
-          LatencyBenchmark.measure(
-              subjects, feeds, options, new ProgressLine(spec.commandLine().getErr()));
-    }
-    Double speedup =
-        stats.size() == 2 ? LatencyBenchmark.speedup(stats.get(0), stats.get(1)) : null;
-    BenchReport report = new BenchReport(stats, speedup, env, warnings);
+    List<Map<String, NdArray>> feeds = samples.source(batch).read(refModel);
+    BenchReport report =
+        LatencyBenchmark.compare(
+            ModelSource.of(refModel, ref.toString(), ModelFiles.sizeOnDisk(refModel)),
+            candModel == null
+                ? null
+                : ModelSource.of(candModel, cand.toString(), ModelFiles.sizeOnDisk(candModel)),
+            feeds,
+            new LatencyBenchmark.Options(warmup, runs, seconds),
+            samples.sessionConfig(),
+            new ProgressLine(spec.commandLine().getErr()));
     if (json != null) {
       JsonFiles.write(json, report);
     }

@@ -4,7 +4,6 @@ package org.quantscope.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.runtime.ArrayFiles;
-import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import picocli.CommandLine.Command;
@@ -71,18 +70,7 @@ final class ParityCommand implements Callable<Integer> {
       description = "Compare only this output (repeatable). Default: all outputs.")
   List<String> outputs = new ArrayList<>();
 
-  @Option(names = "--abs-tol", paramLabel = "X", description = "Default: ${DEFAULT-VALUE}.")
-  double absTol = 0.04;
-
-  @Option(names = "--mean-tol", paramLabel = "X", description = "Default: ${DEFAULT-VALUE}.")
-  double meanTol = 0.01;
-
-  @Option(
-      names = "--threshold",
-      paramLabel = "X",
-      description =
-          "Decision threshold for one-score and binary outputs. Default: ${DEFAULT-VALUE}.")
-  double threshold = 0.5;
+  @Mixin ToleranceOptions tolerances;
 
   @Option(
       names = {"-o", "--report"},
@@ -97,65 +85,50 @@ final class ParityCommand implements Callable<Integer> {
     Path cand = candidate != null ? candidate : Path.of("artifacts", "model.int8.onnx");
     Path target =
         report != null ? report : cand.toAbsolutePath().resolveSibling("parity_report.json");
-    ParityOptions options =
-        new ParityOptions(absTol, meanTol, threshold, new LinkedHashSet<>(outputs), 40);
-    List<String> warnings = new ArrayList<>();
-    String w = Environment.detect(OrtRuntime.version(), samples.threads).int8Warning();
-    if (w != null && !samples.x64QuantPrecision) {
-      warnings.add(w);
-    }
+    ParityOptions options = tolerances.parityOptions(outputs);
+    OrtRuntime.SessionConfig sessions = samples.sessionConfig();
+    List<String> notes = Environment.detectInt8Notes(sessions);
     OnnxModel candModel = ModelFiles.load(cand);
     Outputs.check(List.of(target), candModel);
-    ParityReport r;
+    ModelSource c = ModelSource.of(candModel, cand.toString(), ModelFiles.sizeBytes(candModel));
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
+    ParityReport r;
     if (expected != null) {
       if (outputs.size() > 1) {
         throw new IllegalArgumentException("--expected compares one output; give one --output");
       }
-      List<Map<String, NdArray>> feeds = samples.feeds(candModel, null);
+      List<Map<String, NdArray>> feeds = samples.source().read(candModel);
       NdArray want = ArrayFiles.read(expected);
-      try (ModelRunner c = ModelRunner.open(candModel, samples.sessionConfig())) {
-        ParityCheck.Outputs got = ParityCheck.run(c, feeds, progress);
-        String name = outputs.isEmpty() ? pickOutput(got, want) : outputs.get(0);
-        r =
-            ParityCheck.compareExpected(
-                got, want, name, options, cand.toString(), expected.toString(), warnings);
-      }
+      r =
+          ParityCheck.checkExpected(
+              c,
+              feeds,
+              want,
+              outputs.isEmpty() ? null : outputs.get(0),
+              expected.toString(),
+              options,
+              sessions,
+              notes,
+              progress);
     } else {
-      Path ref = reference != null ? reference : Path.of("artifacts", "model.onnx");
+      Path ref = reference != null ? reference : ModelArgument.DEFAULT;
       OnnxModel refModel = ModelFiles.load(ref);
       Outputs.check(List.of(target), refModel);
-      List<Map<String, NdArray>> feeds = samples.feeds(refModel, null);
-      ParityCheck.Outputs a;
-      ParityCheck.Outputs b;
-      try (ModelRunner rr = ModelRunner.open(refModel, samples.sessionConfig())) {
-        a = ParityCheck.run(rr, feeds, progress);
-      }
-      try (ModelRunner cr = ModelRunner.open(candModel, samples.sessionConfig())) {
-        b = ParityCheck.run(cr, feeds, progress);
-      }
-      r = ParityCheck.compare(a, b, options, ref.toString(), cand.toString(), warnings);
+      List<Map<String, NdArray>> feeds = samples.source().read(refModel);
+      r =
+          ParityCheck.check(
+              ModelSource.of(refModel, ref.toString(), ModelFiles.sizeBytes(refModel)),
+              c,
+              feeds,
+              options,
+              sessions,
+              notes,
+              progress);
     }
     JsonFiles.write(target, r);
     print(r, out);
     out.println("Wrote " + target);
     return r.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
-  }
-
-  /** With --expected and no --output: the float output whose size matches the expected array. */
-  private static String pickOutput(ParityCheck.Outputs got, NdArray want) {
-    for (Map.Entry<String, List<NdArray>> e : got.byName().entrySet()) {
-      long n = e.getValue().stream().mapToLong(NdArray::size).sum();
-      if (n == want.size() && e.getValue().get(0).isFloat()) {
-        return e.getKey();
-      }
-    }
-    throw new IllegalArgumentException(
-        "no output of the candidate has the "
-            + want.size()
-            + " values of the expected file; name one with --output (outputs: "
-            + got.byName().keySet()
-            + ")");
   }
 
   static void print(ParityReport r, PrintWriter out) {

@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quantscope quantize}: ONNX Runtime's dynamic INT8 quantization. */
@@ -39,16 +38,10 @@ import picocli.CommandLine.Spec;
       "exits 1 without writing when no subset passes."
     })
 final class QuantizeCommand implements Callable<Integer> {
-  static final Path DEFAULT_MODEL = Path.of("artifacts", "model.onnx");
 
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODEL",
-      description = "The float model (default: artifacts/model.onnx).")
-  Path model;
+  @Mixin ModelArgument model;
 
   @Option(
       names = {"-o", "--output"},
@@ -114,7 +107,7 @@ final class QuantizeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path in = model != null ? model : DEFAULT_MODEL;
+    Path in = model.path();
     Path target = output != null ? output : defaultOutput(in);
     if (in.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())
         || (Files.exists(target) && Files.exists(in) && Files.isSameFile(in, target))) {

@@ -4,30 +4,24 @@ package org.quantscope.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.bench.LatencyBenchmark;
-import org.quantscope.graph.GraphLayout;
-import org.quantscope.graph.Scope;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
-import org.quantscope.parity.ParityOptions;
-import org.quantscope.progress.Progress;
-import org.quantscope.report.Evaluation;
+import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Plan;
+import org.quantscope.pipeline.ReportFiles;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Report;
-import org.quantscope.report.ReportJson;
 import org.quantscope.report.ReportPdf;
-import org.quantscope.report.ReportPng;
 import org.quantscope.runtime.NdArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quantscope report}: quantize, check parity, benchmark, and write the report. */
@@ -44,12 +38,7 @@ import picocli.CommandLine.Spec;
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODEL",
-      description = "The float model (default: artifacts/model.onnx).")
-  Path model;
+  @Mixin ModelArgument model;
 
   @Option(
       names = "--candidate",
@@ -82,17 +71,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Mixin SampleOptions samples;
 
-  @Option(names = "--abs-tol", paramLabel = "X", description = "Default: ${DEFAULT-VALUE}.")
-  double absTol = 0.04;
-
-  @Option(names = "--mean-tol", paramLabel = "X", description = "Default: ${DEFAULT-VALUE}.")
-  double meanTol = 0.01;
-
-  @Option(
-      names = "--threshold",
-      paramLabel = "X",
-      description = "Decision threshold for one-score and binary outputs. Default: 0.5.")
-  double threshold = 0.5;
+  @Mixin ToleranceOptions tolerances;
 
   @Option(
       names = "--output",
@@ -118,56 +97,29 @@ final class ReportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "nothing to write: give at least one of --pdf, --png, --graph-png, --json");
     }
-    ReportPdf.Paper paperSize = paper();
+    ReportFiles files = new ReportFiles(json, pdf, png, graphPng, paper());
     PrintWriter out = spec.commandLine().getOut();
-    Path in = model != null ? model : QuantizeCommand.DEFAULT_MODEL;
-    OnnxModel reference = ModelFiles.load(in);
+    OnnxModel reference = ModelFiles.load(model.path());
     OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
-    List<Path> files = java.util.Arrays.asList(json, pdf, png, graphPng);
     if (cand == null) {
-      Outputs.check(files, reference);
+      Outputs.check(files.targets(), reference);
     } else {
-      Outputs.check(files, reference, cand);
+      Outputs.check(files.targets(), reference, cand);
     }
-    List<Map<String, NdArray>> feeds = samples.feeds(reference, null);
-    List<Map<String, NdArray>> benchFeeds =
-        noBench ? List.of() : feeds.subList(0, Math.min(4, feeds.size()));
-    Evaluation.Plan plan =
-        new Evaluation.Plan(
-            reference,
-            cand,
-            candidate == null ? "int8 (quantized in memory)" : candidate.toString(),
-            quantize.options(),
-            new ParityOptions(absTol, meanTol, threshold, new LinkedHashSet<>(outputs), 40),
-            feeds,
-            noBench ? null : new LatencyBenchmark.Options(warmup, runs, 0),
-            benchFeeds,
-            samples.sessionConfig());
+    List<Map<String, NdArray>> feeds = samples.source().read(reference);
+    Plan plan =
+        (cand == null
+                ? Plan.quantize(reference, quantize.options())
+                : Plan.given(reference, cand, candidate.toString()))
+            .withParity(tolerances.parityOptions(outputs), feeds)
+            .withSessions(samples.sessionConfig());
+    if (!noBench) {
+      plan =
+          plan.withBench(new LatencyBenchmark.Options(warmup, runs, 0), Plan.benchSamples(feeds));
+    }
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
-    Report report = Evaluation.run(plan, progress).report();
-    GraphLayout.Result layout = null;
-    if (pdf != null || graphPng != null) {
-      layout =
-          GraphLayout.layout(
-              Scope.all(reference.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
-    }
-    List<Path> written = new ArrayList<>();
-    if (json != null) {
-      ReportJson.write(report, json);
-      written.add(json);
-    }
-    if (pdf != null) {
-      ReportPdf.write(report, layout, paperSize, pdf);
-      written.add(pdf);
-    }
-    if (png != null) {
-      ReportPng.writeCharts(report, png);
-      written.add(png);
-    }
-    if (graphPng != null) {
-      ReportPng.writeGraph(report, layout, graphPng);
-      written.add(graphPng);
-    }
+    Report report = Pipeline.inProcess().run(plan, progress.part(0, 2, "")).report();
+    List<Path> written = files.write(report, reference, progress.part(1, 2, ""));
     print(report, out);
     for (Path p : written) {
       out.println("Wrote " + p);

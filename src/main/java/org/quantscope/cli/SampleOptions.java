@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.quantscope.model.OnnxModel;
-import org.quantscope.runtime.NdArray;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.runtime.OrtRuntime;
-import org.quantscope.runtime.SampleFiles;
 import org.quantscope.runtime.Synthesizer;
 import picocli.CommandLine.Option;
 
@@ -82,10 +78,18 @@ final class SampleOptions {
     return new OrtRuntime.SessionConfig(threads, level, x64QuantPrecision);
   }
 
-  /** The feeds: read from --inputs, or made up for {@code model} with {@code batch} rows. */
-  List<Map<String, NdArray>> feeds(OnnxModel model, Long batch) throws IOException {
+  /** Where the samples come from: --inputs, or made up with one row each. */
+  SampleSource source() {
+    return source(null);
+  }
+
+  /**
+   * Where the samples come from: --inputs, or made up with {@code batch} rows each (null: the
+   * model's own batch dimension rule).
+   */
+  SampleSource source(Long batch) {
     if (inputs != null) {
-      return SampleFiles.read(inputs, OrtRuntime.inputs(model));
+      return new SampleSource.File(inputs);
     }
     Synthesizer.Distribution d;
     try {
@@ -98,6 +102,6 @@ final class SampleOptions {
     if (batch != null) {
       given.putIfAbsent("batch", batch);
     }
-    return Synthesizer.synthesize(model, new Synthesizer.Options(samples, seed, given, d));
+    return new SampleSource.Synthetic(new Synthesizer.Options(samples, seed, given, d));
   }
 }

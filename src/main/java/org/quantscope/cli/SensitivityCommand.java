@@ -3,24 +3,21 @@ package org.quantscope.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
+import org.quantscope.pipeline.Pipeline;
 import org.quantscope.quantize.NothingToQuantizeException;
-import org.quantscope.runtime.NdArray;
 import org.quantscope.sensitivity.NodeSensitivity;
-import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.sensitivity.Study;
 import org.quantscope.sensitivity.VariantError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quantscope sensitivity}: which quantizable node breaks parity? */
@@ -40,12 +37,7 @@ import picocli.CommandLine.Spec;
 final class SensitivityCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODEL",
-      description = "The float model (default: artifacts/model.onnx).")
-  Path model;
+  @Mixin ModelArgument model;
 
   @Mixin QuantizeFlags quantize;
 
@@ -80,17 +72,16 @@ final class SensitivityCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path in = model != null ? model : QuantizeCommand.DEFAULT_MODEL;
+    Path in = model.path();
     var options = quantize.options();
     var parity = tolerances.parityOptions();
     OnnxModel m = ModelFiles.load(in);
     Outputs.check(java.util.Arrays.asList(json), m);
-    List<Map<String, NdArray>> feeds = samples.feeds(m, null);
+    Study study =
+        new Study(m, options, samples.source().read(m), parity, samples.sessionConfig(), parallel);
     SensitivityReport r;
     try {
-      r =
-          Sensitivity.analyze(
-              m, options, feeds, parity, samples.sessionConfig(), parallel, new ProgressLine(err));
+      r = Pipeline.inProcess().sensitivity(study, new ProgressLine(err));
     } catch (NothingToQuantizeException e) {
       err.println("quantscope: " + in.getFileName() + ": " + e.getMessage());
       return ExitCodes.CHECK_FAILED;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.cli;
 
-import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.List;
 import org.quantscope.parity.ParityOptions;
 import picocli.CommandLine.Option;
 
-/** The parity tolerances, as the parity verb takes them: shared by sensitivity and auto-exclude. */
+/** The parity tolerances: one mixin for every verb that judges parity. */
 final class ToleranceOptions {
   @Option(
       names = "--abs-tol",
@@ -28,6 +29,11 @@ final class ToleranceOptions {
 
   /** The parity options these give, over every output. */
   ParityOptions parityOptions() {
-    return new ParityOptions(absTol, meanTol, threshold, Set.of(), 40);
+    return parityOptions(List.of());
+  }
+
+  /** The parity options these give, over the named outputs (all when none are named). */
+  ParityOptions parityOptions(List<String> outputs) {
+    return new ParityOptions(absTol, meanTol, threshold, new LinkedHashSet<>(outputs), 40);
   }
 }

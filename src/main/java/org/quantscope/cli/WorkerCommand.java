@@ -3,8 +3,8 @@ package org.quantscope.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.quantscope.worker.WorkerClient;
 import org.quantscope.worker.WorkerMain;
+import org.quantscope.worker.WorkerProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code quantscope __worker FOLDER}: runs one ONNX Runtime job for the window in this process and
- * exits. Started by {@link WorkerClient}; hidden from the help, not for people.
+ * exits. Started by {@link WorkerProcess}; hidden from the help, not for people.
  */
-@Command(name = WorkerClient.VERB, hidden = true)
+@Command(name = WorkerProcess.VERB, hidden = true)
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

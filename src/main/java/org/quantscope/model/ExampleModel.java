@@ -15,6 +15,10 @@ import org.quantscope.onnx.ModelProto;
 public final class ExampleModel {
   public static final String NAME = "example-classifier.onnx";
   public static final int FEATURES = 8;
+
+  /** The name of its one input, [batch, FEATURES] floats. */
+  public static final String INPUT = "features";
+
   public static final int HIDDEN = 32;
   public static final int CLASSES = 3;
 
@@ -23,7 +27,7 @@ public final class ExampleModel {
   public static ModelProto build() {
     Random rnd = new Random(20240521L);
     GraphProto.Builder g = GraphProto.newBuilder().setName("example_classifier");
-    g.addInput(Protos.tensorValue("features", ElementType.FLOAT, "batch", FEATURES));
+    g.addInput(Protos.tensorValue(INPUT, ElementType.FLOAT, "batch", FEATURES));
     g.addOutput(Protos.tensorValue("probabilities", ElementType.FLOAT, "batch", CLASSES));
 
     // Gemm stores weights as [out, in] with transB=1, as PyTorch's Linear exports do.
@@ -44,7 +48,7 @@ public final class ExampleModel {
         Protos.node(
             "Gemm",
             "fc1",
-            List.of("features", "fc1.weight", "fc1.bias"),
+            List.of(INPUT, "fc1.weight", "fc1.bias"),
             List.of("fc1_out"),
             Protos.attr("transB", 1L)));
     g.addNode(Protos.node("Relu", "relu1", List.of("fc1_out"), List.of("relu1_out")));

@@ -305,7 +305,13 @@ public final class ModelFiles {
    */
   public static long sizeBytes(OnnxModel model) throws IOException {
     long onDisk = sizeOnDisk(model);
-    return onDisk >= 0 ? onDisk : inline(model).getSerializedSize();
+    if (onDisk >= 0) {
+      return onDisk;
+    }
+    // without external data the model is already inline (and protobuf remembers the size)
+    return model.externalDataFiles().isEmpty()
+        ? model.proto().getSerializedSize()
+        : inline(model).getSerializedSize();
   }
 
   /**

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
 import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
 
 /**
  * Runs the reference and the candidate on the same samples (or the candidate alone, against
@@ -17,6 +19,76 @@ import org.quantscope.runtime.NdArray;
  */
 public final class ParityCheck {
   private ParityCheck() {}
+
+  /**
+   * The parity step of every run, in this process or in the worker: runs the reference, then the
+   * candidate (one session open at a time) on the feeds, and compares them.
+   *
+   * @param warnings notes for the report (e.g. a CPU whose int8 kernels may saturate)
+   * @throws IOException if ONNX Runtime cannot load or run a model on the feeds
+   * @throws IllegalArgumentException if an output to compare is missing
+   */
+  public static ParityReport check(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      List<String> warnings,
+      Progress progress)
+      throws IOException {
+    Outputs a;
+    try (ModelRunner r = reference.open(sessions)) {
+      a = run(r, feeds, progress.part(0, 2, "fp32 "));
+    }
+    Cancellation.check();
+    Outputs b;
+    try (ModelRunner r = candidate.open(sessions)) {
+      b = run(r, feeds, progress.part(1, 2, "int8 "));
+    }
+    return compare(a, b, options, reference.name(), candidate.name(), warnings);
+  }
+
+  /**
+   * Runs the candidate on the feeds and compares one of its outputs with expected values.
+   *
+   * @param output the output to compare, or null for the float output whose size matches
+   * @param expectedName what the expected values are called in the report (their file)
+   */
+  public static ParityReport checkExpected(
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      NdArray expected,
+      String output,
+      String expectedName,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      List<String> warnings,
+      Progress progress)
+      throws IOException {
+    Outputs got;
+    try (ModelRunner c = candidate.open(sessions)) {
+      got = run(c, feeds, progress);
+    }
+    String name = output != null ? output : pickOutput(got, expected);
+    return compareExpected(got, expected, name, options, candidate.name(), expectedName, warnings);
+  }
+
+  /** The float output whose size matches the expected array. */
+  private static String pickOutput(Outputs got, NdArray want) {
+    for (Map.Entry<String, List<NdArray>> e : got.byName().entrySet()) {
+      long n = e.getValue().stream().mapToLong(NdArray::size).sum();
+      if (n == want.size() && e.getValue().get(0).isFloat()) {
+        return e.getKey();
+      }
+    }
+    throw new IllegalArgumentException(
+        "no output of the candidate has the "
+            + want.size()
+            + " values of the expected file; name one with --output (outputs: "
+            + got.byName().keySet()
+            + ")");
+  }
 
   /** The outputs of one model over all feeds, by output name. */
   public record Outputs(Map<String, List<NdArray>> byName, long samples) {}

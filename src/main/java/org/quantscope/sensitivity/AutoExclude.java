@@ -50,56 +50,18 @@ public final class AutoExclude {
   static final int EXACT_BUDGET = 64;
 
   /**
-   * Searches with automatic parallelism, analysing sensitivity first when needed.
+   * Searches, analysing sensitivity first when needed.
    *
-   * @see Sensitivity#analyze(OnnxModel, QuantizeOptions, List, ParityOptions,
-   *     OrtRuntime.SessionConfig, Progress)
-   * @throws NothingToQuantizeException if no node would be quantized
-   */
-  public static AutoExcludeResult search(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      Progress progress)
-      throws IOException, NothingToQuantizeException {
-    return search(model, options, feeds, parity, sessions, 0, null, progress);
-  }
-
-  /**
-   * Searches.
-   *
-   * @param parallelism variants evaluated at the same time; 0 chooses (see {@link
-   *     Sensitivity#plan})
-   * @param known a sensitivity report of the same model, options, samples and tolerances, whose
-   *     ranking is used instead of analysing again; null to analyse when needed
+   * @param known a sensitivity report of the same study, whose ranking is used instead of analysing
+   *     again; null to analyse when needed
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws IOException if a model cannot be run on the samples
    */
-  public static AutoExcludeResult search(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      int parallelism,
-      SensitivityReport known,
-      Progress progress)
+  public static AutoExcludeResult search(Study study, SensitivityReport known, Progress progress)
       throws IOException, NothingToQuantizeException {
     long t0 = System.nanoTime();
-    Sensitivity.Plan plan = Sensitivity.plan(sessions, parallelism);
     Variants.Steps steps = new Variants.Steps(progress, 2);
-    try (Variants v =
-        Variants.open(
-            model,
-            options,
-            feeds,
-            parity,
-            plan.sessions(),
-            plan.parallelism(),
-            Sensitivity.warnings(plan.sessions()),
-            steps)) {
+    try (Variants v = Variants.open(study.resolved(), steps)) {
       return new Search(v, steps, t0, EXACT_BUDGET).run(known);
     }
   }

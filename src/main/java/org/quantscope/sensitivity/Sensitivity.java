@@ -9,15 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.quantscope.bench.Environment;
-import org.quantscope.model.OnnxModel;
-import org.quantscope.parity.ParityOptions;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
-import org.quantscope.quantize.QuantizeOptions;
-import org.quantscope.runtime.NdArray;
-import org.quantscope.runtime.OrtRuntime;
 
 /**
  * Per-node sensitivity analysis: which quantizable node breaks parity? For each node the quantizer
@@ -34,102 +28,19 @@ import org.quantscope.runtime.OrtRuntime;
 public final class Sensitivity {
   private Sensitivity() {}
 
-  /** At most this many variants at once by default: each holds a copy of the int8 model. */
-  static final int MAX_AUTO_PARALLELISM = 4;
-
   /**
-   * Analyses every quantizable node with automatic parallelism.
+   * Analyses every quantizable node of the study's model.
    *
-   * @param model the float model
-   * @param options quantization options; the candidates are the nodes these would quantize
-   * @param feeds the samples, as for {@code ParityCheck.run}
-   * @param parity tolerances and threshold the variants are judged with
-   * @param sessions ONNX Runtime settings; with 0 threads, each session gets its share of the cores
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws IOException if a model cannot be run on the samples
    */
-  public static SensitivityReport analyze(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      Progress progress)
-      throws IOException, NothingToQuantizeException {
-    return analyze(model, options, feeds, parity, sessions, 0, progress);
-  }
-
-  /**
-   * Analyses every quantizable node.
-   *
-   * @param parallelism variants evaluated at the same time; 0 chooses (see {@link #plan})
-   * @see #analyze(OnnxModel, QuantizeOptions, List, ParityOptions, OrtRuntime.SessionConfig,
-   *     Progress)
-   */
-  public static SensitivityReport analyze(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      int parallelism,
-      Progress progress)
+  public static SensitivityReport analyze(Study study, Progress progress)
       throws IOException, NothingToQuantizeException {
     long t0 = System.nanoTime();
-    Plan plan = plan(sessions, parallelism);
     Variants.Steps steps = new Variants.Steps(progress, 0);
-    try (Variants v =
-        Variants.open(
-            model,
-            options,
-            feeds,
-            parity,
-            plan.sessions(),
-            plan.parallelism(),
-            warnings(plan.sessions()),
-            steps)) {
+    try (Variants v = Variants.open(study.resolved(), steps)) {
       return analyze(v, steps, t0);
     }
-  }
-
-  /**
-   * How many variants run at once, and with how many ONNX Runtime threads each.
-   *
-   * @param parallelism variants evaluated at the same time
-   * @param sessions the session settings every variant (and the float model) runs with
-   */
-  public record Plan(int parallelism, OrtRuntime.SessionConfig sessions) {}
-
-  /**
-   * The plan for a request: given parallelism and threads are kept; 0 parallelism means one variant
-   * per share of the cores (per core when threads are 0, at most {@value #MAX_AUTO_PARALLELISM}); 0
-   * threads with several variants at once means the cores split between them.
-   */
-  public static Plan plan(OrtRuntime.SessionConfig sessions, int parallelism) {
-    if (parallelism < 0) {
-      throw new IllegalArgumentException("parallelism must be >= 0, got " + parallelism);
-    }
-    int cores = Runtime.getRuntime().availableProcessors();
-    int threads = sessions.intraOpThreads();
-    int p = parallelism;
-    if (p == 0) {
-      p = threads > 0 ? Math.max(1, cores / threads) : Math.min(cores, MAX_AUTO_PARALLELISM);
-    }
-    if (threads == 0 && p > 1) {
-      threads = Math.max(1, cores / p);
-    }
-    return new Plan(
-        p,
-        new OrtRuntime.SessionConfig(threads, sessions.optLevel(), sessions.x64QuantPrecision()));
-  }
-
-  /** The parity command's warning about CPUs whose int8 kernels may saturate, when it applies. */
-  static List<String> warnings(OrtRuntime.SessionConfig sessions) {
-    if (sessions.x64QuantPrecision()) {
-      return List.of();
-    }
-    String w = Environment.detect(OrtRuntime.version(), sessions.intraOpThreads()).int8Warning();
-    return w == null ? List.of() : List.of(w);
   }
 
   /** The two variants per candidate on open variants, ranked. */

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.quantscope.bench.Environment;
 import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ModelFormatException;
@@ -110,21 +111,14 @@ final class Variants implements AutoCloseable {
     }
   }
 
-  private Variants(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      int parallelism,
-      List<String> warnings) {
-    this.model = model;
-    this.options = options;
-    this.feeds = List.copyOf(feeds);
-    this.parity = parity;
-    this.sessions = sessions;
-    this.parallelism = parallelism;
-    this.warnings = List.copyOf(warnings);
+  private Variants(Study study) {
+    this.model = study.model();
+    this.options = study.options();
+    this.feeds = study.feeds();
+    this.parity = study.parity();
+    this.sessions = study.sessions();
+    this.parallelism = study.parallelism();
+    this.warnings = Environment.detectInt8Notes(sessions);
     this.candidates =
         Quantizability.classify(model.graph(), options.criteria()).stream()
             .filter(QuantizableNode::willQuantize)
@@ -145,23 +139,16 @@ final class Variants implements AutoCloseable {
    * Quantizes every candidate, runs the float model and the fully quantized one (in parallel), and
    * keeps the float model's outputs.
    *
+   * @param study a {@linkplain Study#resolved() resolved} study: its parallelism and threads as
+   *     they run
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws IllegalArgumentException if there are no samples
    */
-  static Variants open(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      int parallelism,
-      List<String> warnings,
-      Steps steps)
-      throws IOException, NothingToQuantizeException {
-    if (feeds.isEmpty()) {
+  static Variants open(Study study, Steps steps) throws IOException, NothingToQuantizeException {
+    if (study.feeds().isEmpty()) {
       throw new IllegalArgumentException("no samples to compare the variants on");
     }
-    Variants v = new Variants(model, options, feeds, parity, sessions, parallelism, warnings);
+    Variants v = new Variants(study);
     try {
       v.start(steps);
       return v;

@@ -23,6 +23,7 @@ import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.pipeline.Pipeline;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
@@ -57,15 +58,21 @@ public final class MainViewModel {
   private final ReadOnlyBooleanWrapper example = new ReadOnlyBooleanWrapper(this, "example");
   private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
-  public MainViewModel(JobRunner jobs) {
-    this(jobs, Settings.memory());
+  /** A window's state with settings kept in memory only (tests, harnesses). */
+  public MainViewModel(JobRunner jobs, Pipeline pipeline) {
+    this(jobs, Settings.memory(), pipeline);
   }
 
-  public MainViewModel(JobRunner jobs, Settings settings) {
+  /**
+   * @param jobs runs work off the FX thread
+   * @param settings where options and recent files are kept
+   * @param pipeline runs quantization, parity, benchmark and the studies
+   */
+  public MainViewModel(JobRunner jobs, Settings settings, Pipeline pipeline) {
     this.jobs = jobs;
     this.settings = settings;
     this.options = new OptionsViewModel(settings);
-    this.runs = new RunViewModel(jobs, options);
+    this.runs = new RunViewModel(jobs, options, pipeline);
     this.graph = new GraphViewModel(jobs);
     for (String r : settings.get("recent", "").split("\n")) {
       if (!r.isBlank()) {

@@ -9,6 +9,8 @@ import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import javafx.util.Duration;
+import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Runner;
 
 /** The JavaFX application: one window with the {@link MainView}. */
 public final class QuantScopeApp extends Application {
@@ -67,7 +69,8 @@ public final class QuantScopeApp extends Application {
    */
   static MainViewModel show(Stage stage, Settings settings, Path model) {
     FxJobRunner jobs = new FxJobRunner();
-    MainViewModel vm = new MainViewModel(jobs, settings);
+    // ONNX Runtime runs in a worker process: a crash in its native code cannot close the window
+    MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(Runner.worker()));
     MainView view = new MainView(vm, jobs);
     Scene scene =
         new Scene(

@@ -6,8 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -18,43 +21,42 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.jfree.chart.JFreeChart;
 import org.quantscope.bench.BenchReport;
-import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
-import org.quantscope.graph.GraphLayout;
-import org.quantscope.graph.Scope;
-import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
+import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
-import org.quantscope.progress.Cancellation;
+import org.quantscope.pipeline.Outcome;
+import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Plan;
+import org.quantscope.pipeline.ReportFiles;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Charts;
-import org.quantscope.report.Evaluation;
 import org.quantscope.report.Report;
-import org.quantscope.report.ReportJson;
 import org.quantscope.report.ReportPdf;
-import org.quantscope.report.ReportPng;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
-import org.quantscope.runtime.SampleFiles;
 import org.quantscope.runtime.Synthesizer;
 import org.quantscope.sensitivity.AutoExcludeResult;
-import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
-import org.quantscope.worker.WorkerClient;
+import org.quantscope.sensitivity.Study;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
- * time in the background, with their results. Nothing is written to disk until the user saves the
- * int8 model.
+ * time in the background, with their results. Every run is a {@link Plan} handed to the {@link
+ * Pipeline} the window was given (its ONNX Runtime steps in a worker process; tests pass one that
+ * runs in-process). Nothing is written to disk until the user saves the int8 model.
  */
 public final class RunViewModel {
   private final JobRunner jobs;
   private final OptionsViewModel options;
+  private final Pipeline pipeline;
   private JobRunner.Handle current;
 
   /** A failure for the error dialog: one line for the user, the details behind a click. */
@@ -75,8 +77,6 @@ public final class RunViewModel {
   private final ReadOnlyObjectWrapper<Failure> failure =
       new ReadOnlyObjectWrapper<>(this, "failure");
   private final ReadOnlyObjectWrapper<Path> saved = new ReadOnlyObjectWrapper<>(this, "saved");
-  private final ReadOnlyObjectWrapper<Path> exported =
-      new ReadOnlyObjectWrapper<>(this, "exported");
   private QuantizeOptions quantizedWith;
   private final ReadOnlyObjectWrapper<SensitivityReport> sensitivity =
       new ReadOnlyObjectWrapper<>(this, "sensitivity");
@@ -108,10 +108,7 @@ public final class RunViewModel {
         case PER_CHANNEL -> o.toBuilder().perChannel(!o.perChannel()).build();
         case WEIGHT_TYPE ->
             o.toBuilder()
-                .weightType(
-                    o.weightType() == org.quantscope.quantize.QuantType.QInt8
-                        ? org.quantscope.quantize.QuantType.QUInt8
-                        : org.quantscope.quantize.QuantType.QInt8)
+                .weightType(o.weightType() == QuantType.QInt8 ? QuantType.QUInt8 : QuantType.QInt8)
                 .build();
         case REDUCE_RANGE -> o.toBuilder().reduceRange(!o.reduceRange()).build();
       };
@@ -141,16 +138,22 @@ public final class RunViewModel {
 
     /** The format a file name asks for by its extension, or null. */
     public static ReportFormat byName(Path file) {
-      String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+      String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
       return n.endsWith(".pdf")
           ? PDF
           : n.endsWith(".json") ? JSON : n.endsWith(".png") ? CHARTS_PNG : null;
     }
   }
 
-  public RunViewModel(JobRunner jobs, OptionsViewModel options) {
+  /**
+   * @param jobs runs the work off the FX thread
+   * @param options the options every run takes its settings from when it starts
+   * @param pipeline runs the plans
+   */
+  public RunViewModel(JobRunner jobs, OptionsViewModel options, Pipeline pipeline) {
     this.jobs = jobs;
     this.options = options;
+    this.pipeline = pipeline;
   }
 
   public ReadOnlyObjectProperty<DynamicQuantizer.Output> quantizedProperty() {
@@ -203,11 +206,6 @@ public final class RunViewModel {
     return comparison.getReadOnlyProperty();
   }
 
-  /** The file a report was last exported to. */
-  public ReadOnlyObjectProperty<Path> exportedProperty() {
-    return exported.getReadOnlyProperty();
-  }
-
   // Commands
 
   /** The model the runs work on; results of the previous model are dropped. */
@@ -234,86 +232,22 @@ public final class RunViewModel {
 
   /** Quantizes the open model in memory. */
   public void quantize() {
-    start(
-        "Quantize",
-        (plan, p) -> {
-          DynamicQuantizer.Output q = quantizeNow(plan, p);
-          return new Results(q, sizes(plan, q), null, null);
-        });
+    start("Quantize", (r, p) -> Results.of(pipeline.run(r.fresh(), p)));
   }
 
   /** Checks parity of the int8 model (quantizing first if needed). */
   public void checkParity() {
-    start(
-        "Check parity",
-        (plan, p) -> {
-          DynamicQuantizer.Output q = quantizedOrNew(plan, p);
-          return new Results(q, sizes(plan, q), parityNow(plan, q, p), null);
-        });
+    start("Check parity", (r, p) -> Results.of(pipeline.run(r.checked(r.reused()), p)));
   }
 
   /** Benchmarks fp32 against int8 (quantizing first if needed). */
   public void benchmark() {
-    start(
-        "Benchmark",
-        (plan, p) -> {
-          DynamicQuantizer.Output q = quantizedOrNew(plan, p);
-          return new Results(q, sizes(plan, q), null, benchNow(plan, q, p));
-        });
+    start("Benchmark", (r, p) -> Results.of(pipeline.run(r.timed(r.reused()), p)));
   }
 
-  /**
-   * Measures every quantizable node's cost in parity: only it quantized, and all but it (see {@link
-   * Sensitivity}); the nodes table, the graph and the Sensitivity tab show the ranking.
-   */
-  public void analyzeSensitivity() {
-    start(
-        "Sensitivity",
-        (plan, p) -> {
-          SensitivityReport r =
-              WORKER.sensitivity(
-                  plan.model(),
-                  plan.quantize(),
-                  feeds(plan, false),
-                  plan.parity(),
-                  sessions(plan),
-                  0,
-                  p);
-          return new Results(null, null, null, null, r, null, null);
-        });
-  }
-
-  /**
-   * Finds the fewest nodes to leave in float so that parity passes, using the last sensitivity
-   * analysis when it is current; when found, those nodes become the user's exclusions and the
-   * result becomes the int8 model.
-   */
-  public void autoExclude() {
-    start(
-        "Auto-exclude",
-        (plan, p) -> {
-          AutoExcludeResult r =
-              WORKER.autoExclude(
-                  plan.model(),
-                  plan.quantize(),
-                  feeds(plan, false),
-                  plan.parity(),
-                  sessions(plan),
-                  0,
-                  p);
-          if (!r.passed()) {
-            return new Results(null, null, null, null, r.sensitivity(), r, null);
-          }
-          DynamicQuantizer.Output out = r.output();
-          return new Results(
-              out,
-              new Sizes(r.fp32Bytes(), r.int8Bytes()),
-              r.after(),
-              null,
-              r.sensitivity(),
-              r,
-              null);
-        });
+  /** Quantize, check parity, benchmark. */
+  public void runAll() {
+    start("Run all", (r, p) -> Results.of(pipeline.run(r.timed(r.checked(r.fresh())), p)));
   }
 
   /** Leaves one node in float and checks parity again (quantizing afresh). */
@@ -322,12 +256,26 @@ public final class RunViewModel {
       return;
     }
     options.excluded().add(node);
+    start("Exclude and check", (r, p) -> Results.of(pipeline.run(r.checked(r.fresh()), p)));
+  }
+
+  /**
+   * Measures every quantizable node's cost in parity: only it quantized, and all but it (see {@link
+   * org.quantscope.sensitivity.Sensitivity}); the nodes table, the graph and the Sensitivity tab
+   * show the ranking.
+   */
+  public void analyzeSensitivity() {
+    start("Sensitivity", (r, p) -> Results.of(pipeline.sensitivity(r.study(), p)));
+  }
+
+  /**
+   * Finds the fewest nodes to leave in float so that parity passes; when found, those nodes become
+   * the user's exclusions and the result becomes the int8 model.
+   */
+  public void autoExclude() {
     start(
-        "Exclude and check",
-        (plan, p) -> {
-          DynamicQuantizer.Output q = quantizeNow(plan, p);
-          return new Results(q, sizes(plan, q), parityNow(plan, q, p), null);
-        });
+        "Auto-exclude",
+        (r, p) -> Results.of(pipeline.autoExclude(r.study(), null, p), r.sessions()));
   }
 
   /**
@@ -337,64 +285,21 @@ public final class RunViewModel {
   public void compare(CompareWith with) {
     start(
         "Compare",
-        (plan, p) -> {
-          QuantizeOptions a = plan.quantize();
+        (r, p) -> {
+          QuantizeOptions a = r.quantize();
           QuantizeOptions b = with.flip(a);
-          List<Map<String, NdArray>> feeds = feeds(plan, false);
-          List<Map<String, NdArray>> benchFeeds = feeds(plan, true);
-          Report ra = evaluate(plan, a, feeds, benchFeeds, p.part(0, 2, "A: "));
-          Cancellation.check();
-          Report rb = evaluate(plan, b, feeds, benchFeeds, p.part(1, 2, "B: "));
-          return new Results(
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              new Comparison(CompareWith.describe(a), CompareWith.describe(b), ra, rb));
-        });
-  }
-
-  /** One configuration quantized here, checked and benchmarked in the worker. */
-  private static Report evaluate(
-      Plan plan,
-      QuantizeOptions o,
-      List<Map<String, NdArray>> feeds,
-      List<Map<String, NdArray>> benchFeeds,
-      Progress p)
-      throws Exception {
-    OnnxModel fp32 = plan.model();
-    String name = CompareWith.describe(o);
-    DynamicQuantizer.Output q = DynamicQuantizer.quantize(fp32, o, p.part(0, 3, ""));
-    long fp32Bytes = ModelFiles.sizeBytes(fp32);
-    long int8Bytes = ModelFiles.sizeBytes(q.model());
-    Cancellation.check();
-    ParityReport parity =
-        WORKER.parity(
-            fp32, q.model(), name, feeds, plan.parity(), sessions(plan), p.part(1, 3, ""));
-    Cancellation.check();
-    BenchReport bench =
-        WORKER.bench(
-            new WorkerClient.Subject(fp32, fp32.displayName(), fp32Bytes),
-            new WorkerClient.Subject(q.model(), name, int8Bytes),
-            benchFeeds,
-            new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
-            sessions(plan),
-            p.part(2, 3, ""));
-    return Evaluation.report(
-        fp32, name, fp32Bytes, int8Bytes, o, q.result(), parity, bench, bench.environment());
-  }
-
-  /** Quantize, check parity, benchmark. */
-  public void runAll() {
-    start(
-        "Run all",
-        (plan, p) -> {
-          DynamicQuantizer.Output q = quantizeNow(plan, p);
-          Sizes z = sizes(plan, q);
-          ParityReport r = parityNow(plan, q, p);
-          return new Results(q, z, r, benchNow(plan, q, p));
+          Plan base = r.timed(r.checked(r.fresh()));
+          Pipeline.Comparison c =
+              pipeline.compare(
+                  base.withQuantize(a).withCandidateName(CompareWith.describe(a)),
+                  base.withQuantize(b).withCandidateName(CompareWith.describe(b)),
+                  p);
+          return Results.of(
+              new Comparison(
+                  CompareWith.describe(a),
+                  CompareWith.describe(b),
+                  c.a().report(),
+                  c.b().report()));
         });
   }
 
@@ -431,51 +336,37 @@ public final class RunViewModel {
   public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
     DynamicQuantizer.Output q = quantized.get();
     OnnxModel m = model.get();
-    if (q == null || m == null || running.get()) {
+    Sizes z = sizes.get();
+    if (q == null || m == null || z == null || running.get()) {
       return;
     }
-    ParityReport p = parity.get();
-    BenchReport b = bench.get();
-    QuantizeOptions o = quantizedWith;
-    Sizes z = sizes.get();
-    int threads = options.benchThreadCount();
+    Outcome outcome =
+        new Outcome(
+            m,
+            Plan.QUANTIZED_IN_MEMORY,
+            quantizedWith,
+            q,
+            z.fp32Bytes(),
+            z.int8Bytes(),
+            parity.get(),
+            bench.get(),
+            Request.sessions(options.benchThreadCount()));
+    ReportFiles files =
+        new ReportFiles(
+            format == ReportFormat.JSON ? target : null,
+            format == ReportFormat.PDF ? target : null,
+            format == ReportFormat.CHARTS_PNG ? target : null,
+            format == ReportFormat.GRAPH_PNG ? target : null,
+            paper);
     running.set(true);
     status.set("Exporting " + target.getFileName() + " ...");
     failure.set(null);
     current =
         jobs.submit(
             "Export report",
-            progress -> {
-              progress.report(0, 3, "Assembling the report");
-              long fp32Bytes = z != null ? z.fp32Bytes() : ModelFiles.sizeBytes(m);
-              long int8Bytes = z != null ? z.int8Bytes() : ModelFiles.sizeBytes(q.model());
-              Environment env =
-                  b != null ? b.environment() : Environment.detect(OrtRuntime.version(), threads);
-              Report report =
-                  Evaluation.report(
-                      m, "int8 (in memory)", fp32Bytes, int8Bytes, o, q.result(), p, b, env);
-              Cancellation.check();
-              GraphLayout.Result layout = null;
-              if (format == ReportFormat.PDF || format == ReportFormat.GRAPH_PNG) {
-                progress.report(1, 3, "Laying out the graph");
-                layout =
-                    GraphLayout.layout(
-                        Scope.all(m.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
-              }
-              Cancellation.check();
-              progress.report(2, 3, "Writing " + target.getFileName());
-              switch (format) {
-                case PDF -> ReportPdf.write(report, layout, paper, target);
-                case CHARTS_PNG -> ReportPng.writeCharts(report, target);
-                case GRAPH_PNG -> ReportPng.writeGraph(report, layout, target);
-                case JSON -> ReportJson.write(report, target);
-              }
-              progress.report(3, 3, "Done");
-              return target;
-            },
+            progress -> files.write(outcome.report(), m, progress).get(0),
             t -> {
               running.set(false);
-              exported.set(t);
               status.set("Exported " + t.getFileName());
             },
             this::failed);
@@ -501,43 +392,138 @@ public final class RunViewModel {
             },
             t -> {
               running.set(false);
-              exported.set(t);
               status.set("Saved " + t.getFileName());
             },
             this::failed);
   }
 
-  private record Results(
-      DynamicQuantizer.Output q,
-      Sizes sizes,
-      ParityReport parity,
-      BenchReport bench,
-      SensitivityReport sensitivity,
-      AutoExcludeResult autoExcluded,
-      Comparison comparison) {
-    Results(DynamicQuantizer.Output q, Sizes sizes, ParityReport parity, BenchReport bench) {
-      this(q, sizes, parity, bench, null, null, null);
-    }
-  }
-
   /** Bytes of the float model and of the int8 model (as it would be saved). */
   public record Sizes(long fp32Bytes, long int8Bytes) {}
 
-  /** Everything a run needs, taken on the FX thread when it starts: options can change later. */
-  private record Plan(
-      OnnxModel model,
-      DynamicQuantizer.Output previous,
-      org.quantscope.quantize.QuantizeOptions quantize,
-      org.quantscope.parity.ParityOptions parity,
-      OptionsViewModel.SampleSource source,
-      Path sampleFile,
-      int samples,
-      long seed,
-      int benchRuns,
-      int threads) {}
+  /** What a run changed; null fields leave the window's state as it is. */
+  private record Results(
+      Outcome outcome,
+      SensitivityReport sensitivity,
+      AutoExcludeResult autoExcluded,
+      Comparison comparison) {
+    static Results of(Outcome o) {
+      return new Results(o, null, null, null);
+    }
 
+    static Results of(SensitivityReport s) {
+      return new Results(null, s, null, null);
+    }
+
+    static Results of(Comparison c) {
+      return new Results(null, null, null, c);
+    }
+
+    /** The search, and when it passed, its int8 model and parity as the window's outcome. */
+    static Results of(AutoExcludeResult a, OrtRuntime.SessionConfig sessions) {
+      Outcome o =
+          a.passed() && a.output() != null
+              ? new Outcome(
+                  a.output().model(),
+                  Plan.QUANTIZED_IN_MEMORY,
+                  null,
+                  a.output(),
+                  a.fp32Bytes(),
+                  a.int8Bytes(),
+                  a.after(),
+                  null,
+                  sessions)
+              : null;
+      return new Results(o, a.sensitivity(), a, null);
+    }
+  }
+
+  /**
+   * Everything a run needs, taken on the FX thread when it starts (options can change later); the
+   * samples are read on the worker thread, once per run.
+   */
+  private static final class Request {
+    private final OnnxModel model;
+    private final DynamicQuantizer.Output previous;
+    private final QuantizeOptions previousOptions;
+    private final QuantizeOptions quantize;
+    private final ParityOptions parity;
+    private final SampleSource samples;
+    private final int benchRuns;
+    private final int threads;
+    private List<Map<String, NdArray>> feeds;
+
+    Request(RunViewModel vm) {
+      OptionsViewModel o = vm.options;
+      this.model = vm.model.get();
+      this.previous = vm.quantized.get();
+      this.previousOptions = vm.quantizedWith;
+      this.quantize = o.quantizeOptions();
+      this.parity = o.parityOptions();
+      this.samples = samples(o);
+      this.benchRuns = o.benchRunCount();
+      this.threads = o.benchThreadCount();
+    }
+
+    private static SampleSource samples(OptionsViewModel o) {
+      return switch (o.sampleSourceProperty().get()) {
+        case FILE -> new SampleSource.File(o.sampleFileProperty().get());
+        case EXAMPLE -> new SampleSource.Example();
+        case SYNTHETIC ->
+            new SampleSource.Synthetic(Synthesizer.Options.of(o.sampleCount(), o.seedValue()));
+      };
+    }
+
+    static OrtRuntime.SessionConfig sessions(int threads) {
+      return new OrtRuntime.SessionConfig(threads, OrtRuntime.OptLevel.ALL, false);
+    }
+
+    OrtRuntime.SessionConfig sessions() {
+      return sessions(threads);
+    }
+
+    QuantizeOptions quantize() {
+      return quantize;
+    }
+
+    private List<Map<String, NdArray>> feeds() throws IOException {
+      if (feeds == null) {
+        feeds = samples.read(model);
+      }
+      return feeds;
+    }
+
+    /** Quantize afresh with the current options. */
+    Plan fresh() {
+      return Plan.quantize(model, quantize).withSessions(sessions());
+    }
+
+    /** Reuse the int8 model of the last run, or quantize when there is none. */
+    Plan reused() {
+      return previous == null
+          ? fresh()
+          : Plan.reuse(model, previous, previousOptions).withSessions(sessions());
+    }
+
+    /** The plan with a parity check on the samples. */
+    Plan checked(Plan p) throws IOException {
+      return p.withParity(parity, feeds());
+    }
+
+    /** The plan with a benchmark on the first few samples. */
+    Plan timed(Plan p) throws IOException {
+      return p.withBench(
+          new LatencyBenchmark.Options(Math.min(10, benchRuns), benchRuns, 0),
+          Plan.benchSamples(feeds()));
+    }
+
+    Study study() throws IOException {
+      return Study.of(model, quantize, feeds(), parity, sessions());
+    }
+  }
+
+  /** A run on the worker thread. */
   private interface Step {
-    Results run(Plan plan, Progress p) throws Exception;
+    Results run(Request request, Progress p) throws Exception;
   }
 
   private void start(String title, Step step) {
@@ -551,65 +537,56 @@ public final class RunViewModel {
               "Check the options", "Some options are not valid; see the Options panel.", ""));
       return;
     }
-    Plan plan =
-        new Plan(
-            m,
-            quantized.get(),
-            options.quantizeOptions(),
-            options.parityOptions(),
-            options.sampleSourceProperty().get(),
-            options.sampleFileProperty().get(),
-            options.sampleCount(),
-            options.seedValue(),
-            options.benchRunCount(),
-            options.benchThreadCount());
+    Request request = new Request(this);
     running.set(true);
     status.set(title + " ...");
     failure.set(null);
     current =
         jobs.submit(
             title,
-            p -> step.run(plan, p),
+            p -> step.run(request, p),
             r -> {
               running.set(false);
-              if (r.q() != null) {
-                if (quantized.get() != r.q()) {
-                  parity.set(null);
-                  bench.set(null);
-                  quantizedWith = plan.quantize();
-                }
-                quantized.set(r.q());
-              }
-              if (r.sizes() != null) {
-                sizes.set(r.sizes());
-              }
-              if (r.parity() != null) {
-                parity.set(r.parity());
-              }
-              if (r.bench() != null) {
-                bench.set(r.bench());
-              }
-              if (r.sensitivity() != null) {
-                sensitivity.set(r.sensitivity());
-              }
-              if (r.comparison() != null) {
-                comparison.set(r.comparison());
-              }
-              if (r.autoExcluded() != null) {
-                AutoExcludeResult a = r.autoExcluded();
-                if (a.passed()) {
-                  // the user's own exclusions stay; the search adds to them
-                  options.excluded().addAll(a.excluded());
-                  java.util.Set<String> all =
-                      new java.util.LinkedHashSet<>(plan.quantize().nodesToExclude());
-                  all.addAll(a.excluded());
-                  quantizedWith = plan.quantize().toBuilder().nodesToExclude(all).build();
-                }
-                autoExcluded.set(a);
-              }
+              apply(r, request);
               status.set(summary());
             },
             this::failed);
+  }
+
+  private void apply(Results r, Request request) {
+    Outcome o = r.outcome();
+    if (o != null) {
+      if (o.quantized() != null && quantized.get() != o.quantized()) {
+        parity.set(null);
+        bench.set(null);
+        quantizedWith = o.quantizedWith();
+        quantized.set(o.quantized());
+        sizes.set(new Sizes(o.fp32Bytes(), o.int8Bytes()));
+      }
+      if (o.parity() != null) {
+        parity.set(o.parity());
+      }
+      if (o.bench() != null) {
+        bench.set(o.bench());
+      }
+    }
+    if (r.sensitivity() != null) {
+      sensitivity.set(r.sensitivity());
+    }
+    if (r.comparison() != null) {
+      comparison.set(r.comparison());
+    }
+    AutoExcludeResult a = r.autoExcluded();
+    if (a != null) {
+      if (a.passed()) {
+        // the user's own exclusions stay; the search adds to them
+        options.excluded().addAll(a.excluded());
+        Set<String> all = new LinkedHashSet<>(request.quantize().nodesToExclude());
+        all.addAll(a.excluded());
+        quantizedWith = request.quantize().toBuilder().nodesToExclude(all).build();
+      }
+      autoExcluded.set(a);
+    }
   }
 
   private String summary() {
@@ -623,7 +600,7 @@ public final class RunViewModel {
     if (r != null) {
       parts.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "parity %s (max |d| %.4f, mean %.4f)",
               r.passed() ? "PASSED" : "FAILED",
               r.maxAbsDiff(),
@@ -631,7 +608,7 @@ public final class RunViewModel {
     }
     BenchReport b = bench.get();
     if (b != null && b.speedupP50() != null) {
-      parts.add(String.format(java.util.Locale.ROOT, "speedup %.2fx", b.speedupP50()));
+      parts.add(String.format(Locale.ROOT, "speedup %.2fx", b.speedupP50()));
     }
     return String.join(" · ", parts);
   }
@@ -665,72 +642,5 @@ public final class RunViewModel {
                 : t.getClass().getSimpleName()
                     + (t.getMessage() == null ? "" : ": " + t.getMessage());
     return new Failure("The run failed", message, details);
-  }
-
-  // The steps, run on a worker thread
-
-  private static DynamicQuantizer.Output quantizedOrNew(Plan plan, Progress p) throws Exception {
-    return plan.previous() != null ? plan.previous() : quantizeNow(plan, p);
-  }
-
-  private static DynamicQuantizer.Output quantizeNow(Plan plan, Progress p) throws Exception {
-    return DynamicQuantizer.quantize(plan.model(), plan.quantize(), p);
-  }
-
-  private static List<Map<String, NdArray>> feeds(Plan plan, boolean forBench) throws IOException {
-    OnnxModel m = plan.model();
-    return switch (plan.source()) {
-      case FILE -> SampleFiles.read(plan.sampleFile(), OrtRuntime.inputs(m));
-      case EXAMPLE ->
-          List.of(
-              Map.of(
-                  "features", NdArray.of(ExampleModel.sampleRows(64), 64, ExampleModel.FEATURES)));
-      case SYNTHETIC ->
-          Synthesizer.synthesize(
-              m,
-              new Synthesizer.Options(
-                  forBench ? 4 : plan.samples(),
-                  plan.seed(),
-                  Map.of(),
-                  Synthesizer.Distribution.NORMAL));
-    };
-  }
-
-  private static OrtRuntime.SessionConfig sessions(Plan plan) {
-    return new OrtRuntime.SessionConfig(plan.threads(), OrtRuntime.OptLevel.ALL, false);
-  }
-
-  private static Sizes sizes(Plan plan, DynamicQuantizer.Output q) throws IOException {
-    if (plan.previous() == q && plan.previous() != null) {
-      return null; // unchanged
-    }
-    return new Sizes(ModelFiles.sizeBytes(plan.model()), ModelFiles.sizeBytes(q.model()));
-  }
-
-  /** ONNX Runtime runs in a worker process: a crash in its native code cannot close the window. */
-  private static final WorkerClient WORKER = WorkerClient.standard();
-
-  private static ParityReport parityNow(Plan plan, DynamicQuantizer.Output q, Progress p)
-      throws Exception {
-    return WORKER.parity(
-        plan.model(),
-        q.model(),
-        "int8 (in memory)",
-        feeds(plan, false),
-        plan.parity(),
-        sessions(plan),
-        p);
-  }
-
-  private static BenchReport benchNow(Plan plan, DynamicQuantizer.Output q, Progress p)
-      throws Exception {
-    OnnxModel fp32 = plan.model();
-    return WORKER.bench(
-        new WorkerClient.Subject(fp32, fp32.displayName(), ModelFiles.sizeBytes(fp32)),
-        new WorkerClient.Subject(q.model(), "int8 (in memory)", ModelFiles.sizeBytes(q.model())),
-        feeds(plan, true),
-        new LatencyBenchmark.Options(Math.min(10, plan.benchRuns()), plan.benchRuns(), 0),
-        sessions(plan),
-        p);
   }
 }

@@ -1,54 +1,95 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.worker;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.sensitivity.SensitivityReport;
 
 /**
- * What the worker is asked to do, as written to {@code job.json} in the job's folder. The samples
- * are beside it in {@code feeds.bin}; the models are files (the float model's own file when it has
- * one, else a copy in the job's folder).
- *
- * @param kind the run
- * @param reference the float model's file
- * @param referenceName the float model's name in the reports
- * @param referenceBytes the float model's size in the benchmark report
- * @param candidate the int8 model's file (parity and benchmark); null otherwise
- * @param candidateName the int8 model's name in the reports
- * @param candidateBytes the int8 model's size in the benchmark report
- * @param sessions ONNX Runtime settings
- * @param parity tolerances (parity, sensitivity, auto-exclude); null for the benchmark
- * @param bench warm-up and runs (benchmark); null otherwise
- * @param quantize quantization options (sensitivity, auto-exclude); null otherwise
- * @param parallelism variants at once (sensitivity, auto-exclude); 0 chooses
+ * What a worker is asked to do, as written to {@code job.json} in the job's folder: one of the runs
+ * below. The samples are beside it in {@code feeds.bin}; the models are files ({@link
+ * WorkerProcess.Job#handOver}).
  */
-record WorkerJob(
-    Kind kind,
-    String reference,
-    String referenceName,
-    long referenceBytes,
-    String candidate,
-    String candidateName,
-    long candidateBytes,
-    OrtRuntime.SessionConfig sessions,
-    ParityOptions parity,
-    LatencyBenchmark.Options bench,
-    QuantizeOptions quantize,
-    int parallelism) {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = WorkerJob.Parity.class, name = "parity"),
+  @JsonSubTypes.Type(value = WorkerJob.Bench.class, name = "bench"),
+  @JsonSubTypes.Type(value = WorkerJob.Sensitivity.class, name = "sensitivity"),
+  @JsonSubTypes.Type(value = WorkerJob.AutoExclude.class, name = "auto_exclude")
+})
+public sealed interface WorkerJob {
 
-  /** The runs a worker performs; each names what it is doing for messages. */
-  enum Kind {
-    PARITY("checking parity"),
-    BENCH("benchmarking"),
-    SENSITIVITY("analysing sensitivity"),
-    AUTO_EXCLUDE("searching for nodes to leave in float");
+  /** What the worker is doing, for messages: "ONNX Runtime crashed while checking parity". */
+  @JsonIgnore
+  String doing();
 
-    final String doing;
+  /**
+   * A model handed to the worker.
+   *
+   * @param path its file
+   * @param name its name in the reports
+   * @param sizeBytes its size in the reports
+   */
+  record ModelFile(String path, String name, long sizeBytes) {}
 
-    Kind(String doing) {
-      this.doing = doing;
+  /** {@code ParityCheck.check} of the two models. */
+  record Parity(
+      ModelFile reference,
+      ModelFile candidate,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions)
+      implements WorkerJob {
+    @Override
+    public String doing() {
+      return "checking parity";
+    }
+  }
+
+  /** {@code LatencyBenchmark.compare} of the two models. */
+  record Bench(
+      ModelFile reference,
+      ModelFile candidate,
+      LatencyBenchmark.Options options,
+      OrtRuntime.SessionConfig sessions)
+      implements WorkerJob {
+    @Override
+    public String doing() {
+      return "benchmarking";
+    }
+  }
+
+  /**
+   * The values of a {@code sensitivity.Study} but the model and the samples, which travel as files.
+   */
+  record StudyOptions(
+      QuantizeOptions quantize,
+      ParityOptions parity,
+      OrtRuntime.SessionConfig sessions,
+      int parallelism) {}
+
+  /** {@code Sensitivity.analyze} of the model. */
+  record Sensitivity(ModelFile model, StudyOptions study) implements WorkerJob {
+    @Override
+    public String doing() {
+      return "analysing sensitivity";
+    }
+  }
+
+  /**
+   * {@code AutoExclude.search} on the model.
+   *
+   * @param known a sensitivity report to rank by, or null to analyse in the worker
+   */
+  record AutoExclude(ModelFile model, StudyOptions study, SensitivityReport known)
+      implements WorkerJob {
+    @Override
+    public String doing() {
+      return "searching for nodes to leave in float";
     }
   }
 }

@@ -6,24 +6,20 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.quantscope.bench.BenchReport;
+import java.util.function.UnaryOperator;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
-import org.quantscope.bench.LatencyStats;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.parity.ParityCheck;
-import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.NothingToQuantizeException;
-import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
-import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.Sensitivity;
+import org.quantscope.sensitivity.Study;
 
 /**
  * The worker process's side: reads the job from its folder, runs ONNX Runtime, writes {@code
@@ -32,18 +28,11 @@ import org.quantscope.sensitivity.Sensitivity;
  * a crash leaves no result. The worker ends itself when its parent's end of {@code parentLink}
  * closes, so a killed window leaves no worker behind.
  *
- * <p>Two system properties make the worker misbehave on purpose, for tests and for trying the
- * window's error handling by hand: {@value #CRASH} ({@code segv}: a native crash, as ONNX Runtime's
- * would be; {@code halt}: exit code 134 at once) and {@value #STALL} ({@code true}: never return,
- * like a long {@code session.run}). Both strike at the run's first progress report.
+ * <p>Each job is one engine call ({@link ParityCheck#check}, {@link LatencyBenchmark#compare},
+ * {@link Sensitivity#analyze}, {@link AutoExclude#search}): the same calls the in-process runs
+ * make, so both give the same results.
  */
 public final class WorkerMain {
-  /** System property: crash at the first progress report ({@code segv} or {@code halt}). */
-  public static final String CRASH = "quantscope.worker.crash";
-
-  /** System property: hang at the first progress report ({@code true}). */
-  public static final String STALL = "quantscope.worker.stall";
-
   /** Exit code when the parent went away before the run ended. */
   static final int ORPHANED = 4;
 
@@ -61,10 +50,24 @@ public final class WorkerMain {
    * @return the exit code: 0 when {@code result.json} was written
    */
   public static int run(Path dir, InputStream parentLink, PrintWriter out) {
+    return run(dir, parentLink, out, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs the job in {@code dir} with its progress passed through {@code decorate} first: the hook a
+   * test's own entry point uses to make a worker crash or hang on purpose.
+   */
+  public static int run(
+      Path dir, InputStream parentLink, PrintWriter out, UnaryOperator<Progress> decorate) {
     watch(parentLink);
     int[] code = {3};
     // the deep stack the window's job threads have too (graph walks recurse)
-    Thread job = new Thread(null, () -> code[0] = runJob(dir, out), "quantscope-job", 64L << 20);
+    Thread job =
+        new Thread(
+            null,
+            () -> code[0] = runJob(dir, decorate.apply(lines(out))),
+            "quantscope-job",
+            64L << 20);
     job.start();
     try {
       job.join();
@@ -74,12 +77,12 @@ public final class WorkerMain {
     return code[0];
   }
 
-  private static int runJob(Path dir, PrintWriter out) {
+  private static int runJob(Path dir, Progress progress) {
     WorkerResult result;
     try {
       WorkerJob job = WorkerJson.read(dir.resolve(JOB), WorkerJob.class);
       List<Map<String, NdArray>> feeds = FeedFiles.read(dir.resolve(FEEDS));
-      result = run(job, feeds, misbehaving(lines(out)));
+      result = run(job, feeds, progress);
     } catch (IOException e) {
       result = WorkerResult.failed("io", e.getMessage(), null);
     } catch (IllegalArgumentException e) {
@@ -111,79 +114,46 @@ public final class WorkerMain {
 
   static WorkerResult run(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
       throws IOException, NothingToQuantizeException {
-    return switch (job.kind()) {
-      case PARITY -> WorkerResult.of(parity(job, feeds, p));
-      case BENCH -> WorkerResult.of(bench(job, feeds, p));
-      case SENSITIVITY ->
-          WorkerResult.of(
-              Sensitivity.analyze(
-                  ModelFiles.load(Path.of(job.reference())),
-                  job.quantize(),
-                  feeds,
-                  job.parity(),
-                  job.sessions(),
-                  job.parallelism(),
-                  p));
-      case AUTO_EXCLUDE ->
-          WorkerResult.of(
-              AutoExclude.search(
-                  ModelFiles.load(Path.of(job.reference())),
-                  job.quantize(),
-                  feeds,
-                  job.parity(),
-                  job.sessions(),
-                  job.parallelism(),
-                  null,
-                  p));
-    };
-  }
-
-  // Parity and benchmark give ORT the files as they are: no need to parse them here too.
-
-  private static ParityReport parity(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
-      throws IOException {
-    ParityCheck.Outputs a;
-    ParityCheck.Outputs b;
-    try (ModelRunner r = ModelRunner.open(Path.of(job.reference()), job.sessions())) {
-      a = ParityCheck.run(r, feeds, p);
-    }
-    try (ModelRunner r = ModelRunner.open(Path.of(job.candidate()), job.sessions())) {
-      b = ParityCheck.run(r, feeds, p);
-    }
-    return ParityCheck.compare(
-        a, b, job.parity(), job.referenceName(), job.candidateName(), warnings(job));
-  }
-
-  private static BenchReport bench(WorkerJob job, List<Map<String, NdArray>> feeds, Progress p)
-      throws IOException {
-    List<LatencyStats> stats;
-    try (ModelRunner a = ModelRunner.open(Path.of(job.reference()), job.sessions());
-        ModelRunner b = ModelRunner.open(Path.of(job.candidate()), job.sessions())) {
-      stats =
-          LatencyBenchmark.measure(
-              List.of(
-                  new LatencyBenchmark.Subject(
-                      a, job.referenceName(), "reference", job.referenceBytes()),
-                  new LatencyBenchmark.Subject(
-                      b, job.candidateName(), "candidate", job.candidateBytes())),
+    if (job instanceof WorkerJob.Parity j) {
+      return WorkerResult.of(
+          ParityCheck.check(
+              source(j.reference()),
+              source(j.candidate()),
               feeds,
-              job.bench(),
-              p);
+              j.options(),
+              j.sessions(),
+              Environment.detectInt8Notes(j.sessions()),
+              p));
     }
-    Environment env = Environment.detect(OrtRuntime.version(), job.sessions().intraOpThreads());
-    return new BenchReport(
-        stats, LatencyBenchmark.speedup(stats.get(0), stats.get(1)), env, warnings(job));
+    if (job instanceof WorkerJob.Bench j) {
+      return WorkerResult.of(
+          LatencyBenchmark.compare(
+              source(j.reference()), source(j.candidate()), feeds, j.options(), j.sessions(), p));
+    }
+    if (job instanceof WorkerJob.Sensitivity j) {
+      return WorkerResult.of(Sensitivity.analyze(study(j.model(), j.study(), feeds), p));
+    }
+    if (job instanceof WorkerJob.AutoExclude j) {
+      return WorkerResult.of(AutoExclude.search(study(j.model(), j.study(), feeds), j.known(), p));
+    }
+    throw new IllegalArgumentException("unknown job " + job);
   }
 
-  /** The note about CPUs whose int8 kernels may saturate, as the in-process runs add it. */
-  private static List<String> warnings(WorkerJob job) {
-    List<String> warnings = new ArrayList<>();
-    String w =
-        Environment.detect(OrtRuntime.version(), job.sessions().intraOpThreads()).int8Warning();
-    if (w != null && !job.sessions().x64QuantPrecision()) {
-      warnings.add(w);
-    }
-    return warnings;
+  /** Parity and benchmark give ORT the files as they are: no need to parse them here too. */
+  private static ModelSource source(WorkerJob.ModelFile f) {
+    return ModelSource.file(Path.of(f.path()), f.name(), f.sizeBytes());
+  }
+
+  private static Study study(
+      WorkerJob.ModelFile model, WorkerJob.StudyOptions o, List<Map<String, NdArray>> feeds)
+      throws IOException {
+    return new Study(
+        ModelFiles.load(Path.of(model.path())),
+        o.quantize(),
+        feeds,
+        o.parity(),
+        o.sessions(),
+        o.parallelism());
   }
 
   /** Progress as lines the parent parses; messages kept to one line. */
@@ -195,48 +165,6 @@ public final class WorkerMain {
         out.flush();
       }
     };
-  }
-
-  /** The progress, with the test hooks of {@value #CRASH} and {@value #STALL} in front. */
-  private static Progress misbehaving(Progress p) {
-    String crash = System.getProperty(CRASH, "");
-    boolean stall = Boolean.getBoolean(STALL);
-    if (crash.isEmpty() && !stall) {
-      return p;
-    }
-    AtomicBoolean struck = new AtomicBoolean();
-    return (done, total, message) -> {
-      p.report(done, total, message);
-      if (struck.getAndSet(true)) {
-        return;
-      }
-      if (stall) {
-        while (true) {
-          try {
-            Thread.sleep(60_000);
-          } catch (InterruptedException e) {
-            // a stuck native call does not answer interrupts either
-          }
-        }
-      }
-      if (crash.equals("segv")) {
-        crashNatively();
-      }
-      Runtime.getRuntime().halt(134);
-    };
-  }
-
-  /** Writes to address 0 through {@code sun.misc.Unsafe}: a real SIGSEGV, with hs_err. */
-  private static void crashNatively() {
-    try {
-      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-      java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
-      f.setAccessible(true);
-      Object unsafe = f.get(null);
-      unsafeClass.getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 0L);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // no Unsafe in this runtime: the caller halts instead
-    }
   }
 
   /** Ends the process when the parent closes its end of the pipe (or dies). */

@@ -12,7 +12,7 @@ import org.quantscope.sensitivity.SensitivityReport;
  * worker that dies writes nothing; the window's process tells that apart by the missing file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record WorkerResult(
+public record WorkerResult(
     ParityReport parity,
     BenchReport bench,
     SensitivityReport sensitivity,
@@ -26,7 +26,7 @@ record WorkerResult(
    * @param message the exception's message
    * @param trace the stack trace, for internal errors only
    */
-  record Failure(String kind, String message, String trace) {}
+  public record Failure(String kind, String message, String trace) {}
 
   static WorkerResult of(ParityReport r) {
     return new WorkerResult(r, null, null, null, null);

@@ -16,6 +16,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import org.quantscope.pipeline.Pipeline;
 import org.quantscope.ui.FxJobRunner;
 import org.quantscope.ui.MainView;
 import org.quantscope.ui.MainViewModel;
@@ -62,7 +63,7 @@ public final class Screenshots {
     Object[] made =
         onFx(
             () -> {
-              MainViewModel vm = new MainViewModel(jobs, Settings.memory());
+              MainViewModel vm = new MainViewModel(jobs, Settings.memory(), Pipeline.inProcess());
               MainView view = new MainView(vm, jobs);
               Scene scene = new Scene(view, 1440, 900);
               scene

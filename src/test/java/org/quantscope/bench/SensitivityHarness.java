@@ -23,6 +23,7 @@ import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.sensitivity.Study;
 
 /**
  * Times a sensitivity analysis and an automatic exclusion in one JVM, and the parts one variant
@@ -56,7 +57,8 @@ public final class SensitivityHarness {
     OrtRuntime.SessionConfig cfg = OrtRuntime.SessionConfig.DEFAULT;
 
     // the parts of one variant, on one thread
-    Sensitivity.Plan plan = Sensitivity.plan(cfg, parallelism);
+    Study study = new Study(m, options, feeds, ParityOptions.DEFAULTS, cfg, parallelism);
+    Study plan = study.resolved();
     WeightCache cache = new WeightCache();
     DynamicQuantizer.quantize(m, options, Progress.NONE, cache);
     long t0 = System.nanoTime();
@@ -88,9 +90,7 @@ public final class SensitivityHarness {
         plan.sessions().intraOpThreads());
 
     long s0 = System.nanoTime();
-    SensitivityReport s =
-        Sensitivity.analyze(
-            m, options, feeds, ParityOptions.DEFAULTS, cfg, parallelism, Progress.NONE);
+    SensitivityReport s = Sensitivity.analyze(study, Progress.NONE);
     long s1 = System.nanoTime();
     System.out.printf(
         Locale.ROOT,
@@ -103,9 +103,7 @@ public final class SensitivityHarness {
         s.nodes().get(0).node());
 
     long a0 = System.nanoTime();
-    AutoExcludeResult a =
-        AutoExclude.search(
-            m, options, feeds, ParityOptions.DEFAULTS, cfg, parallelism, s, Progress.NONE);
+    AutoExcludeResult a = AutoExclude.search(study, s, Progress.NONE);
     long a1 = System.nanoTime();
     System.out.printf(
         Locale.ROOT,

@@ -16,6 +16,7 @@ import javafx.stage.Stage;
 import org.quantscope.model.Protos;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.TensorProto;
+import org.quantscope.pipeline.Pipeline;
 import org.quantscope.ui.FxJobRunner;
 import org.quantscope.ui.GraphCanvas;
 import org.quantscope.ui.MainView;
@@ -123,7 +124,7 @@ public final class WindowHarness {
 
     Window() {
       FxJobRunner jobs = new FxJobRunner();
-      vm = new MainViewModel(jobs, Settings.memory());
+      vm = new MainViewModel(jobs, Settings.memory(), Pipeline.inProcess());
       view = new MainView(vm, jobs);
       Stage stage = new Stage();
       stage.setScene(new Scene(view, 1400, 860));

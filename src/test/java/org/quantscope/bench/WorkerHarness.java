@@ -16,16 +16,15 @@ import org.quantscope.model.OnnxModel;
 import org.quantscope.model.Protos;
 import org.quantscope.model.Tensors;
 import org.quantscope.onnx.GraphProto;
-import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
+import org.quantscope.pipeline.Runner;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizeOptions;
-import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.Synthesizer;
-import org.quantscope.worker.WorkerClient;
 
 /**
  * What the worker process costs: the window's parity check in-process (the old way) against the
@@ -70,24 +69,18 @@ public final class WorkerHarness {
     DynamicQuantizer.Output q =
         DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
     OrtRuntime.SessionConfig sessions = OrtRuntime.SessionConfig.DEFAULT;
-    WorkerClient worker = WorkerClient.standard();
+    Runner local = Runner.inProcess();
+    Runner worker = Runner.worker();
+    ModelSource ref = ModelSource.of(fp32, fp32.displayName(), -1);
+    ModelSource cand = ModelSource.of(q.model(), "int8", -1);
     double[] inProcess = new double[reps];
     double[] inWorker = new double[reps];
     double[] handOver = new double[reps];
     for (int r = -1; r < reps; r++) { // one warm-up round
       long t0 = System.nanoTime();
-      ParityCheck.Outputs a;
-      ParityCheck.Outputs b;
-      try (ModelRunner m = ModelRunner.open(fp32, sessions)) {
-        a = ParityCheck.run(m, feeds, Progress.NONE);
-      }
-      try (ModelRunner m = ModelRunner.open(q.model(), sessions)) {
-        b = ParityCheck.run(m, feeds, Progress.NONE);
-      }
-      ParityCheck.compare(a, b, ParityOptions.DEFAULTS, "fp32", "int8", List.of());
+      local.parity(ref, cand, feeds, ParityOptions.DEFAULTS, sessions, Progress.NONE);
       long t1 = System.nanoTime();
-      worker.parity(
-          fp32, q.model(), "int8", feeds, ParityOptions.DEFAULTS, sessions, Progress.NONE);
+      worker.parity(ref, cand, feeds, ParityOptions.DEFAULTS, sessions, Progress.NONE);
       long t2 = System.nanoTime();
       Path saved = tmp.resolve("int8-" + r + ".onnx");
       ModelFiles.save(q.model(), saved);

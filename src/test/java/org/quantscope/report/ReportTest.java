@@ -33,10 +33,11 @@ import org.quantscope.model.OnnxModel;
 import org.quantscope.model.Tensors;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.parity.ParityOptions;
+import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Plan;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.NdArray;
-import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.Synthesizer;
 
 /**
@@ -59,18 +60,14 @@ class ReportTest {
 
   static Report evaluate(OnnxModel model, QuantizeOptions options, boolean bench) throws Exception {
     List<Map<String, NdArray>> feeds = Synthesizer.synthesize(model, Synthesizer.Options.of(16, 7));
-    Evaluation.Plan plan =
-        new Evaluation.Plan(
-            model,
-            null,
-            "int8",
-            options,
-            new ParityOptions(0.2, 0.05, 0.5, Set.of(), 40),
-            feeds,
-            bench ? new LatencyBenchmark.Options(2, 8, 0) : null,
-            feeds.subList(0, 2),
-            OrtRuntime.SessionConfig.DEFAULT);
-    return Evaluation.run(plan, Progress.NONE).report();
+    Plan plan =
+        Plan.quantize(model, options)
+            .withCandidateName("int8")
+            .withParity(new ParityOptions(0.2, 0.05, 0.5, Set.of(), 40), feeds);
+    if (bench) {
+      plan = plan.withBench(new LatencyBenchmark.Options(2, 8, 0), feeds.subList(0, 2));
+    }
+    return Pipeline.inProcess().run(plan, Progress.NONE).report();
   }
 
   @Test
@@ -246,18 +243,11 @@ class ReportTest {
   void failedVerdictFollowsTheTolerances() throws Exception {
     OnnxModel model = OnnxModel.of(ExampleModel.build());
     List<Map<String, NdArray>> feeds = Synthesizer.synthesize(model, Synthesizer.Options.of(8, 3));
-    Evaluation.Plan plan =
-        new Evaluation.Plan(
-            model,
-            null,
-            "int8",
-            QuantizeOptions.DEFAULTS,
-            new ParityOptions(1e-9, 1e-9, 0.5, Set.of(), 40),
-            feeds,
-            null,
-            List.of(),
-            OrtRuntime.SessionConfig.DEFAULT);
-    Report r = Evaluation.run(plan, Progress.NONE).report();
+    Plan plan =
+        Plan.quantize(model, QuantizeOptions.DEFAULTS)
+            .withCandidateName("int8")
+            .withParity(new ParityOptions(1e-9, 1e-9, 0.5, Set.of(), 40), feeds);
+    Report r = Pipeline.inProcess().run(plan, Progress.NONE).report();
     assertThat(r.summary().verdict()).isEqualTo(Report.FAILED);
     Path pdf = dir.resolve("failed.pdf");
     ReportPdf.write(r, null, ReportPdf.Paper.A4, pdf);

@@ -58,11 +58,7 @@ class SensitivityTest {
     List<long[]> steps = new ArrayList<>();
     SensitivityReport r =
         Sensitivity.analyze(
-            m,
-            DEFAULTS,
-            feeds(m),
-            TOL,
-            SESSIONS,
+            Study.of(m, DEFAULTS, feeds(m), TOL, SESSIONS),
             (done, total, msg) -> {
               synchronized (steps) {
                 steps.add(new long[] {done, total});
@@ -94,7 +90,8 @@ class SensitivityTest {
   void autoExcludeLeavesExactlyTheFragileLayerInFloatAndTheResultPassesInOrt() throws Exception {
     OnnxModel m = OnnxModel.of(TestModels.fragileMlp("fc2"));
     List<Map<String, NdArray>> feeds = feeds(m);
-    AutoExcludeResult r = AutoExclude.search(m, DEFAULTS, feeds, TOL, SESSIONS, Progress.NONE);
+    AutoExcludeResult r =
+        AutoExclude.search(Study.of(m, DEFAULTS, feeds, TOL, SESSIONS), null, Progress.NONE);
     assertThat(r.passed()).isTrue();
     assertThat(r.excluded()).containsExactly("fc2");
     assertThat(r.smallest()).isTrue();
@@ -137,7 +134,8 @@ class SensitivityTest {
   @Test
   void twoFragileLayersAreBothExcludedAndNothingElse() throws Exception {
     OnnxModel m = OnnxModel.of(TestModels.fragileMlp("fc2", "fc3"));
-    AutoExcludeResult r = AutoExclude.search(m, DEFAULTS, feeds(m), TOL, SESSIONS, Progress.NONE);
+    AutoExcludeResult r =
+        AutoExclude.search(Study.of(m, DEFAULTS, feeds(m), TOL, SESSIONS), null, Progress.NONE);
     assertThat(r.passed()).isTrue();
     assertThat(r.excluded()).containsExactly("fc2", "fc3");
     assertThat(r.quantizedNodes()).isEqualTo(1);
@@ -146,7 +144,8 @@ class SensitivityTest {
   @Test
   void aModelThatPassesKeepsEveryNodeInInt8WithoutAnalysis() throws Exception {
     OnnxModel m = OnnxModel.of(TestModels.fragileMlp());
-    AutoExcludeResult r = AutoExclude.search(m, DEFAULTS, feeds(m), TOL, SESSIONS, Progress.NONE);
+    AutoExcludeResult r =
+        AutoExclude.search(Study.of(m, DEFAULTS, feeds(m), TOL, SESSIONS), null, Progress.NONE);
     assertThat(r.passed()).isTrue();
     assertThat(r.excluded()).isEmpty();
     assertThat(r.sensitivity()).isNull();
@@ -158,7 +157,7 @@ class SensitivityTest {
     OnnxModel m = OnnxModel.of(TestModels.fragileMlp("fc2"));
     ParityOptions strict = new ParityOptions(1e-7, 1e-8, 0.5, Set.of(), 40);
     AutoExcludeResult r =
-        AutoExclude.search(m, DEFAULTS, feeds(m), strict, SESSIONS, Progress.NONE);
+        AutoExclude.search(Study.of(m, DEFAULTS, feeds(m), strict, SESSIONS), null, Progress.NONE);
     assertThat(r.passed()).isFalse();
     assertThat(r.output()).isNull();
     assertThat(r.after()).isNull();
@@ -176,7 +175,8 @@ class SensitivityTest {
   void nodesTheUserExcludedStayInFloatAndAreNotCandidates() throws Exception {
     OnnxModel m = OnnxModel.of(TestModels.fragileMlp("fc2"));
     QuantizeOptions opts = DEFAULTS.toBuilder().nodesToExclude(Set.of("fc1")).build();
-    AutoExcludeResult r = AutoExclude.search(m, opts, feeds(m), TOL, SESSIONS, Progress.NONE);
+    AutoExcludeResult r =
+        AutoExclude.search(Study.of(m, opts, feeds(m), TOL, SESSIONS), null, Progress.NONE);
     assertThat(r.candidates()).isEqualTo(2);
     assertThat(r.excluded()).containsExactly("fc2");
     assertThat(r.quantization().quantized())
@@ -196,7 +196,9 @@ class SensitivityTest {
           }
         };
     assertThatThrownBy(
-            () -> AutoExclude.search(m, DEFAULTS, feeds(m), TOL, SESSIONS, cancelAfterThree))
+            () ->
+                AutoExclude.search(
+                    Study.of(m, DEFAULTS, feeds(m), TOL, SESSIONS), null, cancelAfterThree))
         .isInstanceOf(CancellationException.class);
     assertThat(seen.get()).as("stopped before the 8 steps of the analysis").isLessThan(8);
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.pipeline.Pipeline;
 
 /** The view model without a stage: jobs run synchronously. */
 class MainViewModelTest {
@@ -16,7 +17,7 @@ class MainViewModelTest {
 
   @Test
   void opensAModelAndSummarisesIt() throws IOException {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.open(Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray()));
     assertThat(vm.summaryProperty().get().nodeCount()).isEqualTo(5);
     assertThat(vm.titleProperty().get()).isEqualTo("mlp.onnx - QuantScope");
@@ -26,7 +27,7 @@ class MainViewModelTest {
 
   @Test
   void aFailedOpenKeepsThePreviousModel() {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();
     var before = vm.summaryProperty().get();
     vm.open(dir.resolve("missing.onnx"));
@@ -39,7 +40,7 @@ class MainViewModelTest {
 
   @Test
   void theExampleComesWithItsSamplesAndAGraph() {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();
     assertThat(vm.exampleProperty().get()).isTrue();
     assertThat(vm.options().sampleSourceProperty().get())
@@ -53,7 +54,7 @@ class MainViewModelTest {
   @Test
   void openingAFileRemembersItAndDropsExclusions() throws IOException {
     Settings settings = Settings.memory();
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), settings);
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), settings, Pipeline.inProcess());
     Path mlp = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
     vm.openExample();
     vm.options().excluded().add("fc1");
@@ -64,13 +65,15 @@ class MainViewModelTest {
     assertThat(vm.recentFiles()).containsExactly(mlp.toAbsolutePath().normalize());
     assertThat(vm.lastFolder()).isEqualTo(dir.toAbsolutePath().normalize());
     // a new window with the same settings lists the file again
-    assertThat(new MainViewModel(JobRunner.synchronous(), settings).recentFiles())
+    assertThat(
+            new MainViewModel(JobRunner.synchronous(), settings, Pipeline.inProcess())
+                .recentFiles())
         .containsExactly(mlp.toAbsolutePath().normalize());
   }
 
   @Test
   void excludingANodeChangesItsStatusButNotItsVerdict() {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();
     String fc1 = vm.verdictsProperty().get().get(0).node();
     vm.options().excluded().add(fc1);
@@ -83,7 +86,7 @@ class MainViewModelTest {
 
   @Test
   void turningAnOpTypeOffReclassifies() {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();
     long before = vm.verdictsProperty().get().stream().filter(v -> v.willQuantize()).count();
     vm.options().opTypes().get("MatMul").set(false); // Gemm is rewritten to MatMul

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.pipeline.Pipeline;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -52,7 +53,7 @@ class MainViewTest {
   void start(Stage stage) {
     Thread.currentThread().setUncaughtExceptionHandler((t, e) -> fxErrors.add(e));
     jobs = new FxJobRunner();
-    vm = new MainViewModel(jobs, Settings.memory());
+    vm = new MainViewModel(jobs, Settings.memory(), Pipeline.inProcess());
     view = new MainView(vm, jobs);
     Scene scene = new Scene(view, 1400, 860);
     scene.getStylesheets().add(QuantScopeApp.class.getResource("quantscope.css").toExternalForm());

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
 import org.quantscope.model.ModelFiles;
+import org.quantscope.pipeline.Pipeline;
 
 /** Runs on the open model, with jobs on the calling thread. */
 class RunViewModelTest {
   @TempDir Path dir;
 
   private static MainViewModel example() {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();
     vm.options().benchRuns().textProperty().set("5");
     return vm;
@@ -91,7 +92,7 @@ class RunViewModelTest {
   void savingWritesALoadableModelAndLeavesTheSourceAlone() throws IOException {
     Path source = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
     byte[] before = Files.readAllBytes(source);
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.open(source);
     vm.runs().quantize();
     Path target = dir.resolve("out").resolve("mlp.int8.onnx");
@@ -118,7 +119,7 @@ class RunViewModelTest {
 
   /** The fragile MLP (fc2 breaks parity when quantized) opened from a file, with its tolerances. */
   private MainViewModel fragile() throws IOException {
-    MainViewModel vm = new MainViewModel(JobRunner.synchronous());
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.open(Files.write(dir.resolve("fragile.onnx"), TestModels.fragileMlp("fc2").toByteArray()));
     vm.options().absTol().textProperty().set("1.0");
     vm.options().meanTol().textProperty().set("0.3");

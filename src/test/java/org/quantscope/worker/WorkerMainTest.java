@@ -34,26 +34,18 @@ class WorkerMainTest {
             Map.of("features", NdArray.of(ExampleModel.sampleRows(4), 4, ExampleModel.FEATURES))));
     WorkerJson.write(
         dir.resolve(WorkerMain.JOB),
-        new WorkerJob(
-            WorkerJob.Kind.PARITY,
-            model.toString(),
-            "model",
-            -1,
-            model.toString(),
-            "model",
-            -1,
-            OrtRuntime.SessionConfig.DEFAULT,
+        new WorkerJob.Parity(
+            new WorkerJob.ModelFile(model.toString(), "model", -1),
+            new WorkerJob.ModelFile(model.toString(), "model", -1),
             ParityOptions.DEFAULTS,
-            null,
-            null,
-            0));
+            OrtRuntime.SessionConfig.DEFAULT));
     Process p =
-        new ProcessBuilder(WorkerClient.command(List.of("-D" + WorkerMain.STALL + "=true"), dir))
+        new ProcessBuilder(MisbehavingWorker.process("stall", null).command(List.of(), dir))
             .redirectError(dir.resolve("worker.log").toFile())
             .start();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(out.readLine()).startsWith("progress 1 1 "); // now stalled, as in a long run
+      assertThat(out.readLine()).startsWith("progress "); // now stalled, as in a long run
       p.getOutputStream().close(); // what the OS does when the window's process dies
       assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the worker ended").isTrue();
       assertThat(p.exitValue()).isEqualTo(WorkerMain.ORPHANED);
@@ -67,7 +59,7 @@ class WorkerMainTest {
   void aJobThatCannotBeReadIsAFailureResultNotACrash() throws Exception {
     Files.writeString(dir.resolve(WorkerMain.JOB), "{not json");
     Process p =
-        new ProcessBuilder(WorkerClient.command(List.of(), dir))
+        new ProcessBuilder(WorkerProcess.standard().command(List.of(), dir))
             .redirectError(dir.resolve("worker.log").toFile())
             .start();
     try {

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.pipeline;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.bench.Environment;
+import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.parity.ParityCheck;
+import org.quantscope.parity.ParityOptions;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.progress.Progress;
+import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.runtime.ModelSource;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.sensitivity.AutoExclude;
+import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.sensitivity.Sensitivity;
+import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.sensitivity.Study;
+
+/** ONNX Runtime in this process: each step is the engine call itself. */
+final class InProcessRunner implements Runner {
+
+  @Override
+  public ParityReport parity(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    return ParityCheck.check(
+        reference,
+        candidate,
+        feeds,
+        options,
+        sessions,
+        Environment.detectInt8Notes(sessions),
+        progress);
+  }
+
+  @Override
+  public BenchReport bench(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      LatencyBenchmark.Options options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    return LatencyBenchmark.compare(reference, candidate, feeds, options, sessions, progress);
+  }
+
+  @Override
+  public SensitivityReport sensitivity(Study study, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    return Sensitivity.analyze(study, progress);
+  }
+
+  @Override
+  public AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    return AutoExclude.search(study, known, progress);
+  }
+}

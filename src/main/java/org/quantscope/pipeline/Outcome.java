@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.pipeline;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.quantscope.AppInfo;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.bench.Environment;
+import org.quantscope.graph.Summaries;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.report.Report;
+import org.quantscope.runtime.OrtRuntime;
+
+/**
+ * What a run produced: the int8 model (when it was quantized here), the sizes, and the parity and
+ * benchmark results of the steps that ran. {@link #report()} makes the {@link Report} of it, the
+ * one value the PDF, PNG and JSON are written from.
+ *
+ * @param reference the float model
+ * @param candidateName how the int8 model is named in the reports
+ * @param quantizedWith the options the int8 model was quantized with; null for a given model
+ * @param quantized the int8 model made in this process; null for a given model
+ * @param fp32Bytes the float model's size (see {@code ModelFiles.sizeBytes})
+ * @param int8Bytes the int8 model's size
+ * @param parity the parity check, or null when it did not run
+ * @param bench the benchmark, or null when it did not run
+ * @param sessions the session settings the steps ran with
+ */
+public record Outcome(
+    OnnxModel reference,
+    String candidateName,
+    QuantizeOptions quantizedWith,
+    DynamicQuantizer.Output quantized,
+    long fp32Bytes,
+    long int8Bytes,
+    ParityReport parity,
+    BenchReport bench,
+    OrtRuntime.SessionConfig sessions) {
+
+  /** The same outcome with another parity check (null to drop it). */
+  public Outcome withParity(ParityReport p) {
+    return new Outcome(
+        reference,
+        candidateName,
+        quantizedWith,
+        quantized,
+        fp32Bytes,
+        int8Bytes,
+        p,
+        bench,
+        sessions);
+  }
+
+  /** The same outcome with another benchmark (null to drop it). */
+  public Outcome withBench(BenchReport b) {
+    return new Outcome(
+        reference,
+        candidateName,
+        quantizedWith,
+        quantized,
+        fp32Bytes,
+        int8Bytes,
+        parity,
+        b,
+        sessions);
+  }
+
+  /** The same outcome with the int8 model quantized with other options (after auto-exclude). */
+  public Outcome withQuantizedWith(QuantizeOptions o) {
+    return new Outcome(
+        reference, candidateName, o, quantized, fp32Bytes, int8Bytes, parity, bench, sessions);
+  }
+
+  /**
+   * The report of this outcome, made now: titled after the float model, with its summary, the
+   * machine the figures were measured on (the benchmark's, else this one), and the quantization
+   * result told the sizes.
+   */
+  public Report report() throws IOException {
+    Environment env =
+        bench != null
+            ? bench.environment()
+            : Environment.detect(OrtRuntime.version(), sessions.intraOpThreads());
+    return Report.assemble(
+        "INT8 quantization of " + reference.displayName(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        AppInfo.version(),
+        env,
+        Summaries.summarize(reference),
+        fp32Bytes,
+        candidateName,
+        int8Bytes,
+        quantized == null ? null : quantizedWith,
+        quantized == null ? null : quantized.result().withFileSizes(fp32Bytes, int8Bytes),
+        parity,
+        bench);
+  }
+}

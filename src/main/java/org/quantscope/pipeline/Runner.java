@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.pipeline;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.quantscope.bench.BenchReport;
+import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.parity.ParityOptions;
+import org.quantscope.parity.ParityReport;
+import org.quantscope.progress.Progress;
+import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.runtime.ModelSource;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.sensitivity.Study;
+
+/**
+ * Where ONNX Runtime runs a pipeline's steps: in this process ({@link #inProcess()}, the command
+ * line) or in a worker process ({@link #worker()}, the window, where a crash in native code must
+ * not take the window down). Both give the same results for the same inputs: each step is one
+ * engine call, made here or in the worker.
+ *
+ * <p>Every step reports progress, and stops with {@link java.util.concurrent.CancellationException}
+ * when the calling thread is interrupted.
+ */
+public interface Runner {
+
+  /** {@code ParityCheck.check}: both models on the feeds, compared. */
+  ParityReport parity(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException;
+
+  /** {@code LatencyBenchmark.compare}: both models timed, interleaved. */
+  BenchReport bench(
+      ModelSource reference,
+      ModelSource candidate,
+      List<Map<String, NdArray>> feeds,
+      LatencyBenchmark.Options options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException;
+
+  /** {@code Sensitivity.analyze} of the study. */
+  SensitivityReport sensitivity(Study study, Progress progress)
+      throws IOException, NothingToQuantizeException;
+
+  /**
+   * {@code AutoExclude.search} on the study; the result holds the int8 model (with the excluded
+   * nodes left in float) when a subset passes.
+   *
+   * @param known a sensitivity report of the same study to rank by, or null to analyse
+   */
+  AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
+      throws IOException, NothingToQuantizeException;
+
+  /** ONNX Runtime in this process. */
+  static Runner inProcess() {
+    return new InProcessRunner();
+  }
+
+  /** ONNX Runtime in a fresh worker process per step. */
+  static Runner worker() {
+    return new WorkerRunner(org.quantscope.worker.WorkerProcess.standard());
+  }
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.worker;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.model.SaveOptions;
+import org.quantscope.progress.Cancellation;
+import org.quantscope.progress.Progress;
+import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.runtime.ModelSource;
+import org.quantscope.runtime.NdArray;
+
+/**
+ * Runs one {@link WorkerJob} in a separate process, so that a model that crashes ONNX Runtime's
+ * native code cannot take the calling process (the window) down, and so that cancelling stops even
+ * a long {@code session.run} at once.
+ *
+ * <p>Each job is one worker: the same Java and class path, started as {@code org.quantscope.Main
+ * __worker FOLDER}. The folder is a fresh private temporary folder ({@link #prepare()}) holding the
+ * job ({@code job.json}), the samples ({@code feeds.bin}), the models that live only in memory
+ * (saved as {@code .onnx}; a model unchanged since it was loaded is passed as its own file), the
+ * worker's log and temporary files, and at the end {@code result.json}. Progress arrives as lines
+ * on the worker's stdout and is forwarded to the caller's {@link Progress}. The folder is deleted
+ * when the job is closed, whatever the outcome.
+ *
+ * <p>Outcomes: the result; the worker's own exception raised again here with its message ({@link
+ * IOException}, {@link IllegalArgumentException}, {@link NothingToQuantizeException}, or {@link
+ * WorkerError} for bugs); {@link WorkerCrashedException} when the worker died without a result;
+ * {@link CancellationException} when the calling thread was interrupted, in which case the worker
+ * has been killed ({@link Process#destroyForcibly()}) and waited for before the call returns.
+ *
+ * <p>Costs: a JVM start and ORT's native library load per job (a few hundred milliseconds, see
+ * {@code src/site/markdown/measurements.md}), plus writing the in-memory models once.
+ */
+public final class WorkerProcess {
+  /** The hidden verb that runs a worker: {@code org.quantscope.Main __worker FOLDER}. */
+  public static final String VERB = "__worker";
+
+  private static final List<String> MAIN = List.of("org.quantscope.Main", VERB);
+
+  /** Parent system properties passed on to the worker: ONNX Runtime's own settings. */
+  private static final List<String> FORWARDED_PREFIXES = List.of("onnxruntime.", "ORT_");
+
+  private final Path tempRoot;
+  private final List<String> entryPoint;
+  private final Map<String, String> properties;
+
+  private WorkerProcess(Path tempRoot, List<String> entryPoint, Map<String, String> properties) {
+    this.tempRoot = tempRoot;
+    this.entryPoint = List.copyOf(entryPoint);
+    this.properties = Map.copyOf(properties);
+  }
+
+  /**
+   * Workers started with this process's Java, class path and maximum heap, with temporary folders
+   * in {@code java.io.tmpdir}.
+   */
+  public static WorkerProcess standard() {
+    return new WorkerProcess(null, MAIN, Map.of());
+  }
+
+  /** The same, making its temporary folders in {@code dir}. */
+  public WorkerProcess withTempRoot(Path dir) {
+    return new WorkerProcess(dir, entryPoint, properties);
+  }
+
+  /**
+   * The same, starting workers through another main class, which receives {@code args} and then the
+   * job's folder: for tests, whose own entry point can make a worker misbehave on purpose. Ignored
+   * by a packaged application (its launcher runs {@code org.quantscope.Main}).
+   */
+  public WorkerProcess withEntryPoint(String mainClass, String... args) {
+    List<String> e = new ArrayList<>();
+    e.add(mainClass);
+    e.addAll(List.of(args));
+    return new WorkerProcess(tempRoot, e, properties);
+  }
+
+  /** The same, passing one more system property to the worker. */
+  public WorkerProcess withProperty(String key, String value) {
+    Map<String, String> p = new LinkedHashMap<>(properties);
+    p.put(key, value);
+    return new WorkerProcess(tempRoot, entryPoint, p);
+  }
+
+  /** A fresh job folder; close it to delete it (and kill a worker still running). */
+  public Job prepare() throws IOException {
+    Cancellation.check();
+    Path dir =
+        tempRoot == null
+            ? Files.createTempDirectory("quantscope-worker-")
+            : Files.createTempDirectory(tempRoot, "quantscope-worker-");
+    return new Job(dir);
+  }
+
+  /** One job: its folder, the models handed over, then one run of one worker. */
+  public final class Job implements AutoCloseable {
+    private final Path dir;
+    private Process process;
+
+    private Job(Path dir) {
+      this.dir = dir;
+    }
+
+    /**
+     * The model as a file the worker can read: the model's own file when it has one and is
+     * unchanged since it was loaded, else the model saved into a folder of the job's. The saved
+     * file is called like the model ({@link OnnxModel#displayName()}), so that the worker's
+     * messages name it as an in-memory model is named.
+     *
+     * @param role a folder name for the saved copy, unique in the job ("reference", "candidate")
+     */
+    public WorkerJob.ModelFile handOver(ModelSource m, String role) throws IOException {
+      String path;
+      if (m.file() != null) {
+        path = m.file().toAbsolutePath().toString();
+      } else if (m.model().file().isPresent()) {
+        path = m.model().file().get().toAbsolutePath().toString();
+      } else {
+        Path folder = Files.createDirectory(dir.resolve(role));
+        Path target = folder.resolve(m.model().displayName());
+        path = ModelFiles.save(m.model(), target, SaveOptions.DEFAULT).model().toString();
+      }
+      return new WorkerJob.ModelFile(path, m.name(), m.sizeBytes());
+    }
+
+    /**
+     * Runs the job in a fresh worker and returns its result.
+     *
+     * @throws WorkerCrashedException if the worker died without a result
+     * @throws CancellationException if this thread was interrupted (the worker is gone)
+     */
+    public WorkerResult run(WorkerJob job, List<Map<String, NdArray>> feeds, Progress progress)
+        throws IOException, NothingToQuantizeException {
+      WorkerJson.write(dir.resolve(WorkerMain.JOB), job);
+      FeedFiles.write(dir.resolve(WorkerMain.FEEDS), feeds);
+      Files.createDirectories(dir.resolve("tmp"));
+      Cancellation.check();
+      try {
+        process = start(dir);
+        Thread pump = forward(process.getInputStream(), progress);
+        int code = await(process);
+        pump.join(2_000);
+        Path result = dir.resolve(WorkerMain.RESULT);
+        if (!Files.isRegularFile(result)) {
+          throw new WorkerCrashedException(
+              String.format(
+                  Locale.ROOT,
+                  "ONNX Runtime crashed while %s (exit code %d); the window and your model are"
+                      + " unaffected",
+                  job.doing(),
+                  code),
+              code,
+              tail(dir.resolve("worker.log")));
+        }
+        WorkerResult r = WorkerJson.read(result, WorkerResult.class);
+        if (r.failure() != null) {
+          throw raise(r.failure());
+        }
+        return r;
+      } catch (InterruptedException e) { // only from pump.join, after the worker ended
+        Thread.currentThread().interrupt();
+        throw new CancellationException("cancelled");
+      }
+    }
+
+    /** Kills a worker still running, waits for it, and deletes the job's folder. */
+    @Override
+    public void close() {
+      if (process != null) {
+        kill(process);
+      }
+      deleteTree(dir);
+    }
+  }
+
+  private Process start(Path dir) throws IOException {
+    List<String> jvm = new ArrayList<>();
+    long maxHeapMb = Math.max(64, Runtime.getRuntime().maxMemory() >> 20);
+    jvm.add("-Xmx" + maxHeapMb + "m");
+    jvm.add("-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"));
+    jvm.add("-XX:-CreateCoredumpOnCrash");
+    jvm.add("-Djava.awt.headless=true");
+    jvm.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
+    for (Map.Entry<String, String> e : forwardedProperties().entrySet()) {
+      jvm.add("-D" + e.getKey() + "=" + e.getValue());
+    }
+    ProcessBuilder pb = new ProcessBuilder(command(jvm, dir));
+    Path java = javaExecutable();
+    if (java == null) {
+      // a packaged launcher takes no JVM options on its command line
+      pb.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", jvm));
+    }
+    pb.directory(dir.toFile());
+    pb.redirectError(dir.resolve("worker.log").toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    return pb.start();
+  }
+
+  List<String> command(List<String> jvm, Path dir) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    Path java = javaExecutable();
+    if (java != null) {
+      cmd.add(java.toString());
+      cmd.addAll(jvm);
+      cmd.add("-cp");
+      cmd.add(classPath());
+      cmd.addAll(entryPoint);
+    } else {
+      // a jpackage image has no bin/java; its launcher runs Main with the arguments given
+      String launcher =
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElseThrow(() -> new IOException("cannot find Java to start the worker with"));
+      cmd.add(launcher);
+      cmd.add(VERB);
+    }
+    cmd.add(dir.toString());
+    return cmd;
+  }
+
+  /**
+   * This process's class path with relative entries made absolute: the worker runs in the job's
+   * folder.
+   */
+  private static String classPath() {
+    String userDir = System.getProperty("user.dir");
+    List<String> entries = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(new File(e).isAbsolute() ? e : new File(userDir, e).getPath());
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  /** {@code java.home}/bin/java, or null when the runtime has none (a jlinked image). */
+  private static Path javaExecutable() {
+    boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("win");
+    Path java = Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
+    return Files.isExecutable(java) ? java : null;
+  }
+
+  private Map<String, String> forwardedProperties() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (FORWARDED_PREFIXES.stream().anyMatch(key::startsWith)) {
+        out.put(key, System.getProperty(key));
+      }
+    }
+    out.putAll(properties);
+    return out;
+  }
+
+  /** Forwards the worker's {@code progress DONE TOTAL MESSAGE} lines; ignores anything else. */
+  private static Thread forward(InputStream stdout, Progress progress) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  String[] parts = line.split(" ", 4);
+                  if (parts.length >= 3 && parts[0].equals("progress")) {
+                    try {
+                      progress.report(
+                          Long.parseLong(parts[1]),
+                          Long.parseLong(parts[2]),
+                          parts.length == 4 ? parts[3] : "");
+                    } catch (NumberFormatException e) {
+                      // not one of ours
+                    }
+                  }
+                }
+              } catch (IOException e) {
+                // the worker is gone; its exit code tells the rest
+              }
+            },
+            "quantscope-worker-progress");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
+   * Waits for the worker. An interrupt (the user's cancel) kills it at once and throws {@link
+   * CancellationException} once it is gone.
+   */
+  private static int await(Process process) {
+    try {
+      return process.waitFor();
+    } catch (InterruptedException e) {
+      kill(process);
+      Thread.currentThread().interrupt();
+      throw new CancellationException("cancelled");
+    }
+  }
+
+  /** Kills the worker if it still runs, waits for it, and closes our end of its pipes. */
+  private static void kill(Process process) {
+    boolean interrupted = false;
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        try {
+          process.waitFor(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    closeQuietly(process.getOutputStream());
+    closeQuietly(process.getInputStream());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+
+  /** The worker's failure as the exception it was: checked ones thrown, the others returned. */
+  private static RuntimeException raise(WorkerResult.Failure f)
+      throws IOException, NothingToQuantizeException {
+    String m = f.message();
+    return switch (f.kind()) {
+      case "io" -> throw new IOException(m);
+      case "nothing_to_quantize" -> throw new NothingToQuantizeException(m);
+      case "argument" -> new IllegalArgumentException(m);
+      default -> new WorkerError(m, f.trace());
+    };
+  }
+
+  /** The end of the worker's stderr (the JVM's crash notice, ORT's last words), for the record. */
+  private static String tail(Path log) {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      int from = Math.max(0, all.length - 4096);
+      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException | RuntimeException e) {
+      // best effort: a file still held open (Windows) stays in the temporary folder
+    }
+  }
+}
