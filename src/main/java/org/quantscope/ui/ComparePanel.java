@@ -36,10 +36,10 @@ public final class ComparePanel extends ScrollPane {
     this.runs = vm.runs();
     setId("comparePanel");
     setFitToWidth(true);
-    ChoiceBox<RunViewModel.CompareWith> with =
-        new ChoiceBox<>(FXCollections.observableArrayList(RunViewModel.CompareWith.values()));
+    ChoiceBox<CompareWith> with =
+        new ChoiceBox<>(FXCollections.observableArrayList(CompareWith.values()));
     with.setId("compareWith");
-    with.getSelectionModel().select(RunViewModel.CompareWith.PER_CHANNEL);
+    with.getSelectionModel().select(CompareWith.PER_CHANNEL);
     Button run = new Button("Compare");
     run.setId("compareButton");
     run.disableProperty().bind(vm.modelProperty().isNull().or(runs.runningProperty()));

@@ -388,7 +388,7 @@ public final class MainView extends BorderPane {
   }
 
   /** A failed run: one dialog with the message, and what went wrong inside behind a click. */
-  private void failureDialog(RunViewModel.Failure f) {
+  private void failureDialog(RunFailure f) {
     Alert a = new Alert(Alert.AlertType.ERROR, f.message(), ButtonType.CLOSE);
     a.initOwner(window());
     a.setTitle("QuantScope");
@@ -560,12 +560,8 @@ public final class MainView extends BorderPane {
     }
   }
 
-  private static final List<RunViewModel.ReportFormat> REPORT_FORMATS =
-      List.of(
-          RunViewModel.ReportFormat.PDF,
-          RunViewModel.ReportFormat.CHARTS_PNG,
-          RunViewModel.ReportFormat.GRAPH_PNG,
-          RunViewModel.ReportFormat.JSON);
+  private static final List<ReportFormat> REPORT_FORMATS =
+      List.of(ReportFormat.PDF, ReportFormat.CHARTS_PNG, ReportFormat.GRAPH_PNG, ReportFormat.JSON);
 
   /** File > Export report: PDF, the charts or the graph as PNG, or JSON, chosen by file type. */
   private void chooseReportTarget() {
@@ -582,17 +578,16 @@ public final class MainView extends BorderPane {
     if (c == null) {
       return;
     }
-    RunViewModel.ReportFormat byName = RunViewModel.ReportFormat.byName(c.file());
-    RunViewModel.ReportFormat chosen =
+    ReportFormat byName = ReportFormat.byName(c.file());
+    ReportFormat chosen =
         c.filter() >= 0 && c.filter() < REPORT_FORMATS.size()
             ? REPORT_FORMATS.get(c.filter())
             : null;
     // a typed extension wins over the filter, except that both PNG kinds end in .png
-    RunViewModel.ReportFormat format =
+    ReportFormat format =
         byName == null
-            ? (chosen == null ? RunViewModel.ReportFormat.PDF : chosen)
-            : (byName == RunViewModel.ReportFormat.CHARTS_PNG
-                    && chosen == RunViewModel.ReportFormat.GRAPH_PNG
+            ? (chosen == null ? ReportFormat.PDF : chosen)
+            : (byName == ReportFormat.CHARTS_PNG && chosen == ReportFormat.GRAPH_PNG
                 ? chosen
                 : byName);
     String ext = filters.get(REPORT_FORMATS.indexOf(format))[1];

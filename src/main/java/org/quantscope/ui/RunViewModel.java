@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
@@ -21,31 +17,22 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.jfree.chart.JFreeChart;
 import org.quantscope.bench.BenchReport;
-import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
-import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Outcome;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
 import org.quantscope.pipeline.ReportFiles;
-import org.quantscope.pipeline.SampleSource;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
-import org.quantscope.quantize.NothingToQuantizeException;
-import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Charts;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
-import org.quantscope.runtime.NdArray;
-import org.quantscope.runtime.OrtRuntime;
-import org.quantscope.runtime.Synthesizer;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
-import org.quantscope.sensitivity.Study;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
@@ -59,9 +46,6 @@ public final class RunViewModel {
   private final Pipeline pipeline;
   private JobRunner.Handle current;
 
-  /** A failure for the error dialog: one line for the user, the details behind a click. */
-  public record Failure(String title, String message, String details) {}
-
   // Properties
 
   private final ReadOnlyObjectWrapper<OnnxModel> model = new ReadOnlyObjectWrapper<>(this, "model");
@@ -74,7 +58,7 @@ public final class RunViewModel {
   private final ReadOnlyObjectWrapper<Sizes> sizes = new ReadOnlyObjectWrapper<>(this, "sizes");
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
-  private final ReadOnlyObjectWrapper<Failure> failure =
+  private final ReadOnlyObjectWrapper<RunFailure> failure =
       new ReadOnlyObjectWrapper<>(this, "failure");
   private final ReadOnlyObjectWrapper<Path> saved = new ReadOnlyObjectWrapper<>(this, "saved");
   private QuantizeOptions quantizedWith;
@@ -85,65 +69,8 @@ public final class RunViewModel {
   private final ReadOnlyObjectWrapper<Comparison> comparison =
       new ReadOnlyObjectWrapper<>(this, "comparison");
 
-  /** What the current options are compared with: the same options with one choice flipped. */
-  public enum CompareWith {
-    PER_CHANNEL("per-channel vs per-tensor"),
-    WEIGHT_TYPE("QInt8 vs QUInt8"),
-    REDUCE_RANGE("reduce-range on vs off");
-
-    private final String label;
-
-    CompareWith(String label) {
-      this.label = label;
-    }
-
-    @Override
-    public String toString() {
-      return label;
-    }
-
-    /** The options with this choice flipped. */
-    public QuantizeOptions flip(QuantizeOptions o) {
-      return switch (this) {
-        case PER_CHANNEL -> o.toBuilder().perChannel(!o.perChannel()).build();
-        case WEIGHT_TYPE ->
-            o.toBuilder()
-                .weightType(o.weightType() == QuantType.QInt8 ? QuantType.QUInt8 : QuantType.QInt8)
-                .build();
-        case REDUCE_RANGE -> o.toBuilder().reduceRange(!o.reduceRange()).build();
-      };
-    }
-
-    /** A short name of the options for a column header, e.g. "QInt8, per tensor". */
-    public static String describe(QuantizeOptions o) {
-      return o.weightType()
-          + (o.perChannel() ? ", per channel" : ", per tensor")
-          + (o.reduceRange() ? ", reduce range" : "");
-    }
-  }
-
   /** Two configurations evaluated on the same samples: quantized, parity-checked, benchmarked. */
   public record Comparison(String labelA, String labelB, Report a, Report b) {}
-
-  /** What File > Export report writes. */
-  public enum ReportFormat {
-    /** The whole report as a PDF document. */
-    PDF,
-    /** The four charts as one PNG image. */
-    CHARTS_PNG,
-    /** The graph, quantized nodes coloured, as a PNG image. */
-    GRAPH_PNG,
-    /** Everything, machine-readable. */
-    JSON;
-
-    /** The format a file name asks for by its extension, or null. */
-    public static ReportFormat byName(Path file) {
-      String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      return n.endsWith(".pdf")
-          ? PDF
-          : n.endsWith(".json") ? JSON : n.endsWith(".png") ? CHARTS_PNG : null;
-    }
-  }
 
   /**
    * @param jobs runs the work off the FX thread
@@ -182,7 +109,7 @@ public final class RunViewModel {
   }
 
   /** The last failure; the window shows it in the error dialog. */
-  public ReadOnlyObjectProperty<Failure> failureProperty() {
+  public ReadOnlyObjectProperty<RunFailure> failureProperty() {
     return failure.getReadOnlyProperty();
   }
 
@@ -232,22 +159,22 @@ public final class RunViewModel {
 
   /** Quantizes the open model in memory. */
   public void quantize() {
-    start("Quantize", (r, p) -> Results.of(pipeline.run(r.fresh(), p)));
+    start("Quantize", (r, p) -> RunResults.of(pipeline.run(r.fresh(), p)));
   }
 
   /** Checks parity of the int8 model (quantizing first if needed). */
   public void checkParity() {
-    start("Check parity", (r, p) -> Results.of(pipeline.run(r.checked(r.reused()), p)));
+    start("Check parity", (r, p) -> RunResults.of(pipeline.run(r.checked(r.reused()), p)));
   }
 
   /** Benchmarks fp32 against int8 (quantizing first if needed). */
   public void benchmark() {
-    start("Benchmark", (r, p) -> Results.of(pipeline.run(r.timed(r.reused()), p)));
+    start("Benchmark", (r, p) -> RunResults.of(pipeline.run(r.timed(r.reused()), p)));
   }
 
   /** Quantize, check parity, benchmark. */
   public void runAll() {
-    start("Run all", (r, p) -> Results.of(pipeline.run(r.timed(r.checked(r.fresh())), p)));
+    start("Run all", (r, p) -> RunResults.of(pipeline.run(r.timed(r.checked(r.fresh())), p)));
   }
 
   /** Leaves one node in float and checks parity again (quantizing afresh). */
@@ -256,7 +183,7 @@ public final class RunViewModel {
       return;
     }
     options.excluded().add(node);
-    start("Exclude and check", (r, p) -> Results.of(pipeline.run(r.checked(r.fresh()), p)));
+    start("Exclude and check", (r, p) -> RunResults.of(pipeline.run(r.checked(r.fresh()), p)));
   }
 
   /**
@@ -265,7 +192,7 @@ public final class RunViewModel {
    * show the ranking.
    */
   public void analyzeSensitivity() {
-    start("Sensitivity", (r, p) -> Results.of(pipeline.sensitivity(r.study(), p)));
+    start("Sensitivity", (r, p) -> RunResults.of(pipeline.sensitivity(r.study(), p)));
   }
 
   /**
@@ -275,7 +202,7 @@ public final class RunViewModel {
   public void autoExclude() {
     start(
         "Auto-exclude",
-        (r, p) -> Results.of(pipeline.autoExclude(r.study(), null, p), r.sessions()));
+        (r, p) -> RunResults.of(pipeline.autoExclude(r.study(), null, p), r.sessions()));
   }
 
   /**
@@ -294,7 +221,7 @@ public final class RunViewModel {
                   base.withQuantize(a).withCandidateName(CompareWith.describe(a)),
                   base.withQuantize(b).withCandidateName(CompareWith.describe(b)),
                   p);
-          return Results.of(
+          return RunResults.of(
               new Comparison(
                   CompareWith.describe(a),
                   CompareWith.describe(b),
@@ -350,7 +277,7 @@ public final class RunViewModel {
             z.int8Bytes(),
             parity.get(),
             bench.get(),
-            Request.sessions(options.benchThreadCount()));
+            RunRequest.sessions(options.benchThreadCount()));
     ReportFiles files =
         new ReportFiles(
             format == ReportFormat.JSON ? target : null,
@@ -400,130 +327,9 @@ public final class RunViewModel {
   /** Bytes of the float model and of the int8 model (as it would be saved). */
   public record Sizes(long fp32Bytes, long int8Bytes) {}
 
-  /** What a run changed; null fields leave the window's state as it is. */
-  private record Results(
-      Outcome outcome,
-      SensitivityReport sensitivity,
-      AutoExcludeResult autoExcluded,
-      Comparison comparison) {
-    static Results of(Outcome o) {
-      return new Results(o, null, null, null);
-    }
-
-    static Results of(SensitivityReport s) {
-      return new Results(null, s, null, null);
-    }
-
-    static Results of(Comparison c) {
-      return new Results(null, null, null, c);
-    }
-
-    /** The search, and when it passed, its int8 model and parity as the window's outcome. */
-    static Results of(AutoExcludeResult a, OrtRuntime.SessionConfig sessions) {
-      Outcome o =
-          a.passed() && a.output() != null
-              ? new Outcome(
-                  a.output().model(),
-                  Plan.QUANTIZED_IN_MEMORY,
-                  null,
-                  a.output(),
-                  a.fp32Bytes(),
-                  a.int8Bytes(),
-                  a.after(),
-                  null,
-                  sessions)
-              : null;
-      return new Results(o, a.sensitivity(), a, null);
-    }
-  }
-
-  /**
-   * Everything a run needs, taken on the FX thread when it starts (options can change later); the
-   * samples are read on the worker thread, once per run.
-   */
-  private static final class Request {
-    private final OnnxModel model;
-    private final DynamicQuantizer.Output previous;
-    private final QuantizeOptions previousOptions;
-    private final QuantizeOptions quantize;
-    private final ParityOptions parity;
-    private final SampleSource samples;
-    private final int benchRuns;
-    private final int threads;
-    private List<Map<String, NdArray>> feeds;
-
-    Request(RunViewModel vm) {
-      OptionsViewModel o = vm.options;
-      this.model = vm.model.get();
-      this.previous = vm.quantized.get();
-      this.previousOptions = vm.quantizedWith;
-      this.quantize = o.quantizeOptions();
-      this.parity = o.parityOptions();
-      this.samples = samples(o);
-      this.benchRuns = o.benchRunCount();
-      this.threads = o.benchThreadCount();
-    }
-
-    private static SampleSource samples(OptionsViewModel o) {
-      return switch (o.sampleSourceProperty().get()) {
-        case FILE -> new SampleSource.File(o.sampleFileProperty().get());
-        case EXAMPLE -> new SampleSource.Example();
-        case SYNTHETIC ->
-            new SampleSource.Synthetic(Synthesizer.Options.of(o.sampleCount(), o.seedValue()));
-      };
-    }
-
-    static OrtRuntime.SessionConfig sessions(int threads) {
-      return new OrtRuntime.SessionConfig(threads, OrtRuntime.OptLevel.ALL, false);
-    }
-
-    OrtRuntime.SessionConfig sessions() {
-      return sessions(threads);
-    }
-
-    QuantizeOptions quantize() {
-      return quantize;
-    }
-
-    private List<Map<String, NdArray>> feeds() throws IOException {
-      if (feeds == null) {
-        feeds = samples.read(model);
-      }
-      return feeds;
-    }
-
-    /** Quantize afresh with the current options. */
-    Plan fresh() {
-      return Plan.quantize(model, quantize).withSessions(sessions());
-    }
-
-    /** Reuse the int8 model of the last run, or quantize when there is none. */
-    Plan reused() {
-      return previous == null
-          ? fresh()
-          : Plan.reuse(model, previous, previousOptions).withSessions(sessions());
-    }
-
-    /** The plan with a parity check on the samples. */
-    Plan checked(Plan p) throws IOException {
-      return p.withParity(parity, feeds());
-    }
-
-    /** The plan with a benchmark on the first few samples. */
-    Plan timed(Plan p) throws IOException {
-      return p.withBench(
-          new LatencyBenchmark.Options(Math.min(10, benchRuns), benchRuns, 0),
-          Plan.benchSamples(feeds()));
-    }
-
-    Study study() throws IOException {
-      return Study.of(model, quantize, feeds(), parity, sessions());
-    }
-  }
-
   /** A run on the worker thread. */
   private interface Step {
-    Results run(Request request, Progress p) throws Exception;
+    RunResults run(RunRequest request, Progress p) throws Exception;
   }
 
   private void start(String title, Step step) {
@@ -533,11 +339,11 @@ public final class RunViewModel {
     }
     if (!options.validProperty().get()) {
       failure.set(
-          new Failure(
+          new RunFailure(
               "Check the options", "Some options are not valid; see the Options panel.", ""));
       return;
     }
-    Request request = new Request(this);
+    RunRequest request = new RunRequest(m, quantized.get(), quantizedWith, options);
     running.set(true);
     status.set(title + " ...");
     failure.set(null);
@@ -553,7 +359,7 @@ public final class RunViewModel {
             this::failed);
   }
 
-  private void apply(Results r, Request request) {
+  private void apply(RunResults r, RunRequest request) {
     Outcome o = r.outcome();
     if (o != null) {
       if (o.quantized() != null && quantized.get() != o.quantized()) {
@@ -620,27 +426,6 @@ public final class RunViewModel {
       return;
     }
     status.set("Failed.");
-    failure.set(describe(t));
-  }
-
-  static Failure describe(Throwable t) {
-    boolean userError =
-        t instanceof IOException
-            || t instanceof IllegalArgumentException
-            || t instanceof NothingToQuantizeException;
-    String details = "";
-    if (!userError) {
-      StringWriter trace = new StringWriter();
-      t.printStackTrace(new PrintWriter(trace));
-      details = trace.toString();
-    }
-    String message =
-        t instanceof NothingToQuantizeException
-            ? "Nothing to quantize: " + t.getMessage().replaceFirst("^nothing to quantize: ", "")
-            : t instanceof IOException || t instanceof IllegalArgumentException
-                ? t.getMessage()
-                : t.getClass().getSimpleName()
-                    + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    return new Failure("The run failed", message, details);
+    failure.set(RunFailure.of(t));
   }
 }

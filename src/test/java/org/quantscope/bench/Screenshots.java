@@ -94,7 +94,7 @@ public final class Screenshots {
             switch (step) {
               case "--sensitivity" -> vm.runs().analyzeSensitivity();
               case "--auto-exclude" -> vm.runs().autoExclude();
-              default -> vm.runs().compare(org.quantscope.ui.RunViewModel.CompareWith.PER_CHANNEL);
+              default -> vm.runs().compare(org.quantscope.ui.CompareWith.PER_CHANNEL);
             }
             return null;
           });

@@ -83,7 +83,7 @@ class RunViewModelTest {
     MainViewModel vm = example();
     vm.options().opTypes().forEach((op, on) -> on.set(op.equals("Conv")));
     vm.runs().quantize();
-    RunViewModel.Failure f = vm.runs().failureProperty().get();
+    RunFailure f = vm.runs().failureProperty().get();
     assertThat(f.message()).startsWith("Nothing to quantize");
     assertThat(f.details()).isEmpty();
   }
@@ -179,7 +179,7 @@ class RunViewModelTest {
   @Test
   void compareEvaluatesBothConfigurationsOnTheSameSamples() throws IOException {
     MainViewModel vm = fragile();
-    vm.runs().compare(RunViewModel.CompareWith.PER_CHANNEL);
+    vm.runs().compare(CompareWith.PER_CHANNEL);
     assertThat(vm.runs().failureProperty().get()).isNull();
     RunViewModel.Comparison c = vm.runs().comparisonProperty().get();
     assertThat(c.labelA()).isEqualTo("QInt8, per tensor, reduce range");

@@ -85,7 +85,7 @@ class RunViewModelWorkerTest {
     var quantized = runs.quantizedProperty().get();
     runner.crash = true;
     runs.checkParity();
-    RunViewModel.Failure f = runs.failureProperty().get();
+    RunFailure f = runs.failureProperty().get();
     assertThat(f.message())
         .isEqualTo(
             "ONNX Runtime crashed while checking parity (exit code 134); the window and your"
