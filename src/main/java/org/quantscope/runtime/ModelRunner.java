@@ -67,11 +67,6 @@ public final class ModelRunner implements AutoCloseable {
     return session;
   }
 
-  /** Output names in the model's order. */
-  public List<String> outputNames() {
-    return new ArrayList<>(session.getOutputNames());
-  }
-
   /** Runs one feed; returns every output it can represent, by name, in the model's order. */
   public Map<String, NdArray> run(Map<String, NdArray> feed) throws IOException {
     Map<String, OnnxTensor> tensors = tensors(feed);
