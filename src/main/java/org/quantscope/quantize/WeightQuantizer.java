@@ -19,7 +19,7 @@ public final class WeightQuantizer {
   static final int SLICE = 1 << 20;
 
   /** Values are copied out of the buffer in chunks of this many floats. */
-  private static final int CHUNK = 1 << 14;
+  static final int CHUNK = 1 << 14;
 
   /** One tensor to quantize. */
   public record Spec(
