@@ -3,8 +3,8 @@ package org.quantscope.quantize;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 /**
  * Quantizes float tensors per tensor or per channel with {@link QuantMath}, and measures the error
@@ -80,11 +80,11 @@ public final class WeightQuantizer {
         slices.add(new Slice(j, start, Math.min(s.size(), start + SLICE)));
       }
     }
-    (parallel ? slices.parallelStream() : slices.stream()).forEach(Slice::range);
+    StreamSupport.stream(slices.spliterator(), parallel).forEach(Slice::range);
     for (Job j : jobs) {
       j.params();
     }
-    (parallel ? slices.parallelStream() : slices.stream()).forEach(Slice::quantize);
+    StreamSupport.stream(slices.spliterator(), parallel).forEach(Slice::quantize);
     List<QuantizedWeight> out = new ArrayList<>(jobs.size());
     for (Job j : jobs) {
       out.add(j.result());
@@ -110,10 +110,10 @@ public final class WeightQuantizer {
       this.spec = spec;
       this.channels = spec.channels();
       this.inner = spec.inner();
+      // 0, not +/-infinity: ORT's range always includes 0 (QuantMath.params), so starting there
+      // changes no scale or zero point
       this.min = new float[channels];
       this.max = new float[channels];
-      Arrays.fill(min, Float.POSITIVE_INFINITY);
-      Arrays.fill(max, Float.NEGATIVE_INFINITY);
       this.q = new byte[spec.size()];
     }
 
@@ -162,10 +162,8 @@ public final class WeightQuantizer {
     void range() {
       Job j = job;
       int channels = j.channels;
-      float[] lo = new float[channels];
+      float[] lo = new float[channels]; // from 0, as the job's range
       float[] hi = new float[channels];
-      Arrays.fill(lo, Float.POSITIVE_INFINITY);
-      Arrays.fill(hi, Float.NEGATIVE_INFINITY);
       float[] buf = new float[Math.min(CHUNK, end - start)];
       FloatBuffer values = j.spec.values();
       int base = values.position();
@@ -292,11 +290,7 @@ public final class WeightQuantizer {
     for (int k = from; k < to; k++) {
       float x = buf[k];
       float v = (float) Math.rint(x / scale) + zp;
-      if (v < typeMin) {
-        v = typeMin;
-      } else if (v > typeMax) {
-        v = typeMax;
-      }
+      v = Math.max(typeMin, Math.min(typeMax, v));
       q[qOffset + k] = (byte) (int) v;
       float err = x - (v - zp) * scale;
       s2 += x * x;
@@ -328,11 +322,7 @@ public final class WeightQuantizer {
       float zp = zps[c];
       float x = buf[k];
       float v = (float) Math.rint(x / scale) + zp;
-      if (v < typeMin) {
-        v = typeMin;
-      } else if (v > typeMax) {
-        v = typeMax;
-      }
+      v = Math.max(typeMin, Math.min(typeMax, v));
       q[qOffset + k] = (byte) (int) v;
       float err = x - (v - zp) * scale;
       s2 += x * x;
