@@ -5,52 +5,37 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.function.ToDoubleFunction;
+import org.quantscope.model.UntrustedText;
 
 /**
  * Text from models is untrusted: node names and doc strings may hold control characters, markup or
- * megabytes. These helpers make it safe to draw: printable, bounded, and cut to a width.
+ * megabytes. These helpers make it safe to draw: printable, bounded, and cut to a width. Which
+ * characters are unsafe, and how text is cut to a length, is decided in one place, {@link
+ * UntrustedText} (in {@code model}, so that {@code ModelFormatException} uses the same rule);
+ * {@link #clean} and {@link #isControl} are that rule, for the code that draws.
  */
 public final class Texts {
   private Texts() {}
 
   /** The longest text a report or the window shows from a model, in characters. */
-  public static final int MAX_CHARS = 300;
+  public static final int MAX_CHARS = UntrustedText.MAX_CHARS;
 
   /**
    * {@code s} with control characters replaced by spaces and cut to {@code max} characters with an
-   * ellipsis; null becomes "".
+   * ellipsis; null becomes "". See {@link UntrustedText#clean(String, int)}.
    */
   public static String clean(String s, int max) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), max + 1));
-    for (int i = 0; i < s.length() && sb.length() <= max; ) {
-      int cp = s.codePointAt(i);
-      i += Character.charCount(cp);
-      sb.appendCodePoint(isControl(cp) ? ' ' : cp);
-    }
-    if (sb.length() > max) {
-      sb.setLength(max - 1);
-      sb.append('…');
-    }
-    return sb.toString();
+    return UntrustedText.clean(s, max);
   }
 
-  /**
-   * True for characters that are not text to show: C0 and C1 controls (the escape character of
-   * terminal sequences among them), format characters (bidirectional overrides and isolates,
-   * zero-width joiners), unpaired surrogates, unassigned code points and line or paragraph
-   * separators.
-   */
+  /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */
+  public static String clean(String s) {
+    return clean(s, MAX_CHARS);
+  }
+
+  /** Characters that are not text to show; see {@link UntrustedText#isControl}. */
   public static boolean isControl(int cp) {
-    int type = Character.getType(cp);
-    return Character.isISOControl(cp)
-        || type == Character.FORMAT
-        || type == Character.SURROGATE
-        || type == Character.UNASSIGNED
-        || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR;
+    return UntrustedText.isControl(cp);
   }
 
   /**
@@ -84,11 +69,6 @@ public final class Texts {
       }
       return new SerializedString(String.format(java.util.Locale.ROOT, "\\u%04X", ch));
     }
-  }
-
-  /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */
-  public static String clean(String s) {
-    return clean(s, MAX_CHARS);
   }
 
   /**
