@@ -378,20 +378,7 @@ public final class ReportPdf {
   }
 
   private void charts() throws IOException {
-    List<JFreeChart> charts = new ArrayList<>();
-    if (report.parity() != null) {
-      charts.add(Charts.differenceHistogram(report.parity()));
-    }
-    if (report.quantization() != null) {
-      charts.add(Charts.weightError(report.quantization(), 15));
-    }
-    Report.Summary s = report.summary();
-    if (s.fp32Bytes() != null && s.int8Bytes() != null) {
-      charts.add(Charts.modelSize(s.fp32Bytes(), s.int8Bytes()));
-    }
-    if (report.bench() != null && report.bench().models().size() >= 2) {
-      charts.add(Charts.latency(report.bench().models().get(0), report.bench().models().get(1)));
-    }
+    List<JFreeChart> charts = ReportCharts.of(report, 15);
     if (charts.isEmpty()) {
       return;
     }
@@ -449,7 +436,7 @@ public final class ReportPdf {
                   ? Figures.scale(w.scaleMin())
                   : Figures.scale(w.scaleMin()) + " – " + Figures.scale(w.scaleMax()),
               Figures.db(w.sqnrDb()),
-              String.format(Locale.ROOT, "%,d → %,d", w.bytesBefore(), w.bytesAfter())
+              Figures.count(w.bytesBefore()) + " → " + Figures.count(w.bytesAfter())
             });
         first = false;
       }

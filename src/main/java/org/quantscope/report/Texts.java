@@ -17,6 +17,8 @@ import org.quantscope.model.UntrustedText;
 public final class Texts {
   private Texts() {}
 
+  private static final String ELLIPSIS = "\u2026";
+
   /** The longest text a report or the window shows from a model, in characters. */
   public static final int MAX_CHARS = UntrustedText.MAX_CHARS;
 
@@ -96,5 +98,43 @@ public final class Texts {
       return "…";
     }
     return pathLike ? "…" + t.substring(t.length() - lo) : t.substring(0, lo) + "…";
+  }
+
+  /**
+   * The text, cleaned and shortened to at most {@code max} characters with an ellipsis, for chart
+   * labels that are measured in characters. Names are told apart by their ends ({@code
+   * /encoder/layer.3/attention/MatMul}, {@code lstm.weight_ih_l0}), so a path-like name keeps its
+   * longest tail of whole parts that fits, e.g. {@code …/layer.3/attention/MatMul}; other names (or
+   * a tail shorter than half) lose their middle. Null or empty becomes "?".
+   */
+  public static String shorten(String text, int max) {
+    if (text == null || text.isEmpty()) {
+      return "?";
+    }
+    text = clean(text);
+    int length = text.codePointCount(0, text.length());
+    if (length <= max) {
+      return text;
+    }
+    // a path is cut at its slashes only (a dot in "layer.4" is part of a step's name)
+    String separators = text.indexOf('/') >= 0 ? "/" : ".:";
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (separators.indexOf(c) >= 0) {
+        String rest = text.substring(c == '/' ? i : i + 1);
+        int n = rest.codePointCount(0, rest.length());
+        if (n + 1 <= max) {
+          if (n + 1 >= max / 2) {
+            return ELLIPSIS + rest;
+          }
+          break;
+        }
+      }
+    }
+    int tail = (max - 1) * 2 / 3;
+    int head = max - 1 - tail;
+    return text.substring(0, text.offsetByCodePoints(0, head))
+        + ELLIPSIS
+        + text.substring(text.offsetByCodePoints(0, length - tail));
   }
 }
