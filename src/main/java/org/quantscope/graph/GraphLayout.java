@@ -136,6 +136,21 @@ public final class GraphLayout {
       return points[2 * i + 1];
     }
 
+    /** The smallest rectangle holding every point of the polyline, for culling when drawing. */
+    public Bounds bounds() {
+      double minX = Double.MAX_VALUE;
+      double minY = Double.MAX_VALUE;
+      double maxX = -Double.MAX_VALUE;
+      double maxY = -Double.MAX_VALUE;
+      for (int i = 0; i < points.length; i += 2) {
+        minX = Math.min(minX, points[i]);
+        maxX = Math.max(maxX, points[i]);
+        minY = Math.min(minY, points[i + 1]);
+        maxY = Math.max(maxY, points[i + 1]);
+      }
+      return new Bounds(minX, minY, maxX, maxY);
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Edge e
@@ -153,6 +168,20 @@ public final class GraphLayout {
     @Override
     public String toString() {
       return "Edge[" + fromId + " -> " + toId + " (" + value + "), " + pointCount() + " points]";
+    }
+  }
+
+  /**
+   * An axis-aligned rectangle in layout coordinates (px, y growing downwards), given by its
+   * corners; its border belongs to it.
+   */
+  public record Bounds(double minX, double minY, double maxX, double maxY) {
+    /**
+     * True if this rectangle and the one from ({@code x0}, {@code y0}) to ({@code x1}, {@code y1})
+     * share at least one point; touching borders count, so a line on the edge of a view is drawn.
+     */
+    public boolean intersects(double x0, double y0, double x1, double y1) {
+      return maxX >= x0 && minX <= x1 && maxY >= y0 && minY <= y1;
     }
   }
 

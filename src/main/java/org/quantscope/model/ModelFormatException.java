@@ -16,6 +16,9 @@ public class ModelFormatException extends IOException {
   /** Quoted names longer than this are shortened to their start and end. */
   static final int MAX_QUOTED = 120;
 
+  /** How many characters of a shortened name's end are kept. */
+  private static final int TAIL = 21;
+
   public ModelFormatException(String message) {
     super(tidy(message));
   }
@@ -25,9 +28,11 @@ public class ModelFormatException extends IOException {
   }
 
   /**
-   * Makes a message safe to show: names come from the file, so control and bidirectional-override
-   * characters are replaced, quoted names longer than {@link #MAX_QUOTED} characters keep only
-   * their start and end, and the whole message is cut at {@link #MAX_MESSAGE} characters.
+   * Makes a message safe to show: names come from the file, so the characters {@link
+   * UntrustedText#isControl} rejects are replaced (line breaks and tabs by a space, to keep the
+   * message on one line; the others by "?", to show that something was there), quoted names longer
+   * than {@link #MAX_QUOTED} characters keep only their start and end, and the whole message is cut
+   * at {@link #MAX_MESSAGE} characters.
    */
   static String tidy(String message) {
     if (message == null) {
@@ -37,53 +42,48 @@ public class ModelFormatException extends IOException {
     boolean quoted = false;
     int quotedLength = 0;
     StringBuilder tail = new StringBuilder(); // the last characters of a name being shortened
-    for (int i = 0; i < message.length() && b.length() <= MAX_MESSAGE; i++) {
-      char c = message.charAt(i);
-      if (Character.isISOControl(c) || isBidiControl(c)) {
-        c = c == '\n' || c == '\t' ? ' ' : '?';
+    for (int i = 0; i < message.length() && b.length() <= MAX_MESSAGE; ) {
+      int cp = message.codePointAt(i);
+      int next = i + Character.charCount(cp);
+      if (UntrustedText.isControl(cp)) {
+        cp = cp == '\n' || cp == '\t' ? ' ' : '?';
       }
       // a quote opens after a non-letter and closes before one; apostrophes (protobuf's) do neither
       boolean quoteMark =
-          c == '\''
+          cp == '\''
               && (quoted
-                  ? i + 1 == message.length() || !Character.isLetterOrDigit(message.charAt(i + 1))
-                  : i == 0 || !Character.isLetterOrDigit(message.charAt(i - 1)));
+                  ? next == message.length()
+                      || !Character.isLetterOrDigit(message.codePointAt(next))
+                  : i == 0 || !Character.isLetterOrDigit(message.codePointBefore(i)));
+      i = next;
       if (quoteMark) {
         if (quoted && quotedLength > MAX_QUOTED) {
-          b.append('\u2026').append(tail, 1, tail.length());
+          b.append(UntrustedText.ELLIPSIS)
+              .append(tail, tail.offsetByCodePoints(0, 1), tail.length());
         } else {
           b.append(tail);
         }
         quoted = !quoted;
         quotedLength = 0;
         tail.setLength(0);
-        b.append(c);
+        b.appendCodePoint(cp);
         continue;
       }
-      if (quoted && ++quotedLength > MAX_QUOTED - 21) {
-        tail.append(c);
-        if (tail.length() > 21) {
-          tail.deleteCharAt(0);
+      if (quoted && ++quotedLength > MAX_QUOTED - TAIL) {
+        tail.appendCodePoint(cp);
+        if (tail.codePointCount(0, tail.length()) > TAIL) {
+          tail.delete(0, Character.charCount(tail.codePointAt(0)));
         }
         continue;
       }
-      b.append(c);
+      b.appendCodePoint(cp);
     }
     if (quoted) {
-      b.append(quotedLength > MAX_QUOTED ? "\u2026" : tail);
+      b.append(quotedLength > MAX_QUOTED ? String.valueOf(UntrustedText.ELLIPSIS) : tail);
     }
     if (b.length() > MAX_MESSAGE) {
-      b.setLength(MAX_MESSAGE - 1);
-      b.append('\u2026');
+      UntrustedText.cut(b, MAX_MESSAGE);
     }
     return b.toString();
-  }
-
-  private static boolean isBidiControl(char c) {
-    return (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069')
-        || c == '\u200e'
-        || c == '\u200f'
-        || c == '\u061c';
   }
 }

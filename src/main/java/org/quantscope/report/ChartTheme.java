@@ -47,6 +47,18 @@ final class ChartTheme {
   /** A verdict that failed, and the tolerance it is held against. */
   static final Color FAIL = new Color(0xC62828);
 
+  /** Series and category key of the fp32 (reference) model. */
+  static final String FP32_KEY = "fp32";
+
+  /** Series and category key of the int8 (candidate) model. */
+  static final String INT8_KEY = "int8";
+
+  /** Category labels longer than this (in characters) are shortened, see {@link Texts#shorten}. */
+  static final int MAX_LABEL_CHARS = 40;
+
+  /** Between the parts of a subtitle line. */
+  static final String SEPARATOR = "  \u00b7  ";
+
   static final Color TEXT = new Color(0x222222);
   static final Color MUTED = new Color(0x595959);
   static final Color GRID = new Color(0xDDDDDD);

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.text.NumberFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,10 +13,14 @@ import java.util.Locale;
  * How numbers are written for people: in the PDF and PNG, on the terminal and in the window. One
  * place, so that a figure reads the same everywhere and can be found in the JSON: differences with
  * four significant digits, sizes in exact bytes, MB or decimal units, latencies in ms with three
- * decimals.
+ * decimals; in charts, three significant digits. Decimals are always a dot, as the command line
+ * writes them.
  */
 public final class Figures {
   private Figures() {}
+
+  /** Bytes in a megabyte: decimal, as file managers count. */
+  public static final double BYTES_PER_MB = 1e6;
 
   /** An absolute difference or tolerance, four significant digits: 0.007712, 0.04. */
   public static String diff(double x) {
@@ -35,12 +44,22 @@ public final class Figures {
 
   /** Bytes in decimal megabytes, two decimals: 438.03 MB. */
   public static String megabytes(long n) {
-    return String.format(Locale.ROOT, "%.2f MB", n / 1e6);
+    return String.format(Locale.ROOT, "%.2f MB", n / BYTES_PER_MB);
   }
 
   /** A ratio such as a size ratio or a speedup: 3.97x. */
   public static String ratio(double x) {
-    return String.format(Locale.ROOT, "%.2fx", x);
+    return ratio(x, 2);
+  }
+
+  /** A ratio with {@code decimals} decimals: 3.9x with one, as chart headlines round it. */
+  public static String ratio(double x, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "fx", x);
+  }
+
+  /** A count with thousands separators: 1,234,567. */
+  public static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /** A size change from fp32 to int8 given fp32 / int8: "3.97x smaller", or "1.25x larger". */
@@ -100,6 +119,36 @@ public final class Figures {
       sb.append(d == null ? "?" : d.toString());
     }
     return sb.append(']').toString();
+  }
+
+  /**
+   * A number in a chart's labels, three significant digits, plain from 1e-4 up: 0.04, 0.0123, 1230,
+   * 1.2e-05; NaN as "n/a", infinities as "inf" and "-inf".
+   */
+  public static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    if (v == 0) {
+      return "0";
+    }
+    double a = Math.abs(v);
+    if (a >= 1e-4 && a < 1e7) {
+      return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+    return String.format(Locale.ROOT, "%.2e", v).replaceFirst("\\.?0+e", "e");
+  }
+
+  /**
+   * The format of the value labels of a bar chart whose largest value is {@code largest}: enough
+   * decimals for three significant digits of it, at most three (123, 12.3, 1.23, 0.123).
+   */
+  public static NumberFormat decimals(double largest) {
+    String pattern = largest >= 100 ? "0" : largest >= 10 ? "0.0" : largest >= 1 ? "0.00" : "0.000";
+    return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   private static String stripZeros(String s) {

@@ -12,7 +12,6 @@ import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.quantize.QuantizationResult;
@@ -110,9 +109,13 @@ public final class GraphPicture {
         RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     g.setColor(Color.decode(StatusColors.EDGE));
     g.setStroke(new BasicStroke(1.2f));
+    double x0 = view.getMinX();
+    double y0 = view.getMinY();
+    double x1 = view.getMaxX();
+    double y1 = view.getMaxY();
     for (GraphLayout.Edge e : layout.edges()) {
       int n = e.pointCount();
-      if (n < 2 || !overlaps(e, view)) {
+      if (n < 2 || !e.bounds().intersects(x0, y0, x1, y1)) {
         continue;
       }
       Path2D.Double path = new Path2D.Double();
@@ -190,28 +193,5 @@ public final class GraphPicture {
     head.lineTo(x - dx * s + dy * s * 0.6, y - dy * s - dx * s * 0.6);
     head.closePath();
     g.fill(head);
-  }
-
-  private static boolean overlaps(GraphLayout.Edge e, Rectangle2D view) {
-    double minX = Double.MAX_VALUE;
-    double minY = Double.MAX_VALUE;
-    double maxX = -Double.MAX_VALUE;
-    double maxY = -Double.MAX_VALUE;
-    for (int i = 0; i < e.pointCount(); i++) {
-      minX = Math.min(minX, e.x(i));
-      maxX = Math.max(maxX, e.x(i));
-      minY = Math.min(minY, e.y(i));
-      maxY = Math.max(maxY, e.y(i));
-    }
-    return maxX >= view.getMinX()
-        && minX <= view.getMaxX()
-        && maxY >= view.getMinY()
-        && minY <= view.getMaxY();
-  }
-
-  /** Number of boxes, for deciding whether a graph fits in a document. */
-  static int size(GraphLayout.Result layout) {
-    List<GraphLayout.Box> boxes = layout.boxes();
-    return boxes.size();
   }
 }

@@ -9,7 +9,6 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.quantscope.graph.GraphLayout;
@@ -33,23 +32,12 @@ public final class ReportPng {
   /** The pixel density of the sheet. */
   static final int SCALE = 2;
 
-  /** The charts a report has, in the order they are shown. */
+  /** Weights shown at most in the sheet's weight-error chart. */
+  static final int TOP_WEIGHTS = 12;
+
+  /** The charts of the sheet, in the order they are shown. */
   public static List<JFreeChart> charts(Report report) {
-    List<JFreeChart> charts = new ArrayList<>();
-    if (report.parity() != null) {
-      charts.add(Charts.differenceHistogram(report.parity()));
-    }
-    if (report.quantization() != null) {
-      charts.add(Charts.weightError(report.quantization(), 12));
-    }
-    Report.Summary s = report.summary();
-    if (s.fp32Bytes() != null && s.int8Bytes() != null) {
-      charts.add(Charts.modelSize(s.fp32Bytes(), s.int8Bytes()));
-    }
-    if (report.bench() != null && report.bench().models().size() >= 2) {
-      charts.add(Charts.latency(report.bench().models().get(0), report.bench().models().get(1)));
-    }
-    return charts;
+    return ReportCharts.of(report, TOP_WEIGHTS);
   }
 
   /** The sheet: header and the charts two by two. */

@@ -37,7 +37,7 @@ public final class SensitivityCharts {
     double full = VariantError.of(report.full(), report.candidates()).toleranceRatio();
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (NodeSensitivity n : nodes) {
-      String key = Texts.clean(n.node(), Charts.MAX_LABEL_CHARS);
+      String key = Texts.clean(n.node(), ChartTheme.MAX_LABEL_CHARS);
       data.addValue(n.onlyThis().toleranceRatio(), ONLY_THIS, key);
       data.addValue(Math.max(0, full - n.allButThis().toleranceRatio()), RECOVERED, key);
     }

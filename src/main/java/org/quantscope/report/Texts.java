@@ -5,52 +5,39 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.function.ToDoubleFunction;
+import org.quantscope.model.UntrustedText;
 
 /**
  * Text from models is untrusted: node names and doc strings may hold control characters, markup or
- * megabytes. These helpers make it safe to draw: printable, bounded, and cut to a width.
+ * megabytes. These helpers make it safe to draw: printable, bounded, and cut to a width. Which
+ * characters are unsafe, and how text is cut to a length, is decided in one place, {@link
+ * UntrustedText} (in {@code model}, so that {@code ModelFormatException} uses the same rule);
+ * {@link #clean} and {@link #isControl} are that rule, for the code that draws.
  */
 public final class Texts {
   private Texts() {}
 
+  private static final String ELLIPSIS = "\u2026";
+
   /** The longest text a report or the window shows from a model, in characters. */
-  public static final int MAX_CHARS = 300;
+  public static final int MAX_CHARS = UntrustedText.MAX_CHARS;
 
   /**
    * {@code s} with control characters replaced by spaces and cut to {@code max} characters with an
-   * ellipsis; null becomes "".
+   * ellipsis; null becomes "". See {@link UntrustedText#clean(String, int)}.
    */
   public static String clean(String s, int max) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), max + 1));
-    for (int i = 0; i < s.length() && sb.length() <= max; ) {
-      int cp = s.codePointAt(i);
-      i += Character.charCount(cp);
-      sb.appendCodePoint(isControl(cp) ? ' ' : cp);
-    }
-    if (sb.length() > max) {
-      sb.setLength(max - 1);
-      sb.append('…');
-    }
-    return sb.toString();
+    return UntrustedText.clean(s, max);
   }
 
-  /**
-   * True for characters that are not text to show: C0 and C1 controls (the escape character of
-   * terminal sequences among them), format characters (bidirectional overrides and isolates,
-   * zero-width joiners), unpaired surrogates, unassigned code points and line or paragraph
-   * separators.
-   */
+  /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */
+  public static String clean(String s) {
+    return clean(s, MAX_CHARS);
+  }
+
+  /** Characters that are not text to show; see {@link UntrustedText#isControl}. */
   public static boolean isControl(int cp) {
-    int type = Character.getType(cp);
-    return Character.isISOControl(cp)
-        || type == Character.FORMAT
-        || type == Character.SURROGATE
-        || type == Character.UNASSIGNED
-        || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR;
+    return UntrustedText.isControl(cp);
   }
 
   /**
@@ -86,11 +73,6 @@ public final class Texts {
     }
   }
 
-  /** {@link #clean(String, int)} at {@link #MAX_CHARS}. */
-  public static String clean(String s) {
-    return clean(s, MAX_CHARS);
-  }
-
   /**
    * The longest start of {@code s} that fits {@code maxWidth}, with an ellipsis when cut. Long
    * path-like names keep their end (…/layer.7/attention/MatMul), where the distinguishing part is.
@@ -116,5 +98,43 @@ public final class Texts {
       return "…";
     }
     return pathLike ? "…" + t.substring(t.length() - lo) : t.substring(0, lo) + "…";
+  }
+
+  /**
+   * The text, cleaned and shortened to at most {@code max} characters with an ellipsis, for chart
+   * labels that are measured in characters. Names are told apart by their ends ({@code
+   * /encoder/layer.3/attention/MatMul}, {@code lstm.weight_ih_l0}), so a path-like name keeps its
+   * longest tail of whole parts that fits, e.g. {@code …/layer.3/attention/MatMul}; other names (or
+   * a tail shorter than half) lose their middle. Null or empty becomes "?".
+   */
+  public static String shorten(String text, int max) {
+    if (text == null || text.isEmpty()) {
+      return "?";
+    }
+    text = clean(text);
+    int length = text.codePointCount(0, text.length());
+    if (length <= max) {
+      return text;
+    }
+    // a path is cut at its slashes only (a dot in "layer.4" is part of a step's name)
+    String separators = text.indexOf('/') >= 0 ? "/" : ".:";
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (separators.indexOf(c) >= 0) {
+        String rest = text.substring(c == '/' ? i : i + 1);
+        int n = rest.codePointCount(0, rest.length());
+        if (n + 1 <= max) {
+          if (n + 1 >= max / 2) {
+            return ELLIPSIS + rest;
+          }
+          break;
+        }
+      }
+    }
+    int tail = (max - 1) * 2 / 3;
+    int head = max - 1 - tail;
+    return text.substring(0, text.offsetByCodePoints(0, head))
+        + ELLIPSIS
+        + text.substring(text.offsetByCodePoints(0, length - tail));
   }
 }

@@ -137,7 +137,7 @@ final class GraphOverview {
       g.setStroke(new BasicStroke((float) (1.0 / s)));
       for (GraphLayout.Edge e : layout.edges()) {
         int n = e.pointCount();
-        if (n < 2 || !overlaps(e, x0, y0, x1, y1)) {
+        if (n < 2 || !e.bounds().intersects(x0, y0, x1, y1)) {
           continue;
         }
         Path2D.Double path = new Path2D.Double();
@@ -162,20 +162,6 @@ final class GraphOverview {
     PixelBuffer<IntBuffer> buffer =
         new PixelBuffer<>(tw, th, IntBuffer.wrap(pixels), PixelFormat.getIntArgbPreInstance());
     return new WritableImage(buffer);
-  }
-
-  private static boolean overlaps(GraphLayout.Edge e, double x0, double y0, double x1, double y1) {
-    double minX = Double.MAX_VALUE;
-    double minY = Double.MAX_VALUE;
-    double maxX = -Double.MAX_VALUE;
-    double maxY = -Double.MAX_VALUE;
-    for (int i = 0; i < e.pointCount(); i++) {
-      minX = Math.min(minX, e.x(i));
-      maxX = Math.max(maxX, e.x(i));
-      minY = Math.min(minY, e.y(i));
-      maxY = Math.max(maxY, e.y(i));
-    }
-    return maxX >= x0 && minX <= x1 && maxY >= y0 && minY <= y1;
   }
 
   private static java.awt.Color awt(Color c) {

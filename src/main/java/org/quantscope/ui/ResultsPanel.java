@@ -18,10 +18,13 @@ import org.jfree.chart.fx.ChartViewer;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
-import org.quantscope.report.Charts;
+import org.quantscope.report.LatencyCharts;
+import org.quantscope.report.ParityCharts;
+import org.quantscope.report.SizeCharts;
+import org.quantscope.report.WeightErrorCharts;
 
 /**
- * The results of the last run: the parity verdict, big, and four charts built by {@link Charts}
+ * The results of the last run: the parity verdict, big, and four charts built by {@code report}
  * (the same ones the reports use): model size, latency, the histogram of output differences with
  * the tolerance, and the weight error per node.
  */
@@ -151,13 +154,13 @@ public final class ResultsPanel extends ScrollPane {
       verdict.setText("Run to see results");
       figures.setText("Quantize, check parity and benchmark with Run all (Ctrl+R).");
     }
-    show(histogram, p == null ? null : () -> Charts.differenceHistogram(p));
-    show(weights, q == null ? null : () -> Charts.weightError(q.result(), 20));
-    show(size, z == null ? null : () -> Charts.modelSize(z.fp32Bytes(), z.int8Bytes()));
+    show(histogram, p == null ? null : () -> ParityCharts.differenceHistogram(p));
+    show(weights, q == null ? null : () -> WeightErrorCharts.weightError(q.result(), 20));
+    show(size, z == null ? null : () -> SizeCharts.modelSize(z.fp32Bytes(), z.int8Bytes()));
     show(
         latency,
         b == null || b.models().size() < 2
             ? null
-            : () -> Charts.latency(b.models().get(0), b.models().get(1)));
+            : () -> LatencyCharts.latency(b.models().get(0), b.models().get(1)));
   }
 }

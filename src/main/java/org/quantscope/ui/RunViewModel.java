@@ -28,7 +28,7 @@ import org.quantscope.pipeline.ReportFiles;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizeOptions;
-import org.quantscope.report.Charts;
+import org.quantscope.report.Images;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
 import org.quantscope.sensitivity.AutoExcludeResult;
@@ -301,7 +301,7 @@ public final class RunViewModel {
 
   /**
    * Saves one chart as a PNG image in the background. The chart is built afresh on the worker from
-   * {@code chart} (a {@link Charts} builder over immutable results), so the one on screen is never
+   * {@code chart} (a report chart builder over immutable results), so the one on screen is never
    * drawn from two threads.
    */
   public void saveChart(Supplier<JFreeChart> chart, int width, int height, Path target) {
@@ -314,7 +314,7 @@ public final class RunViewModel {
         jobs.submit(
             "Save chart",
             progress -> {
-              Charts.writePng(chart.get(), target, width, height);
+              Images.writePng(chart.get(), target, width, height);
               return target;
             },
             t -> {

@@ -31,6 +31,26 @@ class ModelFormatExceptionTest {
   }
 
   @Test
+  void theSameCharactersAreReplacedAsEverywhereElse() {
+    // zero-width joiner, line separator, byte order mark and a lone surrogate: not text to show
+    String m =
+        new ModelFormatException("node 'a\u200db\u2028c\ufeffd\uD83De' is bad\r\tok").getMessage();
+    assertThat(m).isEqualTo("node 'a?b?c?d?e' is bad? ok");
+    for (char c : m.toCharArray()) {
+      assertThat(UntrustedText.isControl(c)).as("U+%04X", (int) c).isFalse();
+    }
+    // a whole character outside the basic plane is text, and a long name of them is cut whole
+    assertThat(new ModelFormatException("tensor '\uD83D\uDE00' is empty").getMessage())
+        .isEqualTo("tensor '\uD83D\uDE00' is empty");
+    String faces = "\uD83D\uDE00".repeat(ModelFormatException.MAX_QUOTED * 2);
+    String cut = new ModelFormatException("node '" + faces + "' is bad").getMessage();
+    assertThat(cut).startsWith("node '\uD83D\uDE00").contains("\u2026").endsWith("' is bad");
+    assertThat(cut.codePoints().noneMatch(UntrustedText::isControl)).as(cut).isTrue();
+    assertThat(cut.codePointCount(0, cut.length()))
+        .isLessThan(ModelFormatException.MAX_QUOTED + 20);
+  }
+
+  @Test
   void hugeMessagesAreCut() {
     String m = new ModelFormatException("x".repeat(1_000_000)).getMessage();
     assertThat(m).hasSize(ModelFormatException.MAX_MESSAGE).endsWith("\u2026");

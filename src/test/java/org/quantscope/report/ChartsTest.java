@@ -41,7 +41,7 @@ class ChartsTest {
 
   @Test
   void modelSizeBarsAreTheSizesInMegabytes() {
-    JFreeChart chart = Charts.modelSize(97_600_000, 24_900_000);
+    JFreeChart chart = SizeCharts.modelSize(97_600_000, 24_900_000);
     CategoryDataset data = chart.getCategoryPlot().getDataset();
     assertThat(names(data.getColumnKeys())).containsExactly("fp32", "int8");
     assertThat(data.getValue(0, 0).doubleValue()).isEqualTo(97.6);
@@ -50,28 +50,29 @@ class ChartsTest {
     assertThat(chart.getCategoryPlot().getRenderer().getItemPaint(0, 0)).isEqualTo(ChartTheme.FP32);
     assertThat(chart.getCategoryPlot().getRenderer().getItemPaint(0, 1)).isEqualTo(ChartTheme.INT8);
 
-    BufferedImage image = Charts.render(chart, W, H);
+    BufferedImage image = Images.render(chart, W, H);
     assertDrawn(image, ChartTheme.FP32, ChartTheme.INT8);
   }
 
   @Test
   void modelSizeWithAnUnknownOrLargerSize() {
-    JFreeChart unsaved = Charts.modelSize(12_345, -1);
+    JFreeChart unsaved = SizeCharts.modelSize(12_345, -1);
     assertThat(unsaved.getCategoryPlot().getDataset().getValue(0, 1)).isNull();
     assertThat(ChartTheme.subtitles(unsaved)).isEqualTo("int8 size unknown");
-    assertDrawn(Charts.render(unsaved, W, H), ChartTheme.FP32);
+    assertDrawn(Images.render(unsaved, W, H), ChartTheme.FP32);
 
-    assertThat(ChartTheme.subtitles(Charts.modelSize(1_000, 1_200))).isEqualTo("1.2x larger");
-    assertThat(ChartTheme.subtitles(Charts.modelSize(-1, -1))).isEqualTo("sizes unknown");
-    assertThat(ChartTheme.subtitles(Charts.modelSize(0, 0))).contains("undefined");
-    assertDrawn(Charts.render(Charts.modelSize(-1, -1), W, H));
+    assertThat(ChartTheme.subtitles(SizeCharts.modelSize(1_000, 1_200))).isEqualTo("1.2x larger");
+    assertThat(ChartTheme.subtitles(SizeCharts.modelSize(-1, -1))).isEqualTo("sizes unknown");
+    assertThat(ChartTheme.subtitles(SizeCharts.modelSize(0, 0))).contains("undefined");
+    assertDrawn(Images.render(SizeCharts.modelSize(-1, -1), W, H));
   }
 
   // Latency
 
   @Test
   void latencyGroupsPercentilesByModel() {
-    JFreeChart chart = Charts.latency(stats("reference", 14.2, 15.0, 19.5), stats("c", 10, 11, 13));
+    JFreeChart chart =
+        LatencyCharts.latency(stats("reference", 14.2, 15.0, 19.5), stats("c", 10, 11, 13));
     CategoryDataset data = chart.getCategoryPlot().getDataset();
     assertThat(names(data.getRowKeys())).containsExactly("fp32", "int8");
     assertThat(names(data.getColumnKeys())).containsExactly("p50", "p90", "p99");
@@ -85,17 +86,17 @@ class ChartsTest {
         .contains("200 runs, batch 1 each");
     assertThat(chart.getLegend()).isNotNull();
 
-    assertDrawn(Charts.render(chart, W, H), ChartTheme.FP32, ChartTheme.INT8);
+    assertDrawn(Images.render(chart, W, H), ChartTheme.FP32, ChartTheme.INT8);
   }
 
   @Test
   void latencyOfOneModelKeepsItsColour() {
-    JFreeChart chart = Charts.latency(null, stats("candidate", 3, 4, 5));
+    JFreeChart chart = LatencyCharts.latency(null, stats("candidate", 3, 4, 5));
     assertThat(names(chart.getCategoryPlot().getDataset().getRowKeys())).containsExactly("int8");
     assertThat(ChartTheme.subtitles(chart)).startsWith("one model measured");
-    assertDrawn(Charts.render(chart, W, H), ChartTheme.INT8);
+    assertDrawn(Images.render(chart, W, H), ChartTheme.INT8);
 
-    assertDrawn(Charts.render(Charts.latency(null, null), W, H));
+    assertDrawn(Images.render(LatencyCharts.latency(null, null), W, H));
   }
 
   // Difference histogram
@@ -110,7 +111,7 @@ class ChartsTest {
             0.0021,
             output("logits", 0.0123, edges, List.of(50L, 30L, 0L, 0L)),
             output("probs", 0.004, edges, List.of(20L, 0L, 0L, 0L)));
-    JFreeChart chart = Charts.differenceHistogram(report);
+    JFreeChart chart = ParityCharts.differenceHistogram(report);
 
     IntervalXYDataset data = (IntervalXYDataset) chart.getXYPlot().getDataset();
     assertThat(data.getItemCount(0)).isEqualTo(4);
@@ -132,7 +133,7 @@ class ChartsTest {
         .contains("mean |d| 0.0021 (mean_tol 0.01)")
         .contains("2 float outputs combined");
 
-    assertDrawn(Charts.render(chart, W, H), ChartTheme.FP32, ChartTheme.PASS, ChartTheme.FAIL);
+    assertDrawn(Images.render(chart, W, H), ChartTheme.FP32, ChartTheme.PASS, ChartTheme.FAIL);
   }
 
   @Test
@@ -144,7 +145,7 @@ class ChartsTest {
             0.012,
             output("small", 0.01, List.of(0.0, 0.02, 0.04), List.of(9L, 1L)),
             output("large", 0.09, List.of(0.0, 0.03, 0.06, 0.09), List.of(5L, 3L, 2L)));
-    JFreeChart chart = Charts.differenceHistogram(report);
+    JFreeChart chart = ParityCharts.differenceHistogram(report);
 
     IntervalXYDataset data = (IntervalXYDataset) chart.getXYPlot().getDataset();
     assertThat(data.getItemCount(0)).isEqualTo(3);
@@ -158,21 +159,22 @@ class ChartsTest {
         .contains("output large");
     assertThat(toleranceMarker(chart).getValue()).isEqualTo(0.04);
 
-    assertDrawn(Charts.render(chart, W, H), ChartTheme.FP32, ChartTheme.FAIL);
+    assertDrawn(Images.render(chart, W, H), ChartTheme.FP32, ChartTheme.FAIL);
   }
 
   @Test
   void histogramOfZeroCountsOrNoFloatOutputsStillDraws() {
     List<Double> edges = List.of(0.0, 0.02, 0.04);
     JFreeChart zeros =
-        Charts.differenceHistogram(parity(true, 0, 0, output("y", 0.0, edges, List.of(0L, 0L))));
+        ParityCharts.differenceHistogram(
+            parity(true, 0, 0, output("y", 0.0, edges, List.of(0L, 0L))));
     assertThat(((IntervalXYDataset) zeros.getXYPlot().getDataset()).getYValue(0, 0)).isZero();
-    assertDrawn(Charts.render(zeros, W, H), ChartTheme.FAIL);
+    assertDrawn(Images.render(zeros, W, H), ChartTheme.FAIL);
 
-    JFreeChart none = Charts.differenceHistogram(parity(true, 0, 0));
+    JFreeChart none = ParityCharts.differenceHistogram(parity(true, 0, 0));
     assertThat(none.getXYPlot().getDataset().getItemCount(0)).isZero();
     assertThat(ChartTheme.subtitles(none)).contains("no float outputs compared");
-    assertDrawn(Charts.render(none, W, H));
+    assertDrawn(Images.render(none, W, H));
   }
 
   // Weight error
@@ -187,7 +189,7 @@ class ChartsTest {
             node(longName, weight("w_long", 31.5)),
             node("lstm", weight("W", 38.0), weight("R", 22.24)),
             node("transpose"));
-    JFreeChart chart = Charts.weightError(result, 4);
+    JFreeChart chart = WeightErrorCharts.weightError(result, 4);
     CategoryPlot plot = chart.getCategoryPlot();
     assertThat(plot.getOrientation()).isEqualTo(PlotOrientation.HORIZONTAL);
     CategoryDataset data = plot.getDataset();
@@ -203,14 +205,14 @@ class ChartsTest {
         .isEqualTo("22.2 dB");
     assertThat(plot.getRenderer().getToolTipGenerator(0, 1).generateToolTip(data, 0, 1))
         .contains(longName);
-    assertDrawn(Charts.render(chart, W, H), ChartTheme.INT8);
+    assertDrawn(Images.render(chart, W, H), ChartTheme.INT8);
 
-    JFreeChart all = Charts.weightError(result, 10);
+    JFreeChart all = WeightErrorCharts.weightError(result, 10);
     CategoryDataset allData = all.getCategoryPlot().getDataset();
     assertThat(allData.getColumnCount()).isEqualTo(5);
     assertThat(allData.getColumnKey(4).toString()).isEqualTo("exact");
     assertThat(allData.getValue(0, 4).doubleValue())
-        .isEqualTo(Charts.EXACT_MIN_DB)
+        .isEqualTo(WeightErrorCharts.EXACT_MIN_DB)
         .isGreaterThan(45.0);
     assertThat(
             all.getCategoryPlot()
@@ -219,27 +221,27 @@ class ChartsTest {
                 .generateLabel(allData, 0, 4))
         .isEqualTo("exact");
     assertThat(ChartTheme.subtitles(all)).isEqualTo("all 5 quantized weights");
-    assertDrawn(Charts.render(all, W, H), ChartTheme.INT8, ChartTheme.INT8_LIGHT);
+    assertDrawn(Images.render(all, W, H), ChartTheme.INT8, ChartTheme.INT8_LIGHT);
   }
 
   @Test
   void weightErrorWithoutWeightsSaysSo() {
-    JFreeChart chart = Charts.weightError(result(node("transpose")), 20);
+    JFreeChart chart = WeightErrorCharts.weightError(result(node("transpose")), 20);
     assertThat(chart.getCategoryPlot().getDataset().getColumnCount()).isZero();
     assertThat(ChartTheme.subtitles(chart)).isEqualTo("no quantized weights");
     assertThat(chart.getCategoryPlot().getNoDataMessage()).isNull();
-    assertDrawn(Charts.render(chart, W, H));
+    assertDrawn(Images.render(chart, W, H));
 
     QuantizableNode conv =
         new QuantizableNode("conv", "Conv", "main", "w", List.of(8L), false, "bias", null, 0);
     JFreeChart allSkipped =
-        Charts.weightError(
+        WeightErrorCharts.weightError(
             new QuantizationResult(List.of(), List.of(conv, conv), 0, 0, -1, -1), 20);
     assertThat(allSkipped.getCategoryPlot().getNoDataMessage())
         .isEqualTo("2 candidate nodes left in float");
-    assertDrawn(Charts.render(allSkipped, W, H));
+    assertDrawn(Images.render(allSkipped, W, H));
 
-    assertThatThrownBy(() -> Charts.weightError(result(), 0))
+    assertThatThrownBy(() -> WeightErrorCharts.weightError(result(), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("topN must be >= 1, got 0");
   }
@@ -251,7 +253,7 @@ class ChartsTest {
       throws IOException {
     Path file = dir.resolve("size.png");
     Files.writeString(file, "an older file");
-    Charts.writePng(Charts.modelSize(4_000_000, 1_000_000), file, 640, 400);
+    Images.writePng(SizeCharts.modelSize(4_000_000, 1_000_000), file, 640, 400);
 
     BufferedImage back = ImageIO.read(file.toFile());
     assertThat(back).isNotNull();
@@ -266,34 +268,43 @@ class ChartsTest {
   @Test
   void writePngIntoAMissingFolderFailsAndWritesNothing(@TempDir Path dir) {
     Path file = dir.resolve("missing").resolve("chart.png");
-    assertThatThrownBy(() -> Charts.writePng(Charts.modelSize(1, 1), file, 100, 100))
+    assertThatThrownBy(() -> Images.writePng(SizeCharts.modelSize(1, 1), file, 100, 100))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("does not exist");
     assertThat(Files.exists(file.getParent())).isFalse();
-    assertThatThrownBy(() -> Charts.render(Charts.modelSize(1, 1), 0, 100))
+    assertThatThrownBy(() -> Images.render(SizeCharts.modelSize(1, 1), 0, 100))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("got 0 x 100");
   }
 
   @Test
   void numbersAndNames() {
-    assertThat(Charts.number(0.04)).isEqualTo("0.04");
-    assertThat(Charts.number(0.012345)).isEqualTo("0.0123");
-    assertThat(Charts.number(1.2e-5)).isEqualTo("1.2e-05");
-    assertThat(Charts.number(0)).isEqualTo("0");
-    assertThat(Charts.number(1234.5)).isEqualTo("1230");
-    assertThat(Charts.shorten("short", 10)).isEqualTo("short");
-    assertThat(Charts.shorten("abcdefghijklmnop", 10)).isEqualTo("abc\u2026klmnop");
-    assertThat(Charts.shorten("/bert/encoder/layer.0/attention/self/value/MatMul", 40))
+    assertThat(Figures.number(0.04)).isEqualTo("0.04");
+    assertThat(Figures.number(0.012345)).isEqualTo("0.0123");
+    assertThat(Figures.number(1.2e-5)).isEqualTo("1.2e-05");
+    assertThat(Figures.number(0)).isEqualTo("0");
+    assertThat(Figures.number(1234.5)).isEqualTo("1230");
+    assertThat(Figures.number(Double.NaN)).isEqualTo("n/a");
+    assertThat(Figures.number(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
+    assertThat(Figures.count(1_234_567)).isEqualTo("1,234,567");
+    assertThat(Figures.ratio(3.94, 1)).isEqualTo("3.9x");
+    assertThat(Figures.ratio(3.966)).isEqualTo("3.97x");
+    assertThat(Figures.decimals(150).format(123.456)).isEqualTo("123");
+    assertThat(Figures.decimals(50).format(12.345)).isEqualTo("12.3");
+    assertThat(Figures.decimals(5).format(1.2345)).isEqualTo("1.23");
+    assertThat(Figures.decimals(0.5).format(0.12345)).isEqualTo("0.123");
+    assertThat(Texts.shorten("short", 10)).isEqualTo("short");
+    assertThat(Texts.shorten("abcdefghijklmnop", 10)).isEqualTo("abc\u2026klmnop");
+    assertThat(Texts.shorten("/bert/encoder/layer.0/attention/self/value/MatMul", 40))
         .isEqualTo("\u2026/layer.0/attention/self/value/MatMul");
-    assertThat(Charts.shorten("lstm.weight_ih_l0", 14)).isEqualTo("\u2026weight_ih_l0");
+    assertThat(Texts.shorten("lstm.weight_ih_l0", 14)).isEqualTo("\u2026weight_ih_l0");
     // the only tail that fits (/MatMul) says too little: the middle goes instead
-    assertThat(Charts.shorten("/a/very_long_segment_without_any_break/MatMul", 20))
+    assertThat(Texts.shorten("/a/very_long_segment_without_any_break/MatMul", 20))
         .isEqualTo("/a/very\u2026break/MatMul");
-    assertThat(Charts.shorten("", 10)).isEqualTo("?");
+    assertThat(Texts.shorten("", 10)).isEqualTo("?");
     assertThat(ChartTheme.FAMILY).isNotBlank();
-    assertThat(Charts.sizeHeadline(97_600_000, 24_900_000)).isEqualTo("3.9x smaller");
-    assertThat(Charts.speedupHeadline(stats("r", 2, 2, 2), stats("c", 0, 0, 0)))
+    assertThat(SizeCharts.headline(97_600_000, 24_900_000)).isEqualTo("3.9x smaller");
+    assertThat(LatencyCharts.speedupHeadline(stats("r", 2, 2, 2), stats("c", 0, 0, 0)))
         .isEqualTo("speedup (p50) unknown");
   }
 
