@@ -151,13 +151,13 @@ class MainViewTest {
     Path pdf = dir.resolve("example-report");
     Path json = dir.resolve("example.json");
     Path graph = dir.resolve("graph.png");
-    List<MainView.SaveDialog.Choice> answers =
+    List<SaveDialog.Choice> answers =
         new java.util.ArrayList<>(
             List.of(
-                new MainView.SaveDialog.Choice(pdf, 0),
-                new MainView.SaveDialog.Choice(json, 0),
-                new MainView.SaveDialog.Choice(graph, 2),
-                new MainView.SaveDialog.Choice(dir.resolve("hist.png"), 0)));
+                new SaveDialog.Choice(pdf, 0),
+                new SaveDialog.Choice(json, 0),
+                new SaveDialog.Choice(graph, 2),
+                new SaveDialog.Choice(dir.resolve("hist.png"), 0)));
     view.setSaveDialog(
         (title, name, filters) -> {
           asked.add(title + ": " + name);
