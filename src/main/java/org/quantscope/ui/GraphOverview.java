@@ -124,7 +124,7 @@ final class GraphOverview {
     Graphics2D g = img.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setColor(awt(GraphCanvas.BACKGROUND));
+      g.setColor(awt(Palette.BACKGROUND));
       g.fillRect(0, 0, tw, th);
       g.translate(-px, -py);
       g.scale(s, s);
@@ -133,7 +133,7 @@ final class GraphOverview {
       double y0 = py / s;
       double x1 = (px + tw) / s;
       double y1 = (py + th) / s;
-      g.setColor(awt(GraphCanvas.EDGE));
+      g.setColor(awt(Palette.EDGE));
       g.setStroke(new BasicStroke((float) (1.0 / s)));
       for (GraphLayout.Edge e : layout.edges()) {
         int n = e.pointCount();
@@ -152,7 +152,7 @@ final class GraphOverview {
           continue;
         }
         g.setColor(
-            awt(GraphCanvas.coarseFill(b.kind(), statuses.getOrDefault(b.id(), NodeStatus.OTHER))));
+            awt(Palette.coarseFill(b.kind(), statuses.getOrDefault(b.id(), NodeStatus.OTHER))));
         g.fill(new java.awt.geom.Rectangle2D.Double(b.x(), b.y(), b.width(), b.height()));
       }
     } finally {

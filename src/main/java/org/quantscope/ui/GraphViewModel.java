@@ -140,17 +140,9 @@ public final class GraphViewModel {
   }
 
   /**
-   * Recomputes the node statuses from the verdicts, the user's exclusions and the last quantization
-   * result.
-   */
-  public void updateStatuses(
-      List<QuantizableNode> verdicts, java.util.Set<String> excluded, QuantizationResult result) {
-    updateStatuses(verdicts, excluded, result, Map.of());
-  }
-
-  /**
-   * As {@link #updateStatuses(List, java.util.Set, QuantizationResult)}, with the sensitivity
-   * impact of each analysed node (the graph is then coloured by impact).
+   * Recomputes the node statuses from the verdicts, the user's exclusions, the last quantization
+   * result and the sensitivity impact of each analysed node (the graph is then coloured by impact;
+   * empty before an analysis).
    */
   public void updateStatuses(
       List<QuantizableNode> verdicts,

@@ -22,10 +22,6 @@ public record NodeStatus(Kind kind, String detail, double sqnrDb, double impact)
 
   public static final NodeStatus OTHER = new NodeStatus(Kind.OTHER, "", Double.NaN, Double.NaN);
 
-  public NodeStatus(Kind kind, String detail, double sqnrDb) {
-    this(kind, detail, sqnrDb, Double.NaN);
-  }
-
   public boolean hasImpact() {
     return !Double.isNaN(impact);
   }

@@ -90,7 +90,7 @@ public final class NodesPanel extends VBox {
     TableColumn<Row, Boolean> skip = new TableColumn<>("Float");
     skip.setId("excludeColumn");
     skip.setCellValueFactory(cd -> cd.getValue().excluded);
-    skip.setCellFactory(CheckBoxTableCell.forTableColumn(skip));
+    skip.setCellFactory(c -> new ExcludeCell());
     skip.setEditable(true);
     skip.setPrefWidth(48);
     table.getColumns().add(skip);
@@ -105,6 +105,7 @@ public final class NodesPanel extends VBox {
                 r -> r.node.weightShape() == null ? "" : Figures.shape(r.node.weightShape())));
     table.getColumns().add(text("Status", 110, NodesPanel::status));
     TableColumn<Row, Number> sqnr = new TableColumn<>("SQNR dB");
+    sqnr.setId("sqnrColumn");
     sqnr.setCellValueFactory(
         cd ->
             new ReadOnlyObjectWrapper<>(
@@ -247,6 +248,15 @@ public final class NodesPanel extends VBox {
     c.setCellValueFactory(
         cd -> new ReadOnlyObjectWrapper<>(Texts.clean(value.apply(cd.getValue()))));
     return c;
+  }
+
+  /** The Float checkbox of a row, with the id {@code exclude-<row index>}. */
+  private static final class ExcludeCell extends CheckBoxTableCell<Row, Boolean> {
+    @Override
+    public void updateItem(Boolean item, boolean empty) {
+      super.updateItem(item, empty);
+      setId(empty ? null : "exclude-" + getIndex());
+    }
   }
 
   /** A right-aligned number cell. */

@@ -229,7 +229,7 @@ public final class OptionsPanel extends ScrollPane {
   }
 
   /** A text field with its problem shown under it in red. */
-  private static int field(GridPane g, int row, String label, String id, OptionsViewModel.Field f) {
+  private static int field(GridPane g, int row, String label, String id, OptionField f) {
     TextField t = new TextField();
     t.setId(id);
     t.setPrefColumnCount(8);

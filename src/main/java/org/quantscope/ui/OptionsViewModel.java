@@ -14,8 +14,6 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
 import org.quantscope.graph.Criteria;
@@ -57,13 +55,19 @@ public final class OptionsViewModel {
 
   // Properties: parity, samples, benchmark (text, validated)
 
-  private final Field absTol = new Field("absTol", "0.04", Field.Kind.NON_NEGATIVE);
-  private final Field meanTol = new Field("meanTol", "0.01", Field.Kind.NON_NEGATIVE);
-  private final Field threshold = new Field("threshold", "0.5", Field.Kind.NUMBER);
-  private final Field samples = new Field("samples", "100", Field.Kind.POSITIVE_INT);
-  private final Field seed = new Field("seed", "0", Field.Kind.INTEGER);
-  private final Field benchRuns = new Field("benchRuns", "50", Field.Kind.POSITIVE_INT);
-  private final Field benchThreads = new Field("benchThreads", "0", Field.Kind.NON_NEGATIVE_INT);
+  private final OptionField absTol =
+      new OptionField("absTol", "0.04", OptionField.Kind.NON_NEGATIVE);
+  private final OptionField meanTol =
+      new OptionField("meanTol", "0.01", OptionField.Kind.NON_NEGATIVE);
+  private final OptionField threshold =
+      new OptionField("threshold", "0.5", OptionField.Kind.NUMBER);
+  private final OptionField samples =
+      new OptionField("samples", "100", OptionField.Kind.POSITIVE_INT);
+  private final OptionField seed = new OptionField("seed", "0", OptionField.Kind.INTEGER);
+  private final OptionField benchRuns =
+      new OptionField("benchRuns", "50", OptionField.Kind.POSITIVE_INT);
+  private final OptionField benchThreads =
+      new OptionField("benchThreads", "0", OptionField.Kind.NON_NEGATIVE_INT);
   private final ObjectProperty<SampleSource> sampleSource =
       new SimpleObjectProperty<>(this, "sampleSource", SampleSource.SYNTHETIC);
   private final ObjectProperty<Path> sampleFile = new SimpleObjectProperty<>(this, "sampleFile");
@@ -77,102 +81,27 @@ public final class OptionsViewModel {
     valid =
         Bindings.createBooleanBinding(
             () ->
-                absTol.problem.get().isEmpty()
-                    && meanTol.problem.get().isEmpty()
-                    && threshold.problem.get().isEmpty()
-                    && samples.problem.get().isEmpty()
-                    && seed.problem.get().isEmpty()
-                    && benchRuns.problem.get().isEmpty()
-                    && benchThreads.problem.get().isEmpty()
+                absTol.isValid()
+                    && meanTol.isValid()
+                    && threshold.isValid()
+                    && samples.isValid()
+                    && seed.isValid()
+                    && benchRuns.isValid()
+                    && benchThreads.isValid()
                     && opTypes.values().stream().anyMatch(BooleanProperty::get)
                     && (sampleSource.get() != SampleSource.FILE || sampleFile.get() != null),
-            absTol.problem,
-            meanTol.problem,
-            threshold.problem,
-            samples.problem,
-            seed.problem,
-            benchRuns.problem,
-            benchThreads.problem,
+            absTol.problemProperty(),
+            meanTol.problemProperty(),
+            threshold.problemProperty(),
+            samples.problemProperty(),
+            seed.problemProperty(),
+            benchRuns.problemProperty(),
+            benchThreads.problemProperty(),
             sampleSource,
             sampleFile);
     opTypes.values().forEach(p -> valid.invalidate());
     opTypes.values().forEach(p -> p.addListener((o, a, b) -> valid.invalidate()));
     load();
-  }
-
-  /** A text setting with its validation problem ("" when valid). */
-  public static final class Field {
-    enum Kind {
-      NUMBER,
-      NON_NEGATIVE,
-      INTEGER,
-      POSITIVE_INT,
-      NON_NEGATIVE_INT
-    }
-
-    private final String key;
-    private final Kind kind;
-    private final StringProperty text;
-    private final StringProperty problem = new SimpleStringProperty("");
-
-    Field(String key, String dflt, Kind kind) {
-      this.key = key;
-      this.kind = kind;
-      this.text = new SimpleStringProperty(dflt);
-      text.addListener((o, a, b) -> problem.set(check(b)));
-    }
-
-    public StringProperty textProperty() {
-      return text;
-    }
-
-    /** Empty when the text is valid, else what is wrong with it. */
-    public javafx.beans.property.ReadOnlyStringProperty problemProperty() {
-      return problem;
-    }
-
-    String key() {
-      return key;
-    }
-
-    private String check(String s) {
-      String t = s == null ? "" : s.trim();
-      try {
-        switch (kind) {
-          case NUMBER -> {
-            double d = Double.parseDouble(t);
-            return Double.isFinite(d) ? "" : "must be a finite number";
-          }
-          case NON_NEGATIVE -> {
-            double d = Double.parseDouble(t);
-            return d >= 0 && Double.isFinite(d) ? "" : "must be a number >= 0";
-          }
-          case INTEGER -> {
-            Long.parseLong(t);
-            return "";
-          }
-          case POSITIVE_INT -> {
-            return Integer.parseInt(t) >= 1 ? "" : "must be a whole number >= 1";
-          }
-          case NON_NEGATIVE_INT -> {
-            return Integer.parseInt(t) >= 0 ? "" : "must be a whole number >= 0 (0: automatic)";
-          }
-          default -> throw new IllegalStateException();
-        }
-      } catch (NumberFormatException e) {
-        return kind == Kind.NUMBER || kind == Kind.NON_NEGATIVE
-            ? "'" + t + "' is not a number"
-            : "'" + t + "' is not a whole number";
-      }
-    }
-
-    double asDouble() {
-      return Double.parseDouble(text.get().trim());
-    }
-
-    long asLong() {
-      return Long.parseLong(text.get().trim());
-    }
   }
 
   public ObjectProperty<QuantType> weightTypeProperty() {
@@ -213,31 +142,31 @@ public final class OptionsViewModel {
     return enableSubgraph;
   }
 
-  public Field absTol() {
+  public OptionField absTol() {
     return absTol;
   }
 
-  public Field meanTol() {
+  public OptionField meanTol() {
     return meanTol;
   }
 
-  public Field threshold() {
+  public OptionField threshold() {
     return threshold;
   }
 
-  public Field samples() {
+  public OptionField samples() {
     return samples;
   }
 
-  public Field seed() {
+  public OptionField seed() {
     return seed;
   }
 
-  public Field benchRuns() {
+  public OptionField benchRuns() {
     return benchRuns;
   }
 
-  public Field benchThreads() {
+  public OptionField benchThreads() {
     return benchThreads;
   }
 
@@ -323,9 +252,9 @@ public final class OptionsViewModel {
     settings.put("gemmGeneral", Boolean.toString(gemmGeneral.get()));
     settings.put("convPerChannel", Boolean.toString(convPerChannel.get()));
     settings.put("enableSubgraph", Boolean.toString(enableSubgraph.get()));
-    for (Field f : fields()) {
-      if (f.problem.get().isEmpty()) {
-        settings.put(f.key(), f.text.get().trim());
+    for (OptionField f : fields()) {
+      if (f.isValid()) {
+        settings.put(f.key(), f.textProperty().get().trim());
       }
     }
     opTypes.forEach((op, on) -> settings.put("op." + op, Boolean.toString(on.get())));
@@ -343,26 +272,14 @@ public final class OptionsViewModel {
     gemmGeneral.set(settings.getBoolean("gemmGeneral", false));
     convPerChannel.set(settings.getBoolean("convPerChannel", false));
     enableSubgraph.set(settings.getBoolean("enableSubgraph", false));
-    for (Field f : fields()) {
-      f.text.set(settings.get(f.key(), f.text.get()));
+    for (OptionField f : fields()) {
+      f.textProperty().set(settings.get(f.key(), f.textProperty().get()));
     }
     opTypes.forEach((op, on) -> on.set(settings.getBoolean("op." + op, true)));
   }
 
-  private Field[] fields() {
-    return new Field[] {absTol, meanTol, threshold, samples, seed, benchRuns, benchThreads};
-  }
-
-  /** A label for the sample source, e.g. for the status line. */
-  public String describeSamples() {
-    return switch (sampleSource.get()) {
-      case SYNTHETIC -> samples.text.get() + " made-up samples (seed " + seed.text.get() + ")";
-      case FILE ->
-          sampleFile.get() == null
-              ? "no sample file"
-              : String.valueOf(sampleFile.get().getFileName());
-      case EXAMPLE -> "the example's samples";
-    };
+  private OptionField[] fields() {
+    return new OptionField[] {absTol, meanTol, threshold, samples, seed, benchRuns, benchThreads};
   }
 
   @Override

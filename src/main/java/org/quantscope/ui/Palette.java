@@ -6,8 +6,9 @@ import org.quantscope.graph.GraphLayout;
 import org.quantscope.report.StatusColors;
 
 /**
- * The colours of the graph: verdicts before a run, weight SQNR after one. The legend reads the same
- * entries.
+ * The colours of the graph: verdicts before a run, weight SQNR after one, the background and the
+ * edges, and the shades used when zoomed far out. The legend, the canvas and the overview read the
+ * same entries.
  */
 final class Palette {
   private Palette() {}
@@ -21,6 +22,9 @@ final class Palette {
   static final Color GOOD = Color.web(StatusColors.GOOD);
   static final Color FAIR = Color.web(StatusColors.FAIR);
   static final Color POOR = Color.web(StatusColors.POOR);
+  static final Color BACKGROUND = Color.web("#f7f8fa");
+  static final Color EDGE = Color.web(StatusColors.EDGE);
+  private static final Color COARSE_NODE = Color.web("#c3cad4");
 
   /** SQNR at or above this is shown as good, below {@link #FAIR_DB} as poor. */
   static final double GOOD_DB = StatusColors.GOOD_DB;
@@ -70,5 +74,13 @@ final class Palette {
 
   static Color stroke(GraphLayout.Kind kind, NodeStatus st) {
     return kind == GraphLayout.Kind.NODE && st.kind() != NodeStatus.Kind.OTHER ? STRONG : LIGHT;
+  }
+
+  /** Zoomed far out, plain nodes turn grey and candidates keep a stronger shade of their colour. */
+  static Color coarseFill(GraphLayout.Kind kind, NodeStatus st) {
+    if (kind == GraphLayout.Kind.NODE && st.kind() == NodeStatus.Kind.OTHER) {
+      return COARSE_NODE;
+    }
+    return fill(kind, st).deriveColor(0, 1.8, 0.85, 1);
   }
 }

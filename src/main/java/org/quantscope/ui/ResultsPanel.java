@@ -118,11 +118,6 @@ public final class ResultsPanel extends ScrollPane {
     vm.saveChart(builder, (int) Math.round(w * scale), (int) Math.round(h * scale), target);
   }
 
-  /** The chart a viewer shows, for tests. */
-  static JFreeChart chartOf(ChartViewer v) {
-    return v.getChart();
-  }
-
   private void update() {
     DynamicQuantizer.Output q = vm.quantizedProperty().get();
     RunViewModel.Sizes z = vm.sizesProperty().get();

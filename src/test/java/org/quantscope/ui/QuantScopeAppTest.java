@@ -7,14 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +22,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The application as the command line or a file association starts it: with a model path. */
-@ExtendWith(ApplicationExtension.class)
+@ExtendWith({FxThreadErrors.class, ApplicationExtension.class})
 class QuantScopeAppTest {
-  private final List<Throwable> fxErrors = new CopyOnWriteArrayList<>();
   private final Settings settings = Settings.memory();
   private MainViewModel vm;
   private Stage stage;
@@ -36,7 +32,6 @@ class QuantScopeAppTest {
 
   @Start
   void start(Stage stage) {
-    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> fxErrors.add(e));
     this.stage = stage;
     try {
       Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
@@ -44,12 +39,6 @@ class QuantScopeAppTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @AfterEach
-  void noExceptionsOnTheFxThread() {
-    WaitForAsyncUtils.waitForFxEvents();
-    assertThat(fxErrors).isEmpty();
   }
 
   @Test

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.TextArea;
+import javafx.stage.Window;
+import org.quantscope.AppInfo;
+import org.quantscope.runtime.OrtRuntime;
+
+/**
+ * The window's message dialogs: About, and the one dialog a failed run shows (the message, with
+ * what went wrong inside behind a click).
+ */
+final class Dialogs {
+  private Dialogs() {}
+
+  /** Help > About: the version of QuantScope, ONNX Runtime and Java. */
+  static void about(Window owner) {
+    Alert a = new Alert(Alert.AlertType.INFORMATION);
+    a.initOwner(owner);
+    a.setTitle("About QuantScope");
+    a.setHeaderText("QuantScope " + AppInfo.version());
+    a.setContentText(
+        "INT8 dynamic quantization of ONNX models, with parity and latency checks.\n"
+            + "ONNX Runtime "
+            + OrtRuntime.version()
+            + ", Java "
+            + System.getProperty("java.version"));
+    a.show();
+  }
+
+  /**
+   * A failed run: one dialog with the message, and the details (a trace) behind a click.
+   *
+   * @param onClosed called when the dialog is closed
+   */
+  static void failure(Window owner, RunViewModel.Failure f, Runnable onClosed) {
+    Alert a = new Alert(Alert.AlertType.ERROR, f.message(), ButtonType.CLOSE);
+    a.initOwner(owner);
+    a.setTitle("QuantScope");
+    a.setHeaderText(f.title());
+    a.getDialogPane().setId("errorDialog");
+    a.getDialogPane().lookupButton(ButtonType.CLOSE).setId("errorDialogClose");
+    if (!f.details().isEmpty()) {
+      TextArea trace = new TextArea(f.details());
+      trace.setEditable(false);
+      trace.setPrefRowCount(16);
+      a.getDialogPane().setExpandableContent(trace);
+    }
+    a.setOnHidden(e -> onClosed.run());
+    a.show();
+  }
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.util.Map;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+import org.quantscope.graph.GraphLayout;
+import org.quantscope.report.Texts;
+
+/**
+ * Draws one laid-out graph box by box on a {@link GraphicsContext} whose transform maps layout
+ * coordinates to the screen: only the edges and boxes that meet the visible region, with corners,
+ * arrows and labels only where the zoom makes them readable. The edge polylines and their bounding
+ * boxes are copied out of the layout once, so culling an edge costs four comparisons per frame.
+ */
+final class GraphPainter {
+  /** Below this scale boxes are a few pixels and drawn without corners, strokes or arrows. */
+  static final double COARSE = 0.15;
+
+  /** Labels are drawn from this scale on. */
+  private static final double LABELS = 0.35;
+
+  private static final Font TITLE = Font.font("System", FontWeight.BOLD, 12);
+  private static final Font SUB = Font.font("System", 11);
+  private static final Color SELECTED = Color.web("#1f6feb");
+  private static final Color TEXT = Color.web("#1d2430");
+  private static final Color SUBTEXT = Color.web("#4b5563");
+
+  private final GraphLayout.Result layout;
+
+  /** Every edge's polyline, copied out of the layout once. */
+  private final double[][] edgePoints;
+
+  /** The bounding box of every edge, four numbers each (min x, min y, max x, max y). */
+  private final double[] edgeBounds;
+
+  GraphPainter(GraphLayout.Result layout) {
+    this.layout = layout;
+    this.edgePoints =
+        layout.edges().stream().map(GraphLayout.Edge::points).toArray(double[][]::new);
+    this.edgeBounds = edgeBounds(edgePoints);
+  }
+
+  /**
+   * Draws the edges and boxes that meet a region of the layout.
+   *
+   * @param selected the id of the box drawn as selected, or null
+   * @param scale screen pixels per layout unit
+   */
+  void draw(
+      GraphicsContext g,
+      Map<String, NodeStatus> statuses,
+      String selected,
+      double scale,
+      double vx0,
+      double vy0,
+      double vx1,
+      double vy1) {
+    boolean coarse = scale < COARSE;
+    double[] eb = edgeBounds;
+    double[][] edges = edgePoints;
+    g.setStroke(Palette.EDGE);
+    g.setFill(Palette.EDGE);
+    g.setLineWidth(1.2 / Math.max(scale, 0.6));
+    for (int k = 0; k < edges.length; k++) {
+      int j = 4 * k;
+      if (eb[j + 2] < vx0 || eb[j] > vx1 || eb[j + 3] < vy0 || eb[j + 1] > vy1) {
+        continue;
+      }
+      double[] p = edges[k];
+      g.beginPath();
+      g.moveTo(p[0], p[1]);
+      for (int i = 2; i < p.length; i += 2) {
+        g.lineTo(p[i], p[i + 1]);
+      }
+      g.stroke();
+      if (!coarse) {
+        arrow(g, p);
+      }
+    }
+    boolean labels = scale >= LABELS;
+    g.setTextAlign(TextAlignment.CENTER);
+    g.setTextBaseline(VPos.CENTER);
+    for (GraphLayout.Box b : layout.boxes()) {
+      if (b.x() > vx1 || b.y() > vy1 || b.x() + b.width() < vx0 || b.y() + b.height() < vy0) {
+        continue;
+      }
+      NodeStatus st = statuses.getOrDefault(b.id(), NodeStatus.OTHER);
+      boolean sel = b.id().equals(selected);
+      if (coarse && !sel) {
+        g.setFill(Palette.coarseFill(b.kind(), st));
+        g.fillRect(b.x(), b.y(), b.width(), b.height());
+        continue;
+      }
+      g.setFill(Palette.fill(b.kind(), st));
+      g.fillRoundRect(b.x(), b.y(), b.width(), b.height(), 10, 10);
+      g.setStroke(sel ? SELECTED : Palette.stroke(b.kind(), st));
+      g.setLineWidth(sel ? 3 / Math.min(1, scale) : 1);
+      g.strokeRoundRect(b.x(), b.y(), b.width(), b.height(), 10, 10);
+      if (labels) {
+        g.setFill(TEXT);
+        double cx = b.x() + b.width() / 2;
+        g.setFont(b.kind() == GraphLayout.Kind.NODE ? TITLE : SUB);
+        if (b.subtitle().isEmpty()) {
+          g.fillText(label(b.title()), cx, b.y() + b.height() / 2, b.width() - 8);
+        } else {
+          g.fillText(label(b.title()), cx, b.y() + b.height() * 0.32, b.width() - 8);
+          g.setFont(SUB);
+          g.setFill(SUBTEXT);
+          g.fillText(label(b.subtitle()), cx, b.y() + b.height() * 0.72, b.width() - 8);
+        }
+      }
+    }
+  }
+
+  /** Outlines the selected box, a few pixels wide at any scale (over the overview's images). */
+  void outlineSelected(GraphicsContext g, String selected, double scale) {
+    for (GraphLayout.Box b : layout.boxes()) {
+      if (b.id().equals(selected)) {
+        g.setStroke(SELECTED);
+        g.setLineWidth(3 / scale);
+        g.strokeRect(
+            b.x() - 4 / scale, b.y() - 4 / scale, b.width() + 8 / scale, b.height() + 8 / scale);
+      }
+    }
+  }
+
+  private static double[] edgeBounds(double[][] edges) {
+    double[] eb = new double[4 * edges.length];
+    for (int k = 0; k < edges.length; k++) {
+      double[] p = edges[k];
+      double minX = Double.MAX_VALUE;
+      double minY = Double.MAX_VALUE;
+      double maxX = -Double.MAX_VALUE;
+      double maxY = -Double.MAX_VALUE;
+      for (int i = 0; i + 1 < p.length; i += 2) {
+        minX = Math.min(minX, p[i]);
+        maxX = Math.max(maxX, p[i]);
+        minY = Math.min(minY, p[i + 1]);
+        maxY = Math.max(maxY, p[i + 1]);
+      }
+      if (p.length < 4) {
+        // nothing to draw: bounds that no view intersects
+        minX = minY = Double.MAX_VALUE;
+        maxX = maxY = -Double.MAX_VALUE;
+      }
+      eb[4 * k] = minX;
+      eb[4 * k + 1] = minY;
+      eb[4 * k + 2] = maxX;
+      eb[4 * k + 3] = maxY;
+    }
+    return eb;
+  }
+
+  private static void arrow(GraphicsContext g, double[] p) {
+    int n = p.length;
+    double x = p[n - 2];
+    double y = p[n - 1];
+    double dx = x - p[n - 4];
+    double dy = y - p[n - 3];
+    double len = Math.hypot(dx, dy);
+    if (len == 0) {
+      return;
+    }
+    dx /= len;
+    dy /= len;
+    double s = 6;
+    g.fillPolygon(
+        new double[] {x, x - dx * s - dy * s * 0.6, x - dx * s + dy * s * 0.6},
+        new double[] {y, y - dy * s + dx * s * 0.6, y - dy * s - dx * s * 0.6},
+        3);
+  }
+
+  /**
+   * A box label as drawn: names come from the model, so control characters go and the length is
+   * bounded (fillText squeezes text into the box; a megabyte name would be laid out every frame).
+   */
+  private static String label(String s) {
+    return Texts.clean(s, GraphLayout.MAX_CHARS + 20);
+  }
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.util.List;
+import javafx.scene.Node;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+
+/**
+ * The tabs on the right of the window: the model, the selected node, the options, the results, the
+ * sensitivity analysis and the comparison. A tab comes to the front when it has something new: the
+ * results after a run, the sensitivity tab after an analysis, the node after a click in the graph
+ * while the model's facts are shown.
+ */
+final class SideTabs extends TabPane {
+  SideTabs(MainViewModel vm, FxJobRunner jobs, ResultsPanel.ChartSaver chartSaver) {
+    RunViewModel runs = vm.runs();
+    Tab modelTab = tab("Model", "modelTab", new ModelFactsPanel(vm));
+    Tab nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
+    Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
+    Tab resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs, chartSaver));
+    Tab sensitivityTab = tab("Sensitivity", "sensitivityTab", new SensitivityPanel(vm));
+    Tab compareTab = tab("Compare", "compareTab", new ComparePanel(vm));
+    getTabs()
+        .setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab, sensitivityTab, compareTab));
+    runs.sensitivityProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
+    runs.autoExcludedProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
+    runs.comparisonProperty().addListener((o, a, b) -> showTab(b, compareTab));
+    runs.parityProperty().addListener((o, a, b) -> showTab(b, resultsTab));
+    runs.benchProperty().addListener((o, a, b) -> showTab(b, resultsTab));
+    vm.graph()
+        .selectedProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (b != null && getSelectionModel().getSelectedItem() == modelTab) {
+                getSelectionModel().select(nodeTab);
+              }
+            });
+    setId("sideTabs");
+    setMinWidth(340);
+  }
+
+  private static Tab tab(String title, String id, Node content) {
+    Tab t = new Tab(title, content);
+    t.setId(id);
+    t.setClosable(false);
+    return t;
+  }
+
+  /** Brings a tab to the front when its result arrives (not when it is cleared). */
+  private void showTab(Object result, Tab t) {
+    if (result != null) {
+      getSelectionModel().select(t);
+    }
+  }
+}
