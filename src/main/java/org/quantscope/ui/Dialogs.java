@@ -35,7 +35,7 @@ final class Dialogs {
    *
    * @param onClosed called when the dialog is closed
    */
-  static void failure(Window owner, RunViewModel.Failure f, Runnable onClosed) {
+  static void failure(Window owner, RunFailure f, Runnable onClosed) {
     Alert a = new Alert(Alert.AlertType.ERROR, f.message(), ButtonType.CLOSE);
     a.initOwner(owner);
     a.setTitle("QuantScope");

@@ -17,12 +17,8 @@ import org.quantscope.report.ReportPdf;
  * answer to the view models; the save questions go through a {@link SaveDialog} that tests replace.
  */
 final class FileActions {
-  private static final List<RunViewModel.ReportFormat> REPORT_FORMATS =
-      List.of(
-          RunViewModel.ReportFormat.PDF,
-          RunViewModel.ReportFormat.CHARTS_PNG,
-          RunViewModel.ReportFormat.GRAPH_PNG,
-          RunViewModel.ReportFormat.JSON);
+  private static final List<ReportFormat> REPORT_FORMATS =
+      List.of(ReportFormat.PDF, ReportFormat.CHARTS_PNG, ReportFormat.GRAPH_PNG, ReportFormat.JSON);
 
   /** Description and extension of each entry of {@link #REPORT_FORMATS}, in the same order. */
   private static final List<String[]> REPORT_FILTERS =
@@ -89,7 +85,7 @@ final class FileActions {
     if (c == null) {
       return;
     }
-    RunViewModel.ReportFormat format = reportFormat(c.file(), c.filter());
+    ReportFormat format = reportFormat(c.file(), c.filter());
     String ext = REPORT_FILTERS.get(REPORT_FORMATS.indexOf(format))[1];
     runs.exportReport(withExtension(c.file(), ext), format, paper());
   }
@@ -108,17 +104,14 @@ final class FileActions {
    * The report format for a file chosen under a filter: a typed extension wins over the filter,
    * except that both PNG kinds end in .png; without either, PDF.
    */
-  static RunViewModel.ReportFormat reportFormat(Path file, int filter) {
-    RunViewModel.ReportFormat byName = RunViewModel.ReportFormat.byName(file);
-    RunViewModel.ReportFormat chosen =
+  static ReportFormat reportFormat(Path file, int filter) {
+    ReportFormat byName = ReportFormat.byName(file);
+    ReportFormat chosen =
         filter >= 0 && filter < REPORT_FORMATS.size() ? REPORT_FORMATS.get(filter) : null;
     if (byName == null) {
-      return chosen == null ? RunViewModel.ReportFormat.PDF : chosen;
+      return chosen == null ? ReportFormat.PDF : chosen;
     }
-    return byName == RunViewModel.ReportFormat.CHARTS_PNG
-            && chosen == RunViewModel.ReportFormat.GRAPH_PNG
-        ? chosen
-        : byName;
+    return byName == ReportFormat.CHARTS_PNG && chosen == ReportFormat.GRAPH_PNG ? chosen : byName;
   }
 
   /** Letter paper where it is the norm, A4 elsewhere. */

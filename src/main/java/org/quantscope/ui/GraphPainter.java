@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import java.util.List;
 import java.util.Map;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.GraphicsContext;
@@ -42,7 +43,7 @@ final class GraphPainter {
     this.layout = layout;
     this.edgePoints =
         layout.edges().stream().map(GraphLayout.Edge::points).toArray(double[][]::new);
-    this.edgeBounds = edgeBounds(edgePoints);
+    this.edgeBounds = edgeBounds(layout.edges());
   }
 
   /**
@@ -129,29 +130,15 @@ final class GraphPainter {
     }
   }
 
-  private static double[] edgeBounds(double[][] edges) {
-    double[] eb = new double[4 * edges.length];
-    for (int k = 0; k < edges.length; k++) {
-      double[] p = edges[k];
-      double minX = Double.MAX_VALUE;
-      double minY = Double.MAX_VALUE;
-      double maxX = -Double.MAX_VALUE;
-      double maxY = -Double.MAX_VALUE;
-      for (int i = 0; i + 1 < p.length; i += 2) {
-        minX = Math.min(minX, p[i]);
-        maxX = Math.max(maxX, p[i]);
-        minY = Math.min(minY, p[i + 1]);
-        maxY = Math.max(maxY, p[i + 1]);
-      }
-      if (p.length < 4) {
-        // nothing to draw: bounds that no view intersects
-        minX = minY = Double.MAX_VALUE;
-        maxX = maxY = -Double.MAX_VALUE;
-      }
-      eb[4 * k] = minX;
-      eb[4 * k + 1] = minY;
-      eb[4 * k + 2] = maxX;
-      eb[4 * k + 3] = maxY;
+  /** Every edge's {@link GraphLayout.Edge#bounds()}, packed for the drawing loop. */
+  private static double[] edgeBounds(List<GraphLayout.Edge> edges) {
+    double[] eb = new double[4 * edges.size()];
+    for (int k = 0; k < edges.size(); k++) {
+      GraphLayout.Bounds b = edges.get(k).bounds();
+      eb[4 * k] = b.minX();
+      eb[4 * k + 1] = b.minY();
+      eb[4 * k + 2] = b.maxX();
+      eb[4 * k + 3] = b.maxY();
     }
     return eb;
   }

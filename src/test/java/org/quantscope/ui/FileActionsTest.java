@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.quantscope.ui.RunViewModel.ReportFormat;
 
 /** How File > Export report turns the chosen file and file type into a format and a file name. */
 class FileActionsTest {
