@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.graph;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,41 +198,6 @@ public final class GraphIndex {
     return elementType(name)
         .map(t -> t == ElementType.FLOAT || t == ElementType.FLOAT16)
         .orElse(false);
-  }
-
-  /** Node indexes in a topological order, or empty if the graph has a cycle. */
-  public Optional<List<Integer>> topologicalOrder() {
-    List<NodeProto> nodes = scope.graph().getNodeList();
-    int[] pending = new int[nodes.size()];
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String in : nodes.get(i).getInputList()) {
-        if (!in.isEmpty() && producers.containsKey(in)) {
-          pending[i]++;
-        }
-      }
-    }
-    Deque<Integer> ready = new ArrayDeque<>();
-    for (int i = 0; i < pending.length; i++) {
-      if (pending[i] == 0) {
-        ready.add(i);
-      }
-    }
-    List<Integer> order = new ArrayList<>(nodes.size());
-    while (!ready.isEmpty()) {
-      int i = ready.poll();
-      order.add(i);
-      for (String out : nodes.get(i).getOutputList()) {
-        if (out.isEmpty() || producers.get(out) != i) {
-          continue;
-        }
-        for (int c : consumers(out)) {
-          if (--pending[c] == 0) {
-            ready.add(c);
-          }
-        }
-      }
-    }
-    return order.size() == nodes.size() ? Optional.of(order) : Optional.empty();
   }
 
   private static ElementType tensorElemType(TypeProto type) {

@@ -68,11 +68,6 @@ public final class Quantizability {
       this.criteria = criteria;
     }
 
-    /** True if ORT's map holds {@code value}: a quantized weight, table or activation. */
-    public boolean isQuantized(String value) {
-      return quantizedValues.contains(value);
-    }
-
     /**
      * The verdict on node {@code i} (empty for ops that are never quantized); must be called for
      * every node in order.

@@ -53,10 +53,8 @@ final class GraphQuantizer {
   private final Set<String> generated = new HashSet<>();
   private final List<Rewrite.Slot> slots = new ArrayList<>();
   private final Map<String, Boolean> fixedScalars = new LinkedHashMap<>();
-  private final List<QuantizationResult.NodeReport> reports = new ArrayList<>();
   private final List<PendingReport> pendingReports = new ArrayList<>();
   private final List<QuantizableNode> skipped = new ArrayList<>();
-  private final Set<String> reportedWeights = new HashSet<>();
 
   /** A node report whose weights are not computed yet. */
   record PendingReport(QuantizableNode verdict, String action, List<WeightJob> weights) {}
@@ -417,14 +415,5 @@ final class GraphQuantizer {
 
   GemmRewrite gemms() {
     return gemms;
-  }
-
-  /** True the first time a weight is reported, so shared weights are counted once. */
-  boolean firstReport(String weight) {
-    return reportedWeights.add(weight);
-  }
-
-  List<QuantizationResult.NodeReport> reports() {
-    return reports;
   }
 }
