@@ -243,8 +243,8 @@ public final class GraphIndex {
     return name.isEmpty() ? null : elementType(name).orElse(null);
   }
 
-  /** The value of an attribute, or null. */
-  static AttributeProto attribute(NodeProto n, String name) {
+  /** The attribute of a node with this name, or null. */
+  public static AttributeProto attribute(NodeProto n, String name) {
     for (AttributeProto a : n.getAttributeList()) {
       if (a.getName().equals(name)) {
         return a;

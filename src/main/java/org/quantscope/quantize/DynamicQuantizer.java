@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.ElementType;
@@ -126,8 +125,12 @@ public final class DynamicQuantizer {
 
   private static String nothingToQuantize(List<QuantizableNode> verdicts) {
     if (verdicts.isEmpty()) {
-      return "nothing to quantize: the model has no MatMul, Gemm, Conv, Gather, LSTM, Attention"
-          + " or EmbedLayerNormalization node";
+      List<String> ops = OpQuantizers.quantizableOpTypes();
+      return "nothing to quantize: the model has no "
+          + String.join(", ", ops.subList(0, ops.size() - 1))
+          + " or "
+          + ops.get(ops.size() - 1)
+          + " node";
     }
     Map<String, Integer> reasons = new LinkedHashMap<>();
     for (QuantizableNode v : verdicts) {

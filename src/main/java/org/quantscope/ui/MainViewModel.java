@@ -15,15 +15,15 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.quantscope.graph.Criteria;
 import org.quantscope.graph.ModelSummary;
-import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.Criteria;
 import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.quantize.Quantizability;
+import org.quantscope.quantize.Summaries;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
 
