@@ -4,9 +4,12 @@ package org.quantscope.graph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.quantscope.model.ElementType;
 import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.GraphProto;
@@ -198,6 +201,47 @@ public final class GraphIndex {
     return elementType(name)
         .map(t -> t == ElementType.FLOAT || t == ElementType.FLOAT16)
         .orElse(false);
+  }
+
+  /**
+   * The names the subgraphs of {@code node} (If/Loop/Scan bodies) read from enclosing graphs
+   * without defining them, in first-use order.
+   */
+  public static Set<String> implicitInputs(NodeProto node) {
+    Set<String> out = new LinkedHashSet<>();
+    for (var a : node.getAttributeList()) {
+      if (a.hasG()) {
+        collectOuterNames(a.getG(), out);
+      }
+      for (GraphProto g : a.getGraphsList()) {
+        collectOuterNames(g, out);
+      }
+    }
+    return out;
+  }
+
+  private static void collectOuterNames(GraphProto g, Set<String> out) {
+    Set<String> defined = new HashSet<>();
+    g.getInputList().forEach(v -> defined.add(v.getName()));
+    g.getInitializerList().forEach(t -> defined.add(t.getName()));
+    for (NodeProto n : g.getNodeList()) {
+      defined.addAll(n.getOutputList());
+    }
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty() && !defined.contains(in)) {
+          out.add(in);
+        }
+      }
+      Set<String> nested = implicitInputs(n);
+      nested.removeAll(defined);
+      out.addAll(nested);
+    }
+    for (ValueInfoProto o : g.getOutputList()) {
+      if (!defined.contains(o.getName())) {
+        out.add(o.getName());
+      }
+    }
   }
 
   private static ElementType tensorElemType(TypeProto type) {

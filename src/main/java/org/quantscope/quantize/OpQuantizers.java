@@ -12,18 +12,19 @@ import java.util.Set;
 /**
  * The registry of op facts: every op type QuantScope quantizes (ONNX Runtime's dynamic IntegerOps
  * registry), one line each, mapped to the {@link OpQuantizer} that holds all it knows about that
- * op: its weight inputs and how each is quantized ({@link WeightRule}), its verdict with its
- * reasons, and its rewrite. Verdicts ({@link Quantizability}), the node filters ({@link Criteria}),
- * the options' validation, the quantizer and its "nothing to quantize" message, and the Node tab's
- * weight preview all read it, so adding an op is one new {@code OpQuantizer} class plus one line
- * below.
+ * op: its weight inputs and how each is quantized ({@link WeightRule}: type, symmetry, range,
+ * channel axis), its verdict with its reasons, and its rewrite. Everything else reads it: the
+ * verdicts ({@link Quantizability}), the node filters ({@link Criteria}), the options' validation,
+ * the quantizer and its "nothing to quantize" message, and the Node tab's {@link WeightPreview}.
+ * Adding an op is one new {@code OpQuantizer} class plus one line below.
  *
  * <p>Why it lives in {@code quantize} and not in {@code graph}: an op's verdict and its rewrite are
- * two halves of one rule set (the quantizer walks the graph with the verdicts, in lockstep), and
- * the facts name quantizer types ({@link QuantType}, {@link WeightJob}). Keeping them in one class
- * per op means the verdicts ({@link Quantizability}, and {@link Summaries} which reports them) live
- * here too; {@code graph} keeps the op-neutral lookups ({@code GraphIndex}, {@code Scope}) and the
- * result records ({@code QuantizableNode}, {@code ModelSummary}).
+ * two halves of one rule set (the quantizer asks the verdicts node by node as it rewrites, and the
+ * weight rules name quantizer types such as {@link QuantType}), and {@code graph} may not import
+ * {@code quantize}, so one class per op can hold both only here. The verdicts therefore moved here
+ * with it ({@link Quantizability}, {@link Criteria}, and {@link Summaries}, which reports them);
+ * {@code graph} keeps the op-neutral lookups ({@code GraphIndex}, {@code Scope}, {@code NodeId})
+ * and the result records ({@code QuantizableNode}, {@code ModelSummary}).
  */
 public final class OpQuantizers {
   private OpQuantizers() {}
