@@ -45,18 +45,14 @@ final class AttentionQuantizer implements OpQuantizer {
         List.of(
             x.q().get(0),
             w.q().get(0),
-            input(node, 2),
+            OpQuantizer.input(node, 2),
             x.scales().get(0),
             w.scales().get(0),
-            input(node, 3),
+            OpQuantizer.input(node, 3),
             x.zeroPoints().get(0),
             w.zeroPoints().get(0),
-            input(node, 4));
+            OpQuantizer.input(node, 4));
     ctx.add(MicrosoftOp.of(node, "QAttention", in));
     return ctx.build();
-  }
-
-  static String input(NodeProto node, int k) {
-    return k < node.getInputCount() ? node.getInput(k) : "";
   }
 }

@@ -30,7 +30,7 @@ final class ConvQuantizer implements OpQuantizer {
 
   @Override
   public Verdict judge(NodeProto n, VerdictContext v) {
-    String x = VerdictContext.input(n, 0);
+    String x = OpQuantizer.input(n, 0);
     String weight = W.of(n);
     if (!v.isFloat(x)) {
       return Verdict.no("input X '" + x + "' is not float (" + v.describeType(x) + ")");

@@ -48,10 +48,10 @@ final class EmbedLayerNormQuantizer implements OpQuantizer {
   public Rewrite quantize(NodeProto node, QuantContext ctx) throws ModelFormatException {
     QuantContext.Inputs t = ctx.weights(node, TABLES);
     List<String> in = new ArrayList<>();
-    in.add(AttentionQuantizer.input(node, 0));
-    in.add(AttentionQuantizer.input(node, 1));
+    in.add(OpQuantizer.input(node, 0));
+    in.add(OpQuantizer.input(node, 1));
     in.addAll(t.q());
-    in.add(AttentionQuantizer.input(node, 7));
+    in.add(OpQuantizer.input(node, 7));
     in.addAll(t.scales());
     in.addAll(t.zeroPoints());
     ctx.add(MicrosoftOp.of(node, "QEmbedLayerNormalization", in));

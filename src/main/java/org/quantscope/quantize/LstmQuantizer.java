@@ -30,13 +30,13 @@ final class LstmQuantizer implements OpQuantizer {
 
   @Override
   public Verdict judge(NodeProto n, VerdictContext v) {
-    String x = VerdictContext.input(n, 0);
+    String x = OpQuantizer.input(n, 0);
     if (!v.isFloat(x)) {
       return Verdict.no("input X '" + x + "' is not float (" + v.describeType(x) + ")");
     }
     for (WeightInput w : WEIGHTS) {
       String label = w.label();
-      String name = VerdictContext.input(n, w.index());
+      String name = OpQuantizer.input(n, w.index());
       Optional<TensorProto> t = v.constant(name);
       if (t.isEmpty()) {
         return Verdict.no(v.notConstant(label, name));

@@ -27,7 +27,7 @@ final class MatMulQuantizer implements OpQuantizer {
   /** Also judges a Gemm that passed its own check, as the MatMul it becomes. */
   @Override
   public Verdict judge(NodeProto n, VerdictContext v) {
-    String a = VerdictContext.input(n, 0);
+    String a = OpQuantizer.input(n, 0);
     String weight = B.of(n);
     if (!v.isFloat(a) && !v.isFloat(weight)) {
       return Verdict.no(

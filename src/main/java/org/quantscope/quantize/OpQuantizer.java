@@ -30,6 +30,11 @@ interface OpQuantizer {
     }
   }
 
+  /** Input {@code k} of a node, "" when it has fewer inputs. */
+  static String input(NodeProto node, int k) {
+    return k < node.getInputCount() ? node.getInput(k) : "";
+  }
+
   /** The op type, as nodes spell it. */
   String opType();
 

@@ -30,7 +30,7 @@ final class TransposeQuantizer implements OpQuantizer {
 
   @Override
   public Verdict judge(NodeProto n, VerdictContext v) {
-    String in = VerdictContext.input(n, 0);
+    String in = OpQuantizer.input(n, 0);
     String outName = n.getOutputCount() > 0 ? n.getOutput(0) : null;
     if (!v.isFloat(in)) {
       return Verdict.no("its input '" + in + "' is " + v.describeType(in) + ", not float");

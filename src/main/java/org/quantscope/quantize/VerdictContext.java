@@ -42,11 +42,6 @@ final class VerdictContext {
     return index.elementType(name);
   }
 
-  /** Input {@code k} of a node, "" when it has fewer inputs. */
-  static String input(NodeProto n, int k) {
-    return n.getInputCount() > k ? n.getInput(k) : "";
-  }
-
   /**
    * The constant behind a value: an initializer, or with the constant-weights extension a value
    * folded from Constant/Identity nodes.
