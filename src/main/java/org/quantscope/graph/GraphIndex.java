@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.graph;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.quantscope.model.ElementType;
 import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.GraphProto;
@@ -202,39 +203,45 @@ public final class GraphIndex {
         .orElse(false);
   }
 
-  /** Node indexes in a topological order, or empty if the graph has a cycle. */
-  public Optional<List<Integer>> topologicalOrder() {
-    List<NodeProto> nodes = scope.graph().getNodeList();
-    int[] pending = new int[nodes.size()];
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String in : nodes.get(i).getInputList()) {
-        if (!in.isEmpty() && producers.containsKey(in)) {
-          pending[i]++;
-        }
+  /**
+   * The names the subgraphs of {@code node} (If/Loop/Scan bodies) read from enclosing graphs
+   * without defining them, in first-use order.
+   */
+  public static Set<String> implicitInputs(NodeProto node) {
+    Set<String> out = new LinkedHashSet<>();
+    for (var a : node.getAttributeList()) {
+      if (a.hasG()) {
+        collectOuterNames(a.getG(), out);
+      }
+      for (GraphProto g : a.getGraphsList()) {
+        collectOuterNames(g, out);
       }
     }
-    Deque<Integer> ready = new ArrayDeque<>();
-    for (int i = 0; i < pending.length; i++) {
-      if (pending[i] == 0) {
-        ready.add(i);
-      }
+    return out;
+  }
+
+  private static void collectOuterNames(GraphProto g, Set<String> out) {
+    Set<String> defined = new HashSet<>();
+    g.getInputList().forEach(v -> defined.add(v.getName()));
+    g.getInitializerList().forEach(t -> defined.add(t.getName()));
+    for (NodeProto n : g.getNodeList()) {
+      defined.addAll(n.getOutputList());
     }
-    List<Integer> order = new ArrayList<>(nodes.size());
-    while (!ready.isEmpty()) {
-      int i = ready.poll();
-      order.add(i);
-      for (String out : nodes.get(i).getOutputList()) {
-        if (out.isEmpty() || producers.get(out) != i) {
-          continue;
-        }
-        for (int c : consumers(out)) {
-          if (--pending[c] == 0) {
-            ready.add(c);
-          }
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty() && !defined.contains(in)) {
+          out.add(in);
         }
       }
+      Set<String> nested = implicitInputs(n);
+      nested.removeAll(defined);
+      out.addAll(nested);
     }
-    return order.size() == nodes.size() ? Optional.of(order) : Optional.empty();
+    for (ValueInfoProto o : g.getOutputList()) {
+      if (!defined.contains(o.getName())) {
+        out.add(o.getName());
+      }
+    }
   }
 
   private static ElementType tensorElemType(TypeProto type) {
@@ -280,8 +287,8 @@ public final class GraphIndex {
     return name.isEmpty() ? null : elementType(name).orElse(null);
   }
 
-  /** The value of an attribute, or null. */
-  static AttributeProto attribute(NodeProto n, String name) {
+  /** The attribute of a node with this name, or null. */
+  public static AttributeProto attribute(NodeProto n, String name) {
     for (AttributeProto a : n.getAttributeList()) {
       if (a.getName().equals(name)) {
         return a;

@@ -7,11 +7,11 @@ import java.time.temporal.ChronoUnit;
 import org.quantscope.AppInfo;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Report;
 import org.quantscope.runtime.OrtRuntime;
 

@@ -12,18 +12,49 @@ import org.quantscope.onnx.TensorProto;
 
 /**
  * Conv to ConvInteger. As in ORT the weight is quantized per tensor even with per_channel (its
- * ConvInteger path never asks for channels); a bias stays float and is added after a Reshape to
- * {@code [1, -1, 1, ...]}.
+ * ConvInteger path never asks for channels; the conv-per-channel extension does, see {@link
+ * WeightRule#CONV}); a bias stays float and is added after a Reshape to {@code [1, -1, 1, ...]}.
  */
 final class ConvQuantizer implements OpQuantizer {
+  private static final WeightInput W = new WeightInput(1, "W", WeightRule.CONV);
+
+  @Override
+  public String opType() {
+    return "Conv";
+  }
+
+  @Override
+  public List<WeightInput> weights() {
+    return List.of(W);
+  }
+
+  @Override
+  public Verdict judge(NodeProto n, VerdictContext v) {
+    String x = OpQuantizer.input(n, 0);
+    String weight = W.of(n);
+    if (!v.isFloat(x)) {
+      return Verdict.no("input X '" + x + "' is not float (" + v.describeType(x) + ")");
+    }
+    String half = v.float16(x, "X", weight, W.label());
+    if (half != null) {
+      return Verdict.no(half);
+    }
+    if (!v.isInitializer(weight)) {
+      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+        return Verdict.no(
+            v.notConstant(W.label(), weight)
+                + " and the Conv has a bias; ONNX Runtime stops with an error on such a node,"
+                + " QuantScope leaves it in float");
+      }
+      return Verdict.yes("ConvInteger (weight quantized at run time)", x, weight);
+    }
+    return Verdict.yes("ConvInteger" + v.folded(weight), x, weight);
+  }
+
   @Override
   public Rewrite quantize(NodeProto node, QuantContext ctx) throws ModelFormatException {
     QuantContext.Inputs x = ctx.activation(node, 0);
-    QuantizeOptions o = ctx.options();
-    QuantContext.Inputs w =
-        o.perChannel() && o.extensions().convPerChannel()
-            ? ctx.convWeightPerChannel(node, 1)
-            : ctx.weight(node, 1, true, false, -1);
+    QuantContext.Inputs w = ctx.weight(node, W);
     String y = node.getOutput(0);
     String name = node.getName().isEmpty() ? "" : node.getName() + "_quant";
     String intOut = y + "_output_quantized";

@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.quantscope.graph.Criteria;
 import org.quantscope.graph.GraphIndex;
-import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.ElementType;
@@ -53,10 +51,8 @@ final class GraphQuantizer {
   private final Set<String> generated = new HashSet<>();
   private final List<Rewrite.Slot> slots = new ArrayList<>();
   private final Map<String, Boolean> fixedScalars = new LinkedHashMap<>();
-  private final List<QuantizationResult.NodeReport> reports = new ArrayList<>();
   private final List<PendingReport> pendingReports = new ArrayList<>();
   private final List<QuantizableNode> skipped = new ArrayList<>();
-  private final Set<String> reportedWeights = new HashSet<>();
 
   /** A node report whose weights are not computed yet. */
   record PendingReport(QuantizableNode verdict, String action, List<WeightJob> weights) {}
@@ -64,16 +60,22 @@ final class GraphQuantizer {
   GraphQuantizer(
       GraphProto graph, QuantizeOptions options, long opset, GemmRewrite.PayloadReader reader)
       throws ModelFormatException {
-    this(new Scope("", graph, null, null), null, options, opset, reader);
+    this(new Scope("", graph, null, null), null, options, opset, reader, graph);
   }
 
-  /** The quantizer of a subgraph: outer names resolve in {@code parent}. */
-  private GraphQuantizer(
+  /**
+   * The quantizer of a graph or subgraph: outer names resolve in {@code parent}.
+   *
+   * @param gemmNodes the nodes whose Gemm rewrite is prepared (their constants transposed or
+   *     folded): all of the graph's for a run, the one previewed node for a {@link WeightPreview}
+   */
+  GraphQuantizer(
       Scope scope,
       GraphQuantizer parent,
       QuantizeOptions options,
       long opset,
-      GemmRewrite.PayloadReader reader)
+      GemmRewrite.PayloadReader reader,
+      GraphProto gemmNodes)
       throws ModelFormatException {
     this.options = options;
     this.parent = parent;
@@ -81,8 +83,7 @@ final class GraphQuantizer {
     this.opset = opset;
     this.reader = reader;
     this.index = GraphIndex.of(scope, parent == null ? null : parent.index);
-    Criteria criteria = options.criteria();
-    this.walker = new Quantizability.Walker(index, criteria);
+    this.walker = new Quantizability.Walker(index, options.criteria());
     this.fuseDynamicQuant = opset > 10;
     for (TensorProto t : graph.getInitializerList()) {
       initializers.put(t.getName(), t);
@@ -92,8 +93,8 @@ final class GraphQuantizer {
         originalNodeNames.add(n.getName());
       }
     }
-    this.gemms = new GemmRewrite(graph, index, options.extensions().gemmGeneral());
-    gemms.transposeWeights(graph, reader);
+    this.gemms = new GemmRewrite(gemmNodes, index, options.extensions().gemmGeneral());
+    gemms.transposeWeights(gemmNodes, reader);
     gemms.transposedWeights().forEach(t -> initializers.put(t.getName(), t));
   }
 
@@ -214,7 +215,10 @@ final class GraphQuantizer {
     return name;
   }
 
-  /** Rewrites every node; returns the verdicts in node order. */
+  /**
+   * Rewrites every node in order (subgraphs first when EnableSubgraph is on), collecting the
+   * rewrites, the pending reports and the skipped verdicts.
+   */
   void run(Progress progress) throws ModelFormatException {
     int count = graph.getNodeCount();
     for (int i = 0; i < count; i++) {
@@ -226,9 +230,7 @@ final class GraphQuantizer {
       Optional<QuantizableNode> verdict = walker.verdict(i);
       List<NodeProto> expanded = gemms.expand(node);
       for (NodeProto n : expanded) {
-        boolean rewritten = expanded.size() > 1 || !n.getOpType().equals(node.getOpType());
-        boolean isTarget = !rewritten || n.getOpType().equals("MatMul");
-        if (isTarget && verdict.isPresent() && verdict.get().willQuantize()) {
+        if (isTarget(node, expanded, n) && verdict.isPresent() && verdict.get().willQuantize()) {
           OpQuantizer q = OpQuantizers.forOp(n.getOpType());
           QuantContext ctx = new QuantContext(this);
           Rewrite r = q.quantize(n, ctx);
@@ -247,6 +249,15 @@ final class GraphQuantizer {
         emit(dq);
       }
     }
+  }
+
+  /**
+   * Whether {@code n}, one of the nodes {@code node} expanded into, is the one its verdict is
+   * about: the node itself, or the MatMul a Gemm became (not its Transpose, Mul or Add).
+   */
+  static boolean isTarget(NodeProto node, List<NodeProto> expanded, NodeProto n) {
+    boolean rewritten = expanded.size() > 1 || !n.getOpType().equals(node.getOpType());
+    return !rewritten || n.getOpType().equals("MatMul");
   }
 
   /**
@@ -281,7 +292,12 @@ final class GraphQuantizer {
                 + (a.hasG() ? "" : "[" + k + "]");
         GraphQuantizer child =
             new GraphQuantizer(
-                new Scope(path, graphs.get(k), here, node), this, options, opset, reader);
+                new Scope(path, graphs.get(k), here, node),
+                this,
+                options,
+                opset,
+                reader,
+                graphs.get(k));
         child.run(progress);
         children
             .computeIfAbsent(node, n -> new LinkedHashMap<>())
@@ -301,7 +317,7 @@ final class GraphQuantizer {
    */
   private void passThrough(NodeProto node) {
     List<String> inputs = new ArrayList<>(node.getInputList());
-    inputs.addAll(implicitInputs(node));
+    inputs.addAll(GraphIndex.implicitInputs(node));
     for (String in : inputs) {
       NodeProto dq = dequantize(in);
       if (dq != null) {
@@ -309,44 +325,6 @@ final class GraphQuantizer {
       }
     }
     emit(node);
-  }
-
-  /** Names the subgraphs of {@code node} read without defining them. */
-  static Set<String> implicitInputs(NodeProto node) {
-    Set<String> out = new java.util.LinkedHashSet<>();
-    for (var a : node.getAttributeList()) {
-      if (a.hasG()) {
-        collectOuterNames(a.getG(), out);
-      }
-      for (GraphProto g : a.getGraphsList()) {
-        collectOuterNames(g, out);
-      }
-    }
-    return out;
-  }
-
-  private static void collectOuterNames(GraphProto g, Set<String> out) {
-    Set<String> defined = new HashSet<>();
-    g.getInputList().forEach(v -> defined.add(v.getName()));
-    g.getInitializerList().forEach(t -> defined.add(t.getName()));
-    for (NodeProto n : g.getNodeList()) {
-      defined.addAll(n.getOutputList());
-    }
-    for (NodeProto n : g.getNodeList()) {
-      for (String in : n.getInputList()) {
-        if (!in.isEmpty() && !defined.contains(in)) {
-          out.add(in);
-        }
-      }
-      Set<String> nested = implicitInputs(n);
-      nested.removeAll(defined);
-      out.addAll(nested);
-    }
-    for (ValueInfoProto o : g.getOutputList()) {
-      if (!defined.contains(o.getName())) {
-        out.add(o.getName());
-      }
-    }
   }
 
   /**
@@ -415,16 +393,12 @@ final class GraphQuantizer {
     return skipped;
   }
 
+  /** The verdicts of this graph's nodes, to be asked in node order. */
+  Quantizability.Walker walker() {
+    return walker;
+  }
+
   GemmRewrite gemms() {
     return gemms;
-  }
-
-  /** True the first time a weight is reported, so shared weights are counted once. */
-  boolean firstReport(String weight) {
-    return reportedWeights.add(weight);
-  }
-
-  List<QuantizationResult.NodeReport> reports() {
-    return reports;
   }
 }

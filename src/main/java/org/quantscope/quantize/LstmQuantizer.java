@@ -3,8 +3,8 @@ package org.quantscope.quantize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.quantscope.model.ModelFormatException;
-import org.quantscope.model.Tensors;
 import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
@@ -15,12 +15,54 @@ import org.quantscope.onnx.TensorProto;
  * view. The quantized weights are stored transposed to [dirs, K, 4H]; X stays float.
  */
 final class LstmQuantizer implements OpQuantizer {
+  private static final List<WeightInput> WEIGHTS =
+      List.of(new WeightInput(1, "W", WeightRule.LSTM), new WeightInput(2, "R", WeightRule.LSTM));
+
+  @Override
+  public String opType() {
+    return "LSTM";
+  }
+
+  @Override
+  public List<WeightInput> weights() {
+    return WEIGHTS;
+  }
+
+  @Override
+  public Verdict judge(NodeProto n, VerdictContext v) {
+    String x = OpQuantizer.input(n, 0);
+    if (!v.isFloat(x)) {
+      return Verdict.no("input X '" + x + "' is not float (" + v.describeType(x) + ")");
+    }
+    for (WeightInput w : WEIGHTS) {
+      String label = w.label();
+      String name = OpQuantizer.input(n, w.index());
+      Optional<TensorProto> t = v.constant(name);
+      if (t.isEmpty()) {
+        return Verdict.no(v.notConstant(label, name));
+      }
+      if (!v.isFloat(name)) {
+        return Verdict.no(label + " '" + name + "' is " + v.describeType(name) + ", not float");
+      }
+      if (t.get().getDimsCount() != 3) {
+        return Verdict.no(
+            label + " '" + name + "' has rank " + t.get().getDimsCount() + ", expected 3");
+      }
+    }
+    return Verdict.yes("DynamicQuantizeLSTM", n.getInput(1), n.getInput(2));
+  }
+
+  /** W and R are planned anew each time, without looking up what earlier nodes quantized. */
   @Override
   public Rewrite quantize(NodeProto node, QuantContext ctx) throws ModelFormatException {
     QuantizeOptions o = ctx.options();
-    WeightJob w = job(ctx.initializer(node.getInput(1)), o);
-    WeightJob r = job(ctx.initializer(node.getInput(2)), o);
-    for (WeightJob j : List.of(w, r)) {
+    List<WeightJob> jobs = new ArrayList<>();
+    for (WeightInput in : WEIGHTS) {
+      jobs.add(in.rule().plan(ctx.initializer(node.getInput(in.index())), o));
+    }
+    WeightJob w = jobs.get(0);
+    WeightJob r = jobs.get(1);
+    for (WeightJob j : jobs) {
       ctx.addWeight(j, false);
       ctx.addSlot(j, Rewrite.Slot.Kind.SCALE);
       ctx.addSlot(j, Rewrite.Slot.Kind.ZERO_POINT);
@@ -55,35 +97,5 @@ final class LstmQuantizer implements OpQuantizer {
     }
     ctx.add(b.build());
     return ctx.build();
-  }
-
-  private static WeightJob job(TensorProto t, QuantizeOptions o) {
-    long[] d = Tensors.dims(t);
-    long dirs = d[0];
-    long rows = d[1];
-    long k = d[2];
-    boolean symmetric = o.symmetricWeights(QuantType.QInt8);
-    if (o.perChannel()) {
-      return new WeightJob(
-          t,
-          QuantType.QInt8,
-          symmetric,
-          o.reduceRange(),
-          0,
-          new long[] {dirs * rows, k},
-          new long[] {dirs, rows},
-          new long[] {dirs, rows},
-          true);
-    }
-    return new WeightJob(
-        t,
-        QuantType.QInt8,
-        symmetric,
-        o.reduceRange(),
-        0,
-        d,
-        new long[] {dirs},
-        new long[] {dirs},
-        true);
   }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.Protos;
-import org.quantscope.model.Tensors;
 import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
 
@@ -36,32 +35,36 @@ final class QuantContext {
   /** The names of quantized inputs, zero points and scales, in the order asked for. */
   record Inputs(List<String> q, List<String> zeroPoints, List<String> scales) {}
 
-  /** ORT's {@code quantize_activation}: activations get DynamicQuantizeLinear, constants uint8. */
+  /**
+   * ORT's {@code quantize_activation}: activations get DynamicQuantizeLinear, constants become
+   * uint8 tables ({@link WeightRule#TABLE}).
+   */
   Inputs activation(NodeProto node, int... indices) throws ModelFormatException {
-    return inputs(node, indices, false, false, false, -1);
+    List<OpQuantizer.WeightInput> inputs = new ArrayList<>(indices.length);
+    for (int i : indices) {
+      inputs.add(new OpQuantizer.WeightInput(i, "input", WeightRule.TABLE));
+    }
+    return weights(node, inputs);
   }
 
   /**
-   * ORT's {@code quantize_weight}: constants become weight-typed initializers (per channel on
-   * {@code axis} when allowed and asked for), anything else is quantized at run time.
+   * ORT's {@code quantize_weight}: a constant becomes initializers quantized by the input's rule,
+   * anything else is quantized at run time.
    */
-  Inputs weight(NodeProto node, int index, boolean reduceRange, boolean perChannelAllowed, int axis)
-      throws ModelFormatException {
-    return inputs(node, new int[] {index}, true, reduceRange, perChannelAllowed, axis);
+  Inputs weight(NodeProto node, OpQuantizer.WeightInput input) throws ModelFormatException {
+    return weights(node, List.of(input));
   }
 
-  private Inputs inputs(
-      NodeProto node,
-      int[] indices,
-      boolean weightType,
-      boolean reduceRange,
-      boolean perChannelAllowed,
-      int axis)
-      throws ModelFormatException {
+  /**
+   * Several inputs at once, each quantized like {@link #weight}: the names are returned in the
+   * order asked for.
+   */
+  Inputs weights(NodeProto node, List<OpQuantizer.WeightInput> inputs) throws ModelFormatException {
     List<String> q = new ArrayList<>();
     List<String> zp = new ArrayList<>();
     List<String> sc = new ArrayList<>();
-    for (int i : indices) {
+    for (OpQuantizer.WeightInput w : inputs) {
+      int i = w.index();
       String input = i < node.getInputCount() ? node.getInput(i) : "";
       QuantizedValue known = lookup(input);
       if (known != null) {
@@ -78,43 +81,7 @@ final class QuantContext {
       }
       TensorProto init = graph.initializer(input);
       if (init != null) {
-        QuantizeOptions o = options();
-        QuantType type = weightType ? o.weightType() : QuantType.QUInt8;
-        boolean symmetric = weightType ? o.symmetricWeights(type) : o.symmetricTables();
-        boolean rr = reduceRange && o.reduceRange();
-        int rank = init.getDimsCount();
-        WeightJob job;
-        if (o.perChannel() && perChannelAllowed) {
-          int a = axis < 0 ? rank + axis : axis;
-          if (a < 0 || a >= rank) {
-            throw new ModelFormatException(
-                "weight '" + input + "' has rank " + rank + ", too small for a channel axis");
-          }
-          long[] dims = Tensors.dims(init);
-          job =
-              new WeightJob(
-                  init,
-                  type,
-                  symmetric,
-                  rr,
-                  a,
-                  dims,
-                  new long[] {dims[a]},
-                  new long[] {dims[a]},
-                  false);
-        } else {
-          job =
-              new WeightJob(
-                  init,
-                  type,
-                  symmetric,
-                  rr,
-                  -1,
-                  Tensors.dims(init),
-                  new long[] {},
-                  new long[] {},
-                  false);
-        }
+        WeightJob job = w.rule().plan(init, options());
         addWeight(job, true);
         q.add(job.quantizedName());
         zp.add(job.zeroPointName());
@@ -141,29 +108,6 @@ final class QuantContext {
       }
     }
     return new Inputs(q, zp, sc);
-  }
-
-  /**
-   * A Conv weight per output channel (QuantScope extension): axis 0, one zero point per channel as
-   * ConvInteger accepts, the scales stored as [M, 1, ...] for the output Mul to broadcast.
-   */
-  Inputs convWeightPerChannel(NodeProto node, int index) throws ModelFormatException {
-    String input = index < node.getInputCount() ? node.getInput(index) : "";
-    TensorProto init = graph.initializer(input);
-    if (lookup(input) != null || init == null || init.getDimsCount() < 2) {
-      return weight(node, index, true, false, -1);
-    }
-    QuantizeOptions o = options();
-    long[] dims = Tensors.dims(init);
-    long[] scaleDims = new long[dims.length - 1];
-    java.util.Arrays.fill(scaleDims, 1L);
-    scaleDims[0] = dims[0];
-    WeightJob job =
-        new WeightJob(
-            init, o.weightType(), true, o.reduceRange(), 0, dims, new long[] {}, scaleDims, false);
-    addWeight(job, true);
-    return new Inputs(
-        List.of(job.quantizedName()), List.of(job.zeroPointName()), List.of(job.scaleName()));
   }
 
   /**

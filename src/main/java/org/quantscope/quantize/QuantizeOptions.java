@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.quantscope.graph.Criteria;
 
 /**
  * The parameters of ONNX Runtime's {@code quantize_dynamic}, with its defaults, plus QuantScope's
@@ -15,7 +14,8 @@ import org.quantscope.graph.Criteria;
  * @param perChannel one scale per output channel for MatMul (and rewritten Gemm), Attention and
  *     LSTM weights
  * @param reduceRange 7-bit weights: [-64, 64] for QInt8, [0, 127] for QUInt8
- * @param opTypes op types to quantize; empty means all of the dynamic registry
+ * @param opTypes op types to quantize; empty means all of the registry ({@link
+ *     OpQuantizers#opTypes()})
  * @param nodesToQuantize if not empty, only these nodes (names or QuantScope node ids)
  * @param nodesToExclude nodes to leave in float (names or node ids)
  * @param matMulConstBOnly extra option MatMulConstBOnly (default true): MatMul only with a constant
@@ -90,12 +90,12 @@ public record QuantizeOptions(
     nodesToQuantize = Set.copyOf(nodesToQuantize);
     nodesToExclude = Set.copyOf(nodesToExclude);
     for (String op : opTypes) {
-      if (!Criteria.REGISTRY.contains(op)) {
+      if (!OpQuantizers.opTypes().contains(op)) {
         throw new IllegalArgumentException(
             "unknown op type '"
                 + op
                 + "' to quantize, expected some of "
-                + new java.util.TreeSet<>(Criteria.REGISTRY));
+                + new java.util.TreeSet<>(OpQuantizers.opTypes()));
       }
     }
     if (!Double.isNaN(minimumRealRange) && !(minimumRealRange > 0)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.quantize;
 
+import java.util.List;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.onnx.NodeProto;
 
@@ -10,6 +11,44 @@ import org.quantscope.onnx.NodeProto;
  * initializer input is quantized (uint8) first.
  */
 final class TransposeQuantizer implements OpQuantizer {
+  private static final WeightInput INPUT = new WeightInput(0, "input", WeightRule.TABLE);
+
+  @Override
+  public String opType() {
+    return "Transpose";
+  }
+
+  @Override
+  public List<WeightInput> weights() {
+    return List.of(INPUT);
+  }
+
+  @Override
+  public boolean direct8Bit() {
+    return true;
+  }
+
+  @Override
+  public Verdict judge(NodeProto n, VerdictContext v) {
+    String in = OpQuantizer.input(n, 0);
+    String outName = n.getOutputCount() > 0 ? n.getOutput(0) : null;
+    if (!v.isFloat(in)) {
+      return Verdict.no("its input '" + in + "' is " + v.describeType(in) + ", not float");
+    }
+    if (!v.criteria().forceQuantizeNoInputCheck()) {
+      if (v.isQuantized(in)) {
+        return Verdict.yes("Transpose on the 8-bit input", outName);
+      }
+    } else if (v.isInitializer(in)) {
+      return Verdict.yes("Transpose on a uint8 initializer", in, outName);
+    }
+    return Verdict.no(
+        "its input '"
+            + in
+            + "' is float; ONNX Runtime moves Transpose to 8-bit only when the input is already"
+            + " quantized");
+  }
+
   @Override
   public Rewrite quantize(NodeProto node, QuantContext ctx) throws ModelFormatException {
     String in = node.getInput(0);
@@ -22,7 +61,7 @@ final class TransposeQuantizer implements OpQuantizer {
       scale = known.scaleName();
       zp = known.zpName();
     } else {
-      QuantContext.Inputs i = ctx.activation(node, 0);
+      QuantContext.Inputs i = ctx.weight(node, INPUT);
       q = i.q().get(0);
       scale = i.scales().get(0);
       zp = i.zeroPoints().get(0);

@@ -46,6 +46,16 @@ record WeightJob(
     return source.getName() + "_zero_point";
   }
 
+  /**
+   * Whether {@code w}, this job's result, counts as per channel in reports and previews: several
+   * scales along a channel axis; for LSTM, one scale per row (one per direction is its per-tensor
+   * form).
+   */
+  boolean perChannel(QuantizedWeight w) {
+    return w.perChannel() && w.scales().length > 1 && !lstmTranspose()
+        || (lstmTranspose() && paramDims().length == 2);
+  }
+
   /** Scales are stored in the weight's own float type (FLOAT or FLOAT16). */
   ElementType scaleType() {
     return source.getDataType() == ElementType.FLOAT16.code()

@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyStats;
-import org.quantscope.graph.Criteria;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.QuantizationResult;
@@ -166,8 +165,7 @@ public record Report(
       if (o.extensions().convPerChannel()) {
         ext.add("conv-per-channel");
       }
-      List<String> ops =
-          new ArrayList<>(new TreeSet<>(o.opTypes().isEmpty() ? Criteria.REGISTRY : o.opTypes()));
+      List<String> ops = new ArrayList<>(new TreeSet<>(o.criteria().effectiveOpTypes()));
       return new Settings(
           o.weightType().name(),
           o.perChannel(),

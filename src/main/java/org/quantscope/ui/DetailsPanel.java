@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,23 +14,23 @@ import org.jfree.chart.fx.ChartViewer;
 import org.quantscope.graph.GraphIndex;
 import org.quantscope.graph.NodeId;
 import org.quantscope.graph.Scope;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.OnnxModel;
-import org.quantscope.model.Tensors;
 import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
-import org.quantscope.quantize.QuantMath;
-import org.quantscope.quantize.QuantType;
+import org.quantscope.quantize.Quantizability;
 import org.quantscope.quantize.QuantizeOptions;
-import org.quantscope.quantize.WeightQuantizer;
+import org.quantscope.quantize.QuantizedWeight;
+import org.quantscope.quantize.Summaries;
+import org.quantscope.quantize.WeightPreview;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import org.quantscope.report.WeightCharts;
 
 /**
  * The selected node: op, name, attributes, inputs and outputs with their types and shapes, and for
- * a weight the histogram of its values with the 8-bit grid over it, or its per-channel scales.
+ * a weight the histogram of its values with the 8-bit grid over it, or its per-channel scales:
+ * exactly what the quantizer uses with the current options, asked from {@link WeightPreview}.
  */
 public final class DetailsPanel extends ScrollPane {
   private final MainViewModel vm;
@@ -108,7 +107,7 @@ public final class DetailsPanel extends ScrollPane {
                     "verdict",
                     v.willQuantize() ? v.action() : v.reason()));
     box.getChildren().add(facts);
-    weightChart(model, gi, n);
+    weightChart(model, scope, index, n);
   }
 
   private static Optional<Integer> find(Scope scope, String id) {
@@ -121,11 +120,13 @@ public final class DetailsPanel extends ScrollPane {
     return Optional.empty();
   }
 
-  /** Computes the weight chart in the background and shows it when done. */
-  private void weightChart(OnnxModel model, GraphIndex gi, NodeProto n) {
-    String weight = weightOf(n);
-    Optional<TensorProto> t = weight == null ? Optional.empty() : gi.initializer(weight);
-    if (t.isEmpty() || !gi.isFloat(weight)) {
+  /**
+   * Asks the quantizer, in the background, how it quantizes the node's weight with the current
+   * options, and shows the histogram with its 8-bit grid (one scale) or the channel scales.
+   */
+  private void weightChart(OnnxModel model, Scope scope, int index, NodeProto n) {
+    String weight = Quantizability.weightInput(n);
+    if (weight == null || weight.isEmpty()) {
       return;
     }
     long mine = generation;
@@ -134,12 +135,14 @@ public final class DetailsPanel extends ScrollPane {
     box.getChildren().add(waiting);
     jobs.submit(
         "Weight chart",
-        p -> chartFor(model, t.get(), n, o),
+        p -> chartFor(WeightPreview.forNode(model, scope, index, o)),
         c -> {
           if (mine == generation) {
             box.getChildren().remove(waiting);
-            chart.setChart(c);
-            box.getChildren().add(chart);
+            if (c.isPresent()) {
+              chart.setChart(c.get());
+              box.getChildren().add(chart);
+            }
           }
         },
         e -> {
@@ -149,54 +152,18 @@ public final class DetailsPanel extends ScrollPane {
         });
   }
 
-  static JFreeChart chartFor(OnnxModel model, TensorProto t, NodeProto n, QuantizeOptions o)
-      throws Exception {
-    float[] values = model.floats(t);
-    String op = n.getOpType();
-    boolean channels =
-        o.perChannel() && (op.equals("MatMul") || op.equals("Gemm") || op.equals("Attention"));
-    if (channels && t.getDimsCount() >= 1) {
-      boolean transB =
-          op.equals("Gemm")
-              && n.getAttributeList().stream()
-                  .anyMatch(a -> a.getName().equals("transB") && a.getI() != 0);
-      int axis = transB ? 0 : t.getDimsCount() - 1;
-      var w =
-          WeightQuantizer.quantize(
-              FloatBuffer.wrap(values),
-              Tensors.dims(t),
-              axis,
-              o.weightType(),
-              o.symmetricWeights(o.weightType()),
-              o.reduceRange(),
-              Double.NaN);
-      return WeightCharts.channelScales(t.getName(), w.scales());
+  /** The chart of the first weight the node quantizes, if it quantizes a constant. */
+  static Optional<JFreeChart> chartFor(List<WeightPreview> previews) {
+    if (previews.isEmpty()) {
+      return Optional.empty();
     }
-    QuantType type =
-        op.equals("Gather")
-            ? QuantType.QUInt8
-            : op.equals("LSTM") ? QuantType.QInt8 : o.weightType();
-    boolean symmetric = op.equals("Gather") ? o.symmetricTables() : o.symmetricWeights(type);
-    boolean rr = !op.equals("Gather") && o.reduceRange();
-    float min = Float.POSITIVE_INFINITY;
-    float max = Float.NEGATIVE_INFINITY;
-    for (float v : values) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+    WeightPreview p = previews.get(0);
+    QuantizedWeight w = p.weight();
+    if (w.scales().length > 1) {
+      return Optional.of(WeightCharts.channelScales(p.name(), w.scales()));
     }
-    QuantMath.Params p =
-        QuantMath.params(min, max, type, symmetric, rr, Double.NaN, values.length == 0);
-    return WeightCharts.histogram(t.getName(), values, p.scale(), p.zeroPoint(), type);
-  }
-
-  private static String weightOf(NodeProto n) {
-    int k =
-        switch (n.getOpType()) {
-          case "MatMul", "Gemm", "Conv", "LSTM", "Attention" -> 1;
-          case "Gather" -> 0;
-          default -> -1;
-        };
-    return k >= 0 && n.getInputCount() > k ? n.getInput(k) : null;
+    return Optional.of(
+        WeightCharts.histogram(p.name(), p.values(), w.scales()[0], w.zeroPoints()[0], w.type()));
   }
 
   private static String value(GraphIndex gi, String name) {

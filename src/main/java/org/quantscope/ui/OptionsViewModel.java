@@ -16,8 +16,8 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
-import org.quantscope.graph.Criteria;
 import org.quantscope.parity.ParityOptions;
+import org.quantscope.quantize.OpQuantizers;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
 
@@ -75,7 +75,7 @@ public final class OptionsViewModel {
 
   public OptionsViewModel(Settings settings) {
     this.settings = settings;
-    for (String op : new TreeSet<>(Criteria.REGISTRY)) {
+    for (String op : new TreeSet<>(OpQuantizers.opTypes())) {
       opTypes.put(op, new SimpleBooleanProperty(this, op, true));
     }
     valid =

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.quantscope.graph.ModelSummary;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.Summaries;
 
 /**
  * Measures opening a model: {@code ModelFiles.load} and the {@code inspect} summary, wall time per

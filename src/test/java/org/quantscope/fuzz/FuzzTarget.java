@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.OnnxModel;
@@ -18,6 +17,7 @@ import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Texts;
 
 /**

@@ -13,8 +13,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.quantscope.OrtRunner;
 import org.quantscope.TestModels;
-import org.quantscope.graph.Criteria;
-import org.quantscope.graph.Quantizability;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.OnnxModel;

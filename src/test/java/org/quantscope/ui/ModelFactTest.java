@@ -4,9 +4,9 @@ package org.quantscope.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.quantscope.graph.Summaries;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.Summaries;
 
 /** The Model tab's lines, without a window: what is shown, in which order, written how. */
 class ModelFactTest {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.quantscope.graph;
+package org.quantscope.quantize;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.quantscope.graph.ModelSummary;
+import org.quantscope.graph.Scope;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.ModelTensors;
 import org.quantscope.model.OnnxModel;
@@ -21,7 +23,11 @@ import org.quantscope.onnx.TensorShapeProto;
 import org.quantscope.onnx.TypeProto;
 import org.quantscope.onnx.ValueInfoProto;
 
-/** Builds {@link ModelSummary} records. */
+/**
+ * Builds {@link ModelSummary} records: what {@code inspect} and the window show about a model. It
+ * lives in {@code quantize} because a summary carries every candidate node's verdict ({@link
+ * Quantizability}).
+ */
 public final class Summaries {
   private Summaries() {}
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.quantscope.graph;
+package org.quantscope.quantize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.quantscope.TestModels;
+import org.quantscope.graph.QuantizableNode;
 import org.quantscope.onnx.GraphProto;
 
 class QuantizabilityTest {

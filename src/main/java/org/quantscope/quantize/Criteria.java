@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.quantscope.graph;
+package org.quantscope.quantize;
 
 import java.util.Set;
 
@@ -8,7 +8,8 @@ import java.util.Set;
  * change the decision in dynamic mode. The quantizer's options map onto this record, so {@code
  * inspect} and {@code quantize} always agree.
  *
- * @param opTypes op types to quantize; empty means every type of the dynamic registry
+ * @param opTypes op types to quantize; empty means every type of the registry ({@link
+ *     OpQuantizers#opTypes()})
  * @param nodesToQuantize if not empty, only these nodes (by name or stable id)
  * @param nodesToExclude nodes left in float (by name or stable id)
  * @param matMulConstBOnly quantize a MatMul only when its B input is an initializer (ORT's default
@@ -29,11 +30,6 @@ public record Criteria(
     boolean constantWeights,
     boolean gemmGeneral) {
 
-  /** The op types of ONNX Runtime's dynamic (IntegerOps) registry. */
-  public static final Set<String> REGISTRY =
-      Set.of(
-          "Conv", "MatMul", "Attention", "LSTM", "Gather", "Transpose", "EmbedLayerNormalization");
-
   /** ONNX Runtime's defaults for {@code quantize_dynamic}. */
   public static final Criteria DEFAULTS =
       new Criteria(Set.of(), Set.of(), Set.of(), true, false, false, false, false);
@@ -46,6 +42,6 @@ public record Criteria(
 
   /** The op types actually quantized. */
   public Set<String> effectiveOpTypes() {
-    return opTypes.isEmpty() ? REGISTRY : opTypes;
+    return opTypes.isEmpty() ? OpQuantizers.opTypes() : opTypes;
   }
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.quantscope.graph;
+package org.quantscope.quantize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.quantscope.TestModels;
+import org.quantscope.graph.ModelSummary;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.OnnxModel;
 
