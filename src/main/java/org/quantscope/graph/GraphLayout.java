@@ -136,6 +136,33 @@ public final class GraphLayout {
       return points[2 * i + 1];
     }
 
+    /**
+     * The arrow head at the target: three points (x, y pairs, the tip first) of a triangle {@code
+     * size} long along the last segment; null when that segment has no length.
+     */
+    public double[] arrowHead(double size) {
+      int n = points.length;
+      double x = points[n - 2];
+      double y = points[n - 1];
+      double dx = x - points[n - 4];
+      double dy = y - points[n - 3];
+      double len = Math.hypot(dx, dy);
+      if (len == 0) {
+        return null;
+      }
+      dx /= len;
+      dy /= len;
+      double w = size * 0.6;
+      return new double[] {
+        x,
+        y,
+        x - dx * size - dy * w,
+        y - dy * size + dx * w,
+        x - dx * size + dy * w,
+        y - dy * size - dx * w
+      };
+    }
+
     /** The smallest rectangle holding every point of the polyline, for culling when drawing. */
     public Bounds bounds() {
       double minX = Double.MAX_VALUE;

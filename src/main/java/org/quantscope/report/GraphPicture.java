@@ -175,22 +175,14 @@ public final class GraphPicture {
   }
 
   private static void arrow(Graphics2D g, GraphLayout.Edge e) {
-    int n = e.pointCount();
-    double x = e.x(n - 1);
-    double y = e.y(n - 1);
-    double dx = x - e.x(n - 2);
-    double dy = y - e.y(n - 2);
-    double len = Math.hypot(dx, dy);
-    if (len == 0) {
+    double[] h = e.arrowHead(6);
+    if (h == null) {
       return;
     }
-    dx /= len;
-    dy /= len;
-    double s = 6;
     Path2D.Double head = new Path2D.Double();
-    head.moveTo(x, y);
-    head.lineTo(x - dx * s - dy * s * 0.6, y - dy * s + dx * s * 0.6);
-    head.lineTo(x - dx * s + dy * s * 0.6, y - dy * s - dx * s * 0.6);
+    head.moveTo(h[0], h[1]);
+    head.lineTo(h[2], h[3]);
+    head.lineTo(h[4], h[5]);
     head.closePath();
     g.fill(head);
   }

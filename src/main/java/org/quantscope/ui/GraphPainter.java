@@ -39,11 +39,15 @@ final class GraphPainter {
   /** The bounding box of every edge, four numbers each (min x, min y, max x, max y). */
   private final double[] edgeBounds;
 
+  /** Every edge's arrow head (see {@link GraphLayout.Edge#arrowHead}), or null. */
+  private final double[][] arrowHeads;
+
   GraphPainter(GraphLayout.Result layout) {
     this.layout = layout;
     this.edgePoints =
         layout.edges().stream().map(GraphLayout.Edge::points).toArray(double[][]::new);
     this.edgeBounds = edgeBounds(layout.edges());
+    this.arrowHeads = layout.edges().stream().map(e -> e.arrowHead(6)).toArray(double[][]::new);
   }
 
   /**
@@ -80,7 +84,7 @@ final class GraphPainter {
       }
       g.stroke();
       if (!coarse) {
-        arrow(g, p);
+        arrow(g, arrowHeads[k]);
       }
     }
     boolean labels = scale >= LABELS;
@@ -143,23 +147,10 @@ final class GraphPainter {
     return eb;
   }
 
-  private static void arrow(GraphicsContext g, double[] p) {
-    int n = p.length;
-    double x = p[n - 2];
-    double y = p[n - 1];
-    double dx = x - p[n - 4];
-    double dy = y - p[n - 3];
-    double len = Math.hypot(dx, dy);
-    if (len == 0) {
-      return;
+  private static void arrow(GraphicsContext g, double[] h) {
+    if (h != null) {
+      g.fillPolygon(new double[] {h[0], h[2], h[4]}, new double[] {h[1], h[3], h[5]}, 3);
     }
-    dx /= len;
-    dy /= len;
-    double s = 6;
-    g.fillPolygon(
-        new double[] {x, x - dx * s - dy * s * 0.6, x - dx * s + dy * s * 0.6},
-        new double[] {y, y - dy * s + dx * s * 0.6, y - dy * s - dx * s * 0.6},
-        3);
   }
 
   /**
