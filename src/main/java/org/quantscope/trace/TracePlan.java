@@ -30,6 +30,10 @@ final class TracePlan {
   private static final Set<String> QUANTIZING_OPS =
       Set.of("DynamicQuantizeLinear", "DynamicQuantizeMatMul", "DynamicQuantizeLSTM");
 
+  /** Ops whose outputs are 8-bit or integer, never the float tensor of the same name. */
+  private static final Set<String> EIGHT_BIT_OPS =
+      Set.of("DynamicQuantizeLinear", "QuantizeLinear", "MatMulInteger", "ConvInteger");
+
   /** Ops whose quantization has no activation: their table is quantized ahead of time. */
   private static final Set<String> TABLE_OPS = Set.of("Gather", "EmbedLayerNormalization");
 
@@ -129,7 +133,8 @@ final class TracePlan {
         nodes.add(new Quantized(id, n.getOpType(), i, acts, outs, weightSqnr.get(id)));
         for (String a : acts) {
           activations.computeIfAbsent(a, k -> new ArrayList<>()).add(id);
-          qi.elementType(a).ifPresent(t -> int8Types.put(a, t));
+          // the float model's type: the int8 graph's com.microsoft ops are not always typed
+          int8Types.put(a, fi.elementType(a).orElse(ElementType.FLOAT));
         }
       }
       if (n.getOpType().equals("Constant")) {
@@ -150,7 +155,7 @@ final class TracePlan {
           }
           continue;
         }
-        if (!qProducers.containsKey(o) || qi.elementType(o).orElse(null) != ElementType.FLOAT) {
+        if (!qProducers.containsKey(o) || EIGHT_BIT_OPS.contains(qProducers.get(o).getOpType())) {
           renamed++;
           continue;
         }
