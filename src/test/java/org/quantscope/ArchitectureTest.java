@@ -42,7 +42,8 @@ class ArchitectureTest {
             "runtime",
             "parity",
             "bench",
-            "sensitivity");
+            "sensitivity",
+            "trace");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("progress", Set.of());
     MAY_USE.put("model", Set.of("onnx", "progress"));
