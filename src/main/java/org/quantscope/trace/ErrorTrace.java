@@ -139,9 +139,32 @@ public final class ErrorTrace {
         activations.add(activation(e.getKey(), e.getValue(), a));
       }
     }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < plan.graph.getNodeCount(); i++) {
+      ids.add(org.quantscope.graph.NodeId.of(plan.graph.getNode(i), i));
+    }
+    java.util.Set<String> quantizedIds = new java.util.HashSet<>();
+    plan.nodes.forEach(q -> quantizedIds.add(q.id()));
+    ErrorPropagation propagation = new ErrorPropagation(plan.graph, measured, quantizedIds, ids);
+    double[] atOutputs = new double[plan.nodes.size()];
+    double total = 0;
+    for (int k = 0; k < atOutputs.length; k++) {
+      TracePlan.Quantized q = plan.nodes.get(k);
+      atOutputs[k] = Double.NaN;
+      for (String o : q.outputs()) {
+        if (measured.containsKey(o)) {
+          atOutputs[k] = propagation.atOutputs(o, q.inputs());
+          break;
+        }
+      }
+      if (!Double.isNaN(atOutputs[k])) {
+        total += atOutputs[k];
+      }
+    }
     List<double[]> order = new ArrayList<>();
     List<NodeError> unranked = new ArrayList<>();
-    for (TracePlan.Quantized q : plan.nodes) {
+    for (int k = 0; k < plan.nodes.size(); k++) {
+      TracePlan.Quantized q = plan.nodes.get(k);
       double inNsr = 0;
       Double actSqnr = null;
       boolean inputKnown = true;
@@ -172,6 +195,7 @@ public final class ErrorTrace {
       Double outputDb = out == null ? null : out.sqnrDb();
       double introduced =
           out == null || !inputKnown ? Double.NaN : Math.max(0, out.noiseToSignal() - inNsr);
+      Double share = Double.isNaN(atOutputs[k]) ? null : total > 0 ? atOutputs[k] / total : 0.0;
       unranked.add(
           new NodeError(
               0,
@@ -184,8 +208,12 @@ public final class ErrorTrace {
               actSqnr,
               q.weightSqnrDb(),
               outputDb,
-              Double.isNaN(introduced) ? null : db(introduced)));
-      order.add(new double[] {Double.isNaN(introduced) ? -1 : introduced, q.position()});
+              Double.isNaN(introduced) ? null : db(introduced),
+              share));
+      order.add(
+          new double[] {
+            share == null ? -1 : share, Double.isNaN(introduced) ? -1 : introduced, q.position()
+          });
     }
     Integer[] idx = new Integer[unranked.size()];
     for (int i = 0; i < idx.length; i++) {
@@ -194,7 +222,8 @@ public final class ErrorTrace {
     Arrays.sort(
         idx,
         Comparator.comparingDouble((Integer i) -> -order.get(i)[0])
-            .thenComparingDouble(i -> order.get(i)[1]));
+            .thenComparingDouble(i -> -order.get(i)[1])
+            .thenComparingDouble(i -> order.get(i)[2]));
     List<NodeError> nodes = new ArrayList<>();
     for (int r = 0; r < idx.length; r++) {
       NodeError n = unranked.get(idx[r]);
@@ -210,7 +239,8 @@ public final class ErrorTrace {
               n.activationSqnrDb(),
               n.weightSqnrDb(),
               n.outputSqnrDb(),
-              n.introducedDb()));
+              n.introducedDb(),
+              n.outputShare()));
     }
     return new TraceReport(
         samples, runs, nodes, activations, tensors, parity, List.copyOf(plan.notes));

@@ -45,6 +45,7 @@ final class TracePlan {
       String id,
       String op,
       int position,
+      List<String> inputs,
       List<String> activations,
       List<String> outputs,
       Double weightSqnrDb) {}
@@ -54,6 +55,10 @@ final class TracePlan {
   final List<Quantized> nodes = new ArrayList<>();
   final Set<String> graphInputs = new LinkedHashSet<>();
   final List<String> notes = new ArrayList<>();
+
+  /** The float model's main graph, for propagating errors to its outputs. */
+  GraphProto graph;
+
   private final Map<String, ElementType> int8Types = new LinkedHashMap<>();
 
   /**
@@ -70,6 +75,7 @@ final class TracePlan {
   }
 
   private void read(GraphProto fp, GraphProto q, QuantizationResult result) {
+    this.graph = fp;
     GraphIndex fi = GraphIndex.of(fp);
     GraphIndex qi = GraphIndex.of(q);
     fp.getInputList().forEach(v -> graphInputs.add(v.getName()));
@@ -130,7 +136,8 @@ final class TracePlan {
       if (quantized) {
         List<String> outs = new ArrayList<>();
         n.getOutputList().stream().filter(o -> !o.isEmpty()).forEach(outs::add);
-        nodes.add(new Quantized(id, n.getOpType(), i, acts, outs, weightSqnr.get(id)));
+        List<String> ins = n.getInputList().stream().filter(x -> !x.isEmpty()).toList();
+        nodes.add(new Quantized(id, n.getOpType(), i, ins, acts, outs, weightSqnr.get(id)));
         for (String a : acts) {
           activations.computeIfAbsent(a, k -> new ArrayList<>()).add(id);
           // the float model's type: the int8 graph's com.microsoft ops are not always typed
