@@ -14,26 +14,29 @@ import org.quantscope.onnx.NodeProto;
  * trace: the noise a node adds (its output's noise beyond what its input brought, at the node's own
  * signal level) times how the noise power at its output reaches the graph outputs. That gain is
  * measured, not assumed: through a float node, the noise power at its output over the noise power
- * at its inputs, as the int8 run shows it; through a quantized node, its signal power gain (its own
- * noise set apart). Noise from different nodes is taken as uncorrelated and adding up, as
- * quantization noise does to first order, so the shares are an estimate: the sensitivity analysis
- * measures the same thing exactly, with two model variants per node.
+ * at its inputs, as the int8 run shows it; through a quantized node, the same ratio for the noise
+ * its input carries, which the trace measures with a float copy of the node fed the int8 run's
+ * input (or, where no copy could run, its signal power gain). Noise from different nodes is taken
+ * as uncorrelated and adding up, as quantization noise does to first order, so the shares are an
+ * estimate: the sensitivity analysis measures the same thing exactly, with two model variants per
+ * node.
  */
 final class ErrorPropagation {
   private final Map<String, DiffAccumulator> measured;
-  private final Set<String> quantized;
+  private final Map<String, Double> quantized;
   private final Map<String, Double> gainToOutputs = new HashMap<>();
 
   /**
    * @param graph the float model's main graph
    * @param measured the traced tensors
-   * @param quantizedNodes the ids of the quantized nodes (their own noise is set apart)
+   * @param quantizedNodes the quantized nodes' ids, each with the noise gain from its inputs to its
+   *     output measured by its float copy, or NaN when no copy ran (their own noise is set apart)
    * @param ids node index to id
    */
   ErrorPropagation(
       GraphProto graph,
       Map<String, DiffAccumulator> measured,
-      Set<String> quantizedNodes,
+      Map<String, Double> quantizedNodes,
       List<String> ids) {
     this.measured = measured;
     this.quantized = quantizedNodes;
@@ -52,7 +55,12 @@ final class ErrorPropagation {
       if (out == 0) {
         continue;
       }
-      double through = out * nodeGain(n, quantizedNodes.contains(ids.get(i)));
+      String id = ids.get(i);
+      double through =
+          out
+              * (quantizedNodes.containsKey(id) && !Double.isNaN(quantizedNodes.get(id))
+                  ? quantizedNodes.get(id)
+                  : nodeGain(n, quantizedNodes.containsKey(id)));
       for (String in : n.getInputList()) {
         if (!in.isEmpty()) {
           gainToOutputs.merge(in, through, Double::sum);
@@ -91,15 +99,20 @@ final class ErrorPropagation {
   }
 
   /**
-   * The noise power a quantized node adds at its output and that reaches the outputs: its output's
-   * noise beyond its inputs' (carried at its signal gain) times the gain to the outputs.
+   * The noise power a quantized node adds at its output and that reaches the outputs: its own noise
+   * (measured against its float copy; or, where none ran, its output's noise beyond what its inputs
+   * carry at its signal gain) times the gain to the outputs.
    *
-   * @param inputs its float inputs that bring error (measured tensors)
+   * @param inputs its inputs (those measured bring error)
+   * @param ownNoise the noise it makes itself, measured; NaN to estimate it
    */
-  double atOutputs(String output, List<String> inputs) {
+  double atOutputs(String output, List<String> inputs, double ownNoise) {
     DiffAccumulator out = measured.get(output);
     if (out == null) {
       return Double.NaN;
+    }
+    if (!Double.isNaN(ownNoise)) {
+      return ownNoise * gain(output);
     }
     double inNoise = 0;
     double inSignal = 0;
@@ -115,6 +128,18 @@ final class ErrorPropagation {
   }
 
   boolean isQuantized(String id) {
-    return quantized.contains(id);
+    return quantized.containsKey(id);
+  }
+
+  /** The summed noise power of the measured tensors among {@code inputs}. */
+  double inputNoise(List<String> inputs) {
+    double n = 0;
+    for (String in : inputs) {
+      DiffAccumulator d = measured.get(in);
+      if (d != null) {
+        n += d.noise();
+      }
+    }
+    return n;
   }
 }

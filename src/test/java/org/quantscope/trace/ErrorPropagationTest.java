@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.Protos;
@@ -39,11 +38,20 @@ class ErrorPropagationTest {
     Map<String, DiffAccumulator> m =
         Map.of("a", measured(4, 16), "b", measured(1, 4), "y", measured(16, 16));
     ErrorPropagation p =
-        new ErrorPropagation(g, m, Set.of("q1", "q2"), List.of("q1", "halve", "q2"));
+        new ErrorPropagation(
+            g, m, Map.of("q1", Double.NaN, "q2", Double.NaN), List.of("q1", "halve", "q2"));
     assertThat(p.gain("y")).isEqualTo(1);
     assertThat(p.gain("b")).isCloseTo(4, within(1e-6)); // q2's signal gain
     assertThat(p.gain("a")).isCloseTo(1, within(1e-6)); // then the float Mul's 1/4
-    assertThat(p.atOutputs("a", List.of("x", "W1"))).isCloseTo(4, within(1e-5)); // all made at q1
-    assertThat(p.atOutputs("y", List.of("b", "W2"))).isCloseTo(12, within(1e-4)); // 16 - 4 carried
+    assertThat(p.atOutputs("a", List.of("x", "W1"), Double.NaN))
+        .isCloseTo(4, within(1e-5)); // all made at q1
+    assertThat(p.atOutputs("y", List.of("b", "W2"), Double.NaN))
+        .isCloseTo(12, within(1e-4)); // 16 - 4 carried
+    // a measured gain and a measured own noise take the place of the estimates
+    ErrorPropagation measured =
+        new ErrorPropagation(
+            g, m, Map.of("q1", Double.NaN, "q2", 2.0), List.of("q1", "halve", "q2"));
+    assertThat(measured.gain("b")).isCloseTo(2, within(1e-6));
+    assertThat(measured.atOutputs("y", List.of("b", "W2"), 5.0)).isCloseTo(5, within(1e-9));
   }
 }
