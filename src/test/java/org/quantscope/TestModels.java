@@ -508,4 +508,41 @@ public final class TestModels {
     }
     return java.util.List.of(java.util.Map.of("x", org.quantscope.runtime.NdArray.of(x, rows, 30)));
   }
+
+  /**
+   * A breast-cancer-like classifier: 30 standardised features, MatMul 30x16, ReLU, MatMul 16x1,
+   * Sigmoid. With {@link #outlierFeeds} it shows why the batch is part of a verdict: one far row
+   * widens the uint8 step of the first layer's input for every row of its run.
+   */
+  public static ModelProto outlierMlp() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("outlier_mlp");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 30));
+    g.addOutput(tensorValue("p", ElementType.FLOAT, "batch", 1));
+    float[] w1 = values(30 * 16, 61);
+    for (int i = 0; i < w1.length; i++) {
+      w1[i] *= 0.6f;
+    }
+    g.addInitializer(Tensors.rawFloats("W1", new long[] {30, 16}, w1));
+    g.addInitializer(Tensors.rawFloats("W2", new long[] {16, 1}, values(16, 62)));
+    g.addNode(node("MatMul", "fc1", List.of("x", "W1"), List.of("h")));
+    g.addNode(node("Relu", "relu", List.of("h"), List.of("r")));
+    g.addNode(node("MatMul", "fc2", List.of("r", "W2"), List.of("logit")));
+    g.addNode(node("Sigmoid", "sigmoid", List.of("logit"), List.of("p")));
+    return model(g);
+  }
+
+  /**
+   * One batch of {@code rows} standard normal rows for {@link #outlierMlp}, the last with feature 0
+   * at {@code far} standard deviations.
+   */
+  public static java.util.List<java.util.Map<String, org.quantscope.runtime.NdArray>> outlierFeeds(
+      int rows, float far) {
+    Random r = new Random(63);
+    float[] x = new float[rows * 30];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    x[(rows - 1) * 30] = far;
+    return java.util.List.of(java.util.Map.of("x", org.quantscope.runtime.NdArray.of(x, rows, 30)));
+  }
 }

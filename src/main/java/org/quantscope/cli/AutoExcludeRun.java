@@ -163,11 +163,10 @@ final class AutoExcludeRun {
     }
     out.printf(
         Locale.ROOT,
-        "Searched %d variants (%d evaluations) on %d samples in %.1f s; tolerances: max %s, mean"
-            + " %s%n",
+        "Searched %d variants (%d evaluations) on %s in %.1f s; tolerances: max %s, mean" + " %s%n",
         r.variants(),
         r.trials(),
-        r.before().samples(),
+        r.before().describeRuns(),
         r.elapsedMillis() / 1000.0,
         r.before().absTol(),
         r.before().meanTol());

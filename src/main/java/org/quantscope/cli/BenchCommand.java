@@ -52,12 +52,6 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin SampleOptions samples;
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "Rows per run for made-up inputs (the batch dimension). Default: 1.")
-  Long batch;
-
   @Option(names = "--warmup", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
   int warmup = 10;
 
@@ -104,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     if (samples.samples == 100) {
       samples.samples = 4; // a few distinct inputs are enough to time; they are reused in turn
     }
-    List<Map<String, NdArray>> feeds = samples.source(batch).read(refModel);
+    List<Map<String, NdArray>> feeds = samples.timingSource().read(refModel);
     BenchReport report =
         LatencyBenchmark.compare(
             ModelSource.of(refModel, ref.toString(), ModelFiles.sizeOnDisk(refModel)),

@@ -163,13 +163,13 @@ final class ParityCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%s: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %d samples%n",
+        "%s: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %s%n",
         r.passed() ? "PASSED" : "FAILED",
         r.maxAbsDiff(),
         r.absTol(),
         r.meanAbsDiff(),
         r.meanTol(),
-        r.samples());
+        r.describeRuns());
     for (String w : r.warnings()) {
       out.println("note: " + w);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.quantscope.pipeline.SampleSource;
+import org.quantscope.runtime.Batches;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.Synthesizer;
 import picocli.CommandLine.Option;
@@ -48,6 +49,15 @@ final class SampleOptions {
   String distribution = "normal";
 
   @Option(
+      names = "--batch",
+      paramLabel = "N|all",
+      description =
+          "Rows per run (all: every sample in one run). Dynamic quantization takes one activation"
+              + " scale over each run's whole batch, so a verdict holds for the batch it ran with."
+              + " Default: a file as stored (a CSV or .npy in one run), made-up samples one per run.")
+  String batch;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "ONNX Runtime intra-op threads (default: ORT's choice).")
@@ -78,16 +88,54 @@ final class SampleOptions {
     return new OrtRuntime.SessionConfig(threads, level, x64QuantPrecision);
   }
 
-  /** Where the samples come from: --inputs, or made up with one row each. */
+  /** Rows per run from --batch ({@link Batches#ALL} for all), or null when not given. */
+  Integer batchRows() {
+    if (batch == null) {
+      return null;
+    }
+    String b = batch.trim();
+    if (b.equalsIgnoreCase("all")) {
+      return Batches.ALL;
+    }
+    try {
+      int n = Integer.parseInt(b);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw new IllegalArgumentException("--batch must be a number >= 1 or all, got '" + batch + "'");
+  }
+
+  /** Where the samples come from (--inputs, or made up one row each), grouped by --batch. */
   SampleSource source() {
-    return source(null);
+    Integer rows = batchRows();
+    SampleSource s = source(null);
+    return rows == null ? s : s.batched(rows);
+  }
+
+  /**
+   * The samples for timing: a file grouped by --batch; made-up samples with --batch rows each (the
+   * distinct inputs the timed runs take in turn).
+   */
+  SampleSource timingSource() {
+    Integer rows = batchRows();
+    if (inputs != null || rows == null) {
+      return source();
+    }
+    if (rows == Batches.ALL) {
+      throw new IllegalArgumentException(
+          "--batch all needs --inputs: made-up samples for timing have --batch N rows each");
+    }
+    return source((long) rows);
   }
 
   /**
    * Where the samples come from: --inputs, or made up with {@code batch} rows each (null: the
    * model's own batch dimension rule).
    */
-  SampleSource source(Long batch) {
+  private SampleSource source(Long batch) {
     if (inputs != null) {
       return new SampleSource.File(inputs);
     }

@@ -136,9 +136,9 @@ final class SensitivityCommand implements Callable<Integer> {
         f.passed() ? "PASSED" : "FAILED");
     out.printf(
         Locale.ROOT,
-        "%d variants on %d samples in %.1f s (%d at once, %s ONNX Runtime threads each)%n",
+        "%d variants on %s in %.1f s (%d at once, %s ONNX Runtime threads each)%n",
         r.variants(),
-        r.samples(),
+        r.full().describeRuns(),
         r.elapsedMillis() / 1000.0,
         r.parallelism(),
         r.intraOpThreads() == 0 ? "default" : String.valueOf(r.intraOpThreads()));

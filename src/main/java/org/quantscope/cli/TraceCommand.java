@@ -174,13 +174,13 @@ final class TraceCommand implements Callable<Integer> {
     out.println();
     out.printf(
         Locale.ROOT,
-        "Graph outputs: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %d"
-            + " samples: %s%n",
+        "Graph outputs: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %s:"
+            + " %s%n",
         p.maxAbsDiff(),
         p.absTol(),
         p.meanAbsDiff(),
         p.meanTol(),
-        p.samples(),
+        p.describeRuns(),
         p.passed() ? "PASSED" : "FAILED");
     if (!p.passed() && !r.nodes().isEmpty()) {
       out.println(

@@ -28,6 +28,9 @@ import java.util.List;
  * @param expected the file of expected outputs, or null
  * @param outputs per output
  * @param warnings things the reader should know (e.g. a CPU that may saturate int8 kernels)
+ * @param batch the most rows of any run: dynamic quantization takes one activation scale per run,
+ *     so the verdict holds for this batch
+ * @param batchOne the same samples one row per run, when the runs had several rows (else null)
  */
 @JsonPropertyOrder({"max_abs_diff", "mean_abs_diff", "passed"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,4 +51,58 @@ public record ParityReport(
     String candidate,
     String expected,
     List<OutputParity> outputs,
-    List<String> warnings) {}
+    List<String> warnings,
+    long batch,
+    @JsonProperty("batch_1") AtBatchOne batchOne) {
+
+  /**
+   * The verdict with every sample in a run of its own.
+   *
+   * @param maxAbsDiff max |d| one row per run
+   * @param meanAbsDiff mean |d| one row per run
+   * @param passed both within the same tolerances
+   */
+  public record AtBatchOne(
+      @JsonProperty("max_abs_diff") double maxAbsDiff,
+      @JsonProperty("mean_abs_diff") double meanAbsDiff,
+      boolean passed) {}
+
+  /**
+   * The samples and how they ran, e.g. "143 samples in one run (batch 143)" or "100 samples, one
+   * per run (batch 1)": two verdicts compare only at the same batch.
+   */
+  public String describeRuns() {
+    String n = samples == 1 ? "1 sample" : samples + " samples";
+    if (batch <= 1) {
+      return n + (samples == 1 ? "" : ", one per run") + " (batch 1)";
+    }
+    if (runs <= 1) {
+      return n + " in one run (batch " + batch + ")";
+    }
+    return n + " in " + runs + " runs of up to " + batch + " (batch " + batch + ")";
+  }
+
+  /** This report with the one-row-per-run verdict and the warnings given. */
+  public ParityReport with(AtBatchOne one, List<String> newWarnings) {
+    return new ParityReport(
+        maxAbsDiff,
+        meanAbsDiff,
+        passed,
+        absTol,
+        meanTol,
+        threshold,
+        samples,
+        runs,
+        elements,
+        decisionFlips,
+        nearThreshold,
+        labelMismatches,
+        reference,
+        candidate,
+        expected,
+        outputs,
+        List.copyOf(newWarnings),
+        batch,
+        one);
+  }
+}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.runtime.Batches;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.SampleFiles;
@@ -20,8 +21,32 @@ import org.quantscope.runtime.Synthesizer;
  */
 public sealed interface SampleSource {
 
-  /** The feeds for {@code model}. */
+  /** The feeds for {@code model}, one per run. */
   List<Map<String, NdArray>> read(OnnxModel model) throws IOException;
+
+  /**
+   * The same samples, {@code rows} per run ({@link Batches#ALL}: every row in one run). Without it,
+   * a file runs as it is stored (a CSV or .npy as one batch, a test-data folder one run per set)
+   * and made-up samples one row per run.
+   */
+  default SampleSource batched(int rows) {
+    return new Batched(this instanceof Batched b ? b.source() : this, rows);
+  }
+
+  /** Another source's samples regrouped into runs of {@code rows} (see {@link Batches}). */
+  record Batched(SampleSource source, int rows) implements SampleSource {
+    public Batched {
+      Objects.requireNonNull(source, "source");
+      if (rows < 0) {
+        throw new IllegalArgumentException("--batch must be a number >= 1 or all, got " + rows);
+      }
+    }
+
+    @Override
+    public List<Map<String, NdArray>> read(OnnxModel model) throws IOException {
+      return Batches.regroup(source.read(model), rows, OrtRuntime.inputs(model));
+    }
+  }
 
   /** A CSV, .npy/.npz file or ONNX test-data folder (see {@code SampleFiles}). */
   record File(Path path) implements SampleSource {

@@ -22,7 +22,9 @@ public final class OptionField {
     /** A whole number >= 1. */
     POSITIVE_INT,
     /** A whole number >= 0, where 0 means automatic. */
-    NON_NEGATIVE_INT
+    NON_NEGATIVE_INT,
+    /** Rows per run: empty (the samples' own grouping), "all", or a whole number >= 1. */
+    BATCH
   }
 
   private final String key;
@@ -80,6 +82,11 @@ public final class OptionField {
         case NON_NEGATIVE_INT -> {
           return Integer.parseInt(t) >= 0 ? "" : "must be a whole number >= 0 (0: automatic)";
         }
+        case BATCH -> {
+          return t.isEmpty() || t.equalsIgnoreCase("all") || Integer.parseInt(t) >= 1
+              ? ""
+              : "must be empty, all, or a whole number >= 1";
+        }
         default -> throw new IllegalStateException();
       }
     } catch (NumberFormatException e) {
@@ -95,5 +102,14 @@ public final class OptionField {
 
   long asLong() {
     return Long.parseLong(text.get().trim());
+  }
+
+  /** A {@link Kind#BATCH} field's rows per run: null when empty, 0 for all. */
+  Integer asBatch() {
+    String t = text.get() == null ? "" : text.get().trim();
+    if (t.isEmpty()) {
+      return null;
+    }
+    return t.equalsIgnoreCase("all") ? 0 : Integer.parseInt(t);
   }
 }

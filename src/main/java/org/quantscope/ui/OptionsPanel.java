@@ -141,6 +141,14 @@ public final class OptionsPanel extends ScrollPane {
     row = 0;
     row = field(samples, row, "Samples", "samples", vm.samples());
     row = field(samples, row, "Seed", "seed", vm.seed());
+    row = field(samples, row, "Rows per run", "batch", vm.batch());
+    TextField batchField = (TextField) samples.lookup("#batch");
+    batchField.setPromptText("as stored");
+    batchField.setTooltip(
+        new javafx.scene.control.Tooltip(
+            "Rows per run: a number, or all. Dynamic quantization takes one activation scale over"
+                + " each run's whole batch, so a verdict holds for the batch it ran with. Empty: a"
+                + " file as stored (a CSV in one run), made-up samples one per run."));
     Button choose = new Button("Choose…");
     choose.setId("chooseSamples");
     Label chosen = new Label();

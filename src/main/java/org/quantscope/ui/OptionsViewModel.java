@@ -64,6 +64,7 @@ public final class OptionsViewModel {
   private final OptionField samples =
       new OptionField("samples", "100", OptionField.Kind.POSITIVE_INT);
   private final OptionField seed = new OptionField("seed", "0", OptionField.Kind.INTEGER);
+  private final OptionField batch = new OptionField("batch", "", OptionField.Kind.BATCH);
   private final OptionField benchRuns =
       new OptionField("benchRuns", "50", OptionField.Kind.POSITIVE_INT);
   private final OptionField benchThreads =
@@ -86,6 +87,7 @@ public final class OptionsViewModel {
                     && threshold.isValid()
                     && samples.isValid()
                     && seed.isValid()
+                    && batch.isValid()
                     && benchRuns.isValid()
                     && benchThreads.isValid()
                     && opTypes.values().stream().anyMatch(BooleanProperty::get)
@@ -95,6 +97,7 @@ public final class OptionsViewModel {
             threshold.problemProperty(),
             samples.problemProperty(),
             seed.problemProperty(),
+            batch.problemProperty(),
             benchRuns.problemProperty(),
             benchThreads.problemProperty(),
             sampleSource,
@@ -221,6 +224,16 @@ public final class OptionsViewModel {
     return seed.asLong();
   }
 
+  /** Rows per run, empty for the samples' own grouping (a file as stored, made up one per run). */
+  public OptionField batch() {
+    return batch;
+  }
+
+  /** Rows per run ({@code Batches.ALL} for all), or null for the samples' own grouping. */
+  public Integer batchRows() {
+    return batch.asBatch();
+  }
+
   public int benchRunCount() {
     return (int) benchRuns.asLong();
   }
@@ -279,7 +292,9 @@ public final class OptionsViewModel {
   }
 
   private OptionField[] fields() {
-    return new OptionField[] {absTol, meanTol, threshold, samples, seed, benchRuns, benchThreads};
+    return new OptionField[] {
+      absTol, meanTol, threshold, samples, seed, batch, benchRuns, benchThreads
+    };
   }
 
   @Override

@@ -130,14 +130,15 @@ public final class ResultsPanel extends ScrollPane {
       figures.setText(
           String.format(
               Locale.ROOT,
-              "max |d| %.5f (tolerance %s) · mean |d| %.5f (tolerance %s) · %d samples · %d"
-                  + " decision flips",
+              "max |d| %.5f (tolerance %s) · mean |d| %.5f (tolerance %s) · %s · %d"
+                  + " decision flips%s",
               p.maxAbsDiff(),
               p.absTol(),
               p.meanAbsDiff(),
               p.meanTol(),
-              p.samples(),
-              p.decisionFlips()));
+              p.describeRuns(),
+              p.decisionFlips(),
+              batchNote(p)));
     } else if (q != null) {
       verdict.setText("Quantized");
       figures.setText(
@@ -157,5 +158,21 @@ public final class ResultsPanel extends ScrollPane {
         b == null || b.models().size() < 2
             ? null
             : () -> LatencyCharts.latency(b.models().get(0), b.models().get(1)));
+  }
+
+  /** A second line when one row per run gives the other verdict (the batch decides it). */
+  private static String batchNote(ParityReport p) {
+    if (p.batchOne() == null || p.batchOne().passed() == p.passed()) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%nOne row per run it %s (max |d| %.5f, mean |d| %.5f): this verdict holds for batch %d,"
+            + " as dynamic quantization takes one activation scale per run. Set Rows per run in"
+            + " Options to the batch the model will see.",
+        p.batchOne().passed() ? "passes" : "fails",
+        p.batchOne().maxAbsDiff(),
+        p.batchOne().meanAbsDiff(),
+        p.batch());
   }
 }

@@ -53,6 +53,12 @@ final class RunRequest {
   }
 
   private static SampleSource samples(OptionsViewModel o) {
+    SampleSource s = source(o);
+    Integer rows = o.batchRows();
+    return rows == null ? s : s.batched(rows);
+  }
+
+  private static SampleSource source(OptionsViewModel o) {
     return switch (o.sampleSourceProperty().get()) {
       case FILE -> new SampleSource.File(o.sampleFileProperty().get());
       case EXAMPLE -> new SampleSource.Example();

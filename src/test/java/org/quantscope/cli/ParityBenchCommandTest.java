@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.TestModels;
 import org.quantscope.model.ExampleModel;
 
 /** The parity and bench verbs end to end on the example classifier and its int8 copy. */
@@ -137,6 +138,65 @@ class ParityBenchCommandTest {
     JsonNode j = new ObjectMapper().readTree(dir.resolve("e.json").toFile());
     assertThat(j.get("expected").asText()).endsWith("expected.csv");
     assertThat(j.get("samples").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void theBatchIsAnOptionAndEveryVerdictSaysWhichBatchItHoldsFor() throws IOException {
+    Path f = Files.write(dir.resolve("outlier.onnx"), TestModels.outlierMlp().toByteArray());
+    Path q = dir.resolve("outlier.int8.onnx");
+    assertThat(CliTest.run("quantize", f.toString(), "-o", q.toString(), "--reduce-range").code())
+        .isZero();
+    float[] x = (float[]) TestModels.outlierFeeds(143, 30f).get(0).get("x").data();
+    StringBuilder csv = new StringBuilder();
+    for (int c = 0; c < 30; c++) {
+      csv.append(c == 0 ? "" : ",").append("f").append(c);
+    }
+    csv.append('\n');
+    for (int r = 0; r < 143; r++) {
+      for (int c = 0; c < 30; c++) {
+        csv.append(c == 0 ? "" : ",").append(x[r * 30 + c]);
+      }
+      csv.append('\n');
+    }
+    Path rows = Files.writeString(dir.resolve("rows.csv"), csv);
+    Path json = dir.resolve("p.json");
+    String[] base = {
+      "parity",
+      "--reference",
+      f.toString(),
+      "--candidate",
+      q.toString(),
+      "--inputs",
+      rows.toString(),
+      "--report",
+      json.toString()
+    };
+    // a CSV runs as one batch, as the seed did: the far row fails it
+    CliTest.Result whole = CliTest.run(base);
+    assertThat(whole.code()).as(whole.out() + whole.err()).isEqualTo(ExitCodes.CHECK_FAILED);
+    assertThat(whole.out())
+        .contains("FAILED")
+        .contains("over 143 samples in one run (batch 143)")
+        .contains("note: this verdict holds for batch 143: one row per run, the model passes");
+    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("batch").asInt()).isEqualTo(143);
+    assertThat(j.get("batch_1").get("passed").asBoolean()).isTrue();
+    assertThat(j.get("batch_1").get("max_abs_diff").asDouble()).isLessThan(0.04);
+
+    String[] one = java.util.Arrays.copyOf(base, base.length + 2);
+    one[base.length] = "--batch";
+    one[base.length + 1] = "1";
+    CliTest.Result single = CliTest.run(one);
+    assertThat(single.code()).as(single.out() + single.err()).isZero();
+    assertThat(single.out()).contains("PASSED").contains("143 samples, one per run (batch 1)");
+    j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("batch").asInt()).isEqualTo(1);
+    assertThat(j.has("batch_1")).isFalse();
+
+    one[base.length + 1] = "0";
+    CliTest.Result bad = CliTest.run(one);
+    assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("--batch must be a number >= 1 or all, got '0'");
   }
 
   @Test

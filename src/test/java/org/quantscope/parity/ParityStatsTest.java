@@ -13,7 +13,7 @@ import org.quantscope.runtime.NdArray;
 /** The statistics on hand-made arrays, with values worked out by hand. */
 class ParityStatsTest {
   private static ParityCheck.Outputs outputs(String name, NdArray... runs) {
-    return new ParityCheck.Outputs(Map.of(name, List.of(runs)), runs.length);
+    return new ParityCheck.Outputs(Map.of(name, List.of(runs)), runs.length, 1);
   }
 
   @Test
@@ -87,6 +87,7 @@ class ParityStatsTest {
                 "a", List.of(NdArray.of(new float[] {0, 0}, 2)),
                 "b", List.of(NdArray.of(new float[] {1, 1, 1, 1}, 4)),
                 "label", List.of(NdArray.of(new long[] {3}, 1))),
+            2,
             2);
     ParityCheck.Outputs cand =
         new ParityCheck.Outputs(
@@ -94,6 +95,7 @@ class ParityStatsTest {
                 "a", List.of(NdArray.of(new float[] {0.03f, 0}, 2)),
                 "b", List.of(NdArray.of(new float[] {1, 1, 1, 1.003f}, 4)),
                 "label", List.of(NdArray.of(new long[] {3}, 1))),
+            2,
             2);
     ParityReport r = ParityCheck.compare(ref, cand, ParityOptions.DEFAULTS, "f", "q", List.of());
     assertThat(r.maxAbsDiff()).isCloseTo(0.03, offset(1e-6));
@@ -133,7 +135,8 @@ class ParityStatsTest {
                 List.of(
                     NdArray.of(new float[] {0.9f, 0.1f}, 1, 2),
                     NdArray.of(new float[] {0.2f, 0.8f}, 1, 2))),
-            2);
+            2,
+            1);
     NdArray expected =
         new NdArray(ElementType.DOUBLE, new long[] {2, 2}, new double[] {0.9, 0.1, 0.25, 0.75});
     ParityReport r =

@@ -357,7 +357,9 @@ class ChartsTest {
         "model.int8.onnx",
         null,
         List.of(outputs),
-        List.of());
+        List.of(),
+        8,
+        null);
   }
 
   private static WeightReport weight(String name, double sqnrDb) {

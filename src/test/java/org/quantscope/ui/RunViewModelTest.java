@@ -69,6 +69,26 @@ class RunViewModelTest {
   }
 
   @Test
+  void rowsPerRunFromTheOptionsDecideTheBatchTheVerdictHoldsFor() {
+    MainViewModel vm = example();
+    vm.runs().checkParity();
+    // the example's 64 rows run as one batch, and one row per run beside it
+    assertThat(vm.runs().parityProperty().get().batch()).isEqualTo(64);
+    assertThat(vm.runs().parityProperty().get().batchOne()).isNotNull();
+    vm.options().batch().textProperty().set("8");
+    vm.runs().checkParity();
+    assertThat(vm.runs().parityProperty().get().batch()).isEqualTo(8);
+    assertThat(vm.runs().parityProperty().get().runs()).isEqualTo(8);
+    assertThat(vm.runs().parityProperty().get().describeRuns())
+        .isEqualTo("64 samples in 8 runs of up to 8 (batch 8)");
+    vm.options().batch().textProperty().set("0");
+    assertThat(vm.options().batch().problemProperty().get()).contains("all");
+    vm.options().batch().textProperty().set("ALL");
+    assertThat(vm.options().batch().problemProperty().get()).isEmpty();
+    assertThat(vm.options().batchRows()).isZero();
+  }
+
+  @Test
   void invalidOptionsStopARunWithAMessage() {
     MainViewModel vm = example();
     vm.options().absTol().textProperty().set("lots");
