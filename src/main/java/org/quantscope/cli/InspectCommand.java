@@ -13,6 +13,7 @@ import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.OpsetUpgrade;
 import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
@@ -57,12 +58,15 @@ final class InspectCommand implements Callable<Integer> {
     if (json) {
       out.println(Json.write(s));
     } else {
-      printText(s, all, out);
+      printText(s, OpsetUpgrade.describe(m.proto()).orElse(null), all, out);
     }
     return ExitCodes.OK;
   }
 
-  static void printText(ModelSummary s, boolean all, PrintWriter out) {
+  /**
+   * @param conversion what converting the model to opset 11 before quantizing does, or null
+   */
+  static void printText(ModelSummary s, String conversion, boolean all, PrintWriter out) {
     String size = Figures.size(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
       size += " + " + Figures.size(s.externalDataBytes()) + " external data";
@@ -77,6 +81,9 @@ final class InspectCommand implements Callable<Integer> {
         s.opsets().entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue())
             .collect(Collectors.joining(", ")));
+    if (conversion != null) {
+      row(out, "conversion", conversion);
+    }
     for (int i = 0; i < s.inputs().size(); i++) {
       var v = s.inputs().get(i);
       row(
