@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.cli;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,10 @@ import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.OpsetUpgrade;
+import org.quantscope.quantize.QuantizationDetector;
+import org.quantscope.quantize.QuantizationFacts;
 import org.quantscope.quantize.Summaries;
+import org.quantscope.report.DiffText;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
@@ -54,14 +58,36 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OnnxModel m = ModelFiles.load(model);
     ModelSummary s = Summaries.summarize(m);
+    QuantizationDetector.Detection d = QuantizationDetector.detect(m);
+    String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.write(s));
+      out.println(
+          Json.write(
+              new JsonView(s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe())));
     } else {
-      printText(s, OpsetUpgrade.describe(m.proto()).orElse(null), all, out);
+      printText(s, conversion, all, out);
+      if (d.facts().quantized()) {
+        out.println();
+        out.println("Already quantized:");
+        for (String[] row : DiffText.quantization(d)) {
+          row(out, row[0], row[1]);
+        }
+      }
     }
     return ExitCodes.OK;
   }
+
+  /**
+   * The JSON inspect prints: the summary's keys, then {@code conversion} (what converting to opset
+   * 11 does before quantizing, or null), {@code quantization} (how an int8 model was quantized, or
+   * null) and {@code recipe} (the recipe that matches, or null).
+   */
+  record JsonView(
+      @JsonUnwrapped ModelSummary summary,
+      String conversion,
+      QuantizationFacts quantization,
+      String recipe) {}
 
   /**
    * @param conversion what converting the model to opset 11 before quantizing does, or null
