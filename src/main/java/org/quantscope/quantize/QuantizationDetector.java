@@ -192,13 +192,13 @@ public final class QuantizationDetector {
       String t = w.type() == ElementType.INT8 ? "int8" : "uint8";
       types.merge(label, t, (a, b) -> a.equals(b) ? a : "mixed");
       boolean table = w.kind().equals("Gather") || w.kind().equals("EmbedLayerNormalization");
-      boolean sym = isSymmetric(w);
+      Boolean sym = isSymmetric(w);
       if (table) {
-        symmetricTables = symmetricTables == null ? sym : symmetricTables && sym;
+        symmetricTables = and(symmetricTables, sym);
         continue;
       }
       if (!w.kind().equals("LSTM")) {
-        symmetric = symmetric == null ? sym : symmetric && sym;
+        symmetric = and(symmetric, sym);
       }
       if (Set.of("MatMul", "Attention", "LSTM").contains(w.kind())) {
         // LSTM: one scale per direction (at most 2) per tensor, 4H per direction per channel
@@ -471,21 +471,43 @@ public final class QuantizationDetector {
   }
 
   /**
-   * Symmetric weights: zero point 0 (int8, and no -128, which only the asymmetric range reaches),
-   * or 128 for uint8 (64 with reduce-range, whose range is [0, 127]).
+   * Whether a weight is symmetric, or null when it cannot tell. int8: zero point 0 and no -128
+   * (only the asymmetric range reaches it). uint8: zero point 128 (64 with reduce-range, range [0,
+   * 127]) is also what asymmetric data centred on zero gets, but asymmetric values always reach
+   * both ends of the range, symmetric ones only where the most negative and most positive weight
+   * have the same magnitude.
    */
-  private static boolean isSymmetric(Weight w) {
-    int center = w.type() == ElementType.INT8 ? 0 : 128;
-    boolean all = w.zeroPoints().length > 0;
-    boolean allReduced = w.zeroPoints().length > 0;
-    for (int z : w.zeroPoints()) {
-      all &= z == center;
-      allReduced &= z == 64;
+  private static Boolean isSymmetric(Weight w) {
+    if (w.zeroPoints().length == 0) {
+      return null;
     }
     if (w.type() == ElementType.INT8) {
-      return all && w.min() > -128;
+      for (int z : w.zeroPoints()) {
+        if (z != 0) {
+          return false;
+        }
+      }
+      return w.min() > -128;
     }
-    return all || (allReduced && w.max() <= 127);
+    boolean full = true;
+    boolean reduced = true;
+    for (int z : w.zeroPoints()) {
+      full &= z == 128;
+      reduced &= z == 64;
+    }
+    if (!full && !reduced) {
+      return false;
+    }
+    int top = full ? 255 : 127;
+    return w.min() > 0 || w.max() < top ? Boolean.TRUE : null;
+  }
+
+  /** Combines per-tensor answers: any no is no, else any yes is yes, else unknown. */
+  private static Boolean and(Boolean a, Boolean b) {
+    if (Boolean.FALSE.equals(a) || Boolean.FALSE.equals(b)) {
+      return false;
+    }
+    return a != null ? a : b;
   }
 
   private static int[] ints(OnnxModel model, TensorProto t, ElementType type)
