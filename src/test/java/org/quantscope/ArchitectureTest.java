@@ -42,7 +42,8 @@ class ArchitectureTest {
             "runtime",
             "parity",
             "bench",
-            "sensitivity");
+            "sensitivity",
+            "trace");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("progress", Set.of());
     MAY_USE.put("model", Set.of("onnx", "progress"));
@@ -55,8 +56,19 @@ class ArchitectureTest {
         "sensitivity",
         Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity", "bench"));
     MAY_USE.put(
+        "trace", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity"));
+    MAY_USE.put(
         "report",
-        Set.of("onnx", "progress", "model", "graph", "quantize", "parity", "bench", "sensitivity"));
+        Set.of(
+            "onnx",
+            "progress",
+            "model",
+            "graph",
+            "quantize",
+            "parity",
+            "bench",
+            "sensitivity",
+            "trace"));
     MAY_USE.put("worker", engine);
     MAY_USE.put("pipeline", union(engine, Set.of("report", "worker")));
     MAY_USE.put("ui", union(engine, Set.of("report", "pipeline")));
