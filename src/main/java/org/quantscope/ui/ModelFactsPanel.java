@@ -42,6 +42,19 @@ final class ModelFactsPanel extends ScrollPane {
     vm.summaryProperty().addListener((obs, old, s) -> show(s));
   }
 
+  /** Cleans a value line by line (cleaning makes a line break a space), cut at MAX_CHARS. */
+  private static String clean(String value) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : value.split("\n", -1)) {
+      if (sb.length() >= MAX_CHARS) {
+        break;
+      }
+      sb.append(sb.length() == 0 ? "" : "\n")
+          .append(Texts.clean(line, Math.max(1, MAX_CHARS - sb.length())));
+    }
+    return sb.toString();
+  }
+
   private void show(ModelSummary s) {
     facts.getChildren().clear();
     if (s == null) {
@@ -53,7 +66,7 @@ final class ModelFactsPanel extends ScrollPane {
       Label l = new Label(f.label());
       l.getStyleClass().add("fact-label");
       l.setMinWidth(Region.USE_PREF_SIZE);
-      Label v = new Label(Texts.clean(f.value(), MAX_CHARS));
+      Label v = new Label(clean(f.value()));
       v.setWrapText(true);
       v.setId("fact-" + f.label().toLowerCase(Locale.ROOT).replace(' ', '-'));
       facts.addRow(row++, l, v);

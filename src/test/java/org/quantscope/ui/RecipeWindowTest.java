@@ -72,7 +72,7 @@ class RecipeWindowTest {
     open(int8);
     robot.clickOn("#modelTab");
     assertThat(robot.lookup("#fact-quantization").queryAs(Label.class).getText())
-        .startsWith("already quantized (dynamic; recipe optimum-avx2)");
+        .startsWith("already quantized (dynamic; recipe optimum-avx2)\nweights: ");
     assertThat(robot.lookup("#compareFloatSource").queryAs(Button.class).isVisible()).isTrue();
 
     Platform.runLater(() -> vm.compareWith(flt));
