@@ -168,6 +168,122 @@ public final class TestModels {
     return model(g);
   }
 
+  /**
+   * Gemm nodes inside If branches, as wake-word and VAD models have them. Main graph: a plain Gemm
+   * {@code pre} (transB, weight Wm), then the If {@code branch} (attributes unsorted, with a domain
+   * and a doc_string), then the MatMul {@code head} on its output; the If output is also a graph
+   * output. The then-branch Gemm {@code then_fc} reads the main graph's W_shared with transB and
+   * has a bias of its own; the else-branch has a plain {@code else_fc} on its own W_else, a {@code
+   * late_fc} with transB on the main graph's W_late and a {@code scaled_fc} with alpha = 0.5 that
+   * ORT leaves a Gemm.
+   */
+  public static ModelProto gemmInIf() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("gemm_in_if");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 2, 8));
+    g.addInput(tensorValue("flag", ElementType.BOOL));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 2, 4));
+    g.addOutput(tensorValue("h", ElementType.FLOAT, 2, 8));
+    g.addInitializer(Tensors.rawFloats("W_shared", new long[] {8, 8}, values(64, 91)));
+    g.addInitializer(Tensors.rawFloats("Wm", new long[] {8, 8}, values(64, 92)));
+    g.addInitializer(Tensors.rawFloats("W_late", new long[] {8, 8}, values(64, 93)));
+    g.addInitializer(Tensors.rawFloats("W_head", new long[] {8, 4}, values(32, 94)));
+    GraphProto thenBranch =
+        GraphProto.newBuilder()
+            .setName("then")
+            .addInitializer(Tensors.rawFloats("B_then", new long[] {8}, values(8, 95)))
+            .addNode(
+                node(
+                    "Gemm",
+                    "then_fc",
+                    List.of("p", "W_shared", "B_then"),
+                    List.of("t_out"),
+                    attr("transB", 1L)))
+            .addOutput(tensorValue("t_out", ElementType.FLOAT, 2, 8))
+            .build();
+    GraphProto elseBranch =
+        GraphProto.newBuilder()
+            .setName("else")
+            .addInitializer(Tensors.rawFloats("W_else", new long[] {8, 8}, values(64, 96)))
+            .addNode(node("Gemm", "else_fc", List.of("p", "W_else"), List.of("e1")))
+            .addNode(
+                node("Gemm", "late_fc", List.of("e1", "W_late"), List.of("e2"), attr("transB", 1L)))
+            .addNode(
+                node(
+                    "Gemm",
+                    "scaled_fc",
+                    List.of("e2", "W_else"),
+                    List.of("e_out"),
+                    attr("alpha", 0.5f)))
+            .addOutput(tensorValue("e_out", ElementType.FLOAT, 2, 8))
+            .build();
+    g.addNode(node("Gemm", "pre", List.of("x", "Wm"), List.of("p"), attr("transB", 1L)));
+    g.addNode(
+        node(
+                "If",
+                "branch",
+                List.of("flag"),
+                List.of("h"),
+                attr("then_branch", thenBranch),
+                attr("else_branch", elseBranch))
+            .toBuilder()
+            .setDomain("ai.onnx")
+            .setDocString("picks a branch")
+            .build());
+    g.addNode(node("MatMul", "head", List.of("h", "W_head"), List.of("y")));
+    return model(g);
+  }
+
+  /**
+   * An opset 9 CNN as old exporters wrote them (PaddleOCR's classifiers, PyTorch before opset 11):
+   * x[1, 3, 8, 8] -> Conv -> Clip(0, 6) with attributes -> Upsample (scales [1, 1, 2, 2]) -> Slice
+   * with starts/ends/axes attributes -> Pad (pads and value attributes) -> GlobalAveragePool ->
+   * Flatten -> Gemm (transB) -> y, and TopK(k = 2) of y. Every op the conversion to opset 11 has to
+   * adapt, in one graph that ONNX Runtime runs before and after.
+   */
+  public static ModelProto opset9Cnn() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("opset9_cnn");
+    g.addInput(tensorValue("x", ElementType.FLOAT, 1, 3, 8, 8));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 1, 4));
+    g.addOutput(tensorValue("top", ElementType.FLOAT, 1, 2));
+    g.addInitializer(Tensors.rawFloats("conv.w", new long[] {6, 3, 3, 3}, values(162, 101)));
+    g.addInitializer(Tensors.floatData("scales", new long[] {4}, 1f, 1f, 2f, 2f));
+    g.addInitializer(Tensors.rawFloats("fc.w", new long[] {4, 6}, values(24, 102)));
+    g.addInitializer(Tensors.rawFloats("fc.b", new long[] {4}, values(4, 103)));
+    g.addNode(
+        node(
+            "Conv",
+            "conv",
+            List.of("x", "conv.w"),
+            List.of("c"),
+            attr("kernel_shape", 3L, 3L),
+            attr("pads", 1L, 1L, 1L, 1L)));
+    g.addNode(node("Clip", "relu6", List.of("c"), List.of("r"), attr("min", 0f), attr("max", 6f)));
+    g.addNode(
+        node("Upsample", "up", List.of("r", "scales"), List.of("u"), attr("mode", "nearest")));
+    g.addNode(
+        node(
+            "Slice",
+            "crop",
+            List.of("u"),
+            List.of("s"),
+            attr("starts", 1L, 1L),
+            attr("ends", 15L, 15L),
+            attr("axes", 2L, 3L)));
+    g.addNode(
+        node(
+            "Pad",
+            "pad",
+            List.of("s"),
+            List.of("p"),
+            attr("pads", 0L, 0L, 1L, 1L, 0L, 0L, 1L, 1L),
+            attr("value", 0f)));
+    g.addNode(node("GlobalAveragePool", "gap", List.of("p"), List.of("g")));
+    g.addNode(node("Flatten", "flat", List.of("g"), List.of("f"), attr("axis", 1L)));
+    g.addNode(node("Gemm", "fc", List.of("f", "fc.w", "fc.b"), List.of("y"), attr("transB", 1L)));
+    g.addNode(node("TopK", "topk", List.of("y"), List.of("top", "top_idx"), attr("k", 2L)));
+    return Protos.model(g.build(), 8, 9);
+  }
+
   /** A MatMul whose weight comes from a Constant node, as Paddle and others export. */
   public static ModelProto constantWeight() {
     GraphProto.Builder g = GraphProto.newBuilder().setName("const");

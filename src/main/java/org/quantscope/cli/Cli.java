@@ -39,6 +39,7 @@ public final class Cli {
     cl.addSubcommand(new ParityCommand());
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new ReportCommand());
+    cl.addSubcommand(new DiffCommand());
     cl.addSubcommand(new WorkerCommand());
     cl.setOut(out);
     cl.setErr(err != null ? err : out);

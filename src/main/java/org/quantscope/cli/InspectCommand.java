@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.cli;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,11 @@ import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.OpsetUpgrade;
+import org.quantscope.quantize.QuantizationDetector;
+import org.quantscope.quantize.QuantizationFacts;
 import org.quantscope.quantize.Summaries;
+import org.quantscope.report.DiffText;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
@@ -53,16 +58,41 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OnnxModel m = ModelFiles.load(model);
     ModelSummary s = Summaries.summarize(m);
+    QuantizationDetector.Detection d = QuantizationDetector.detect(m);
+    String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.write(s));
+      out.println(
+          Json.write(
+              new JsonView(s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe())));
     } else {
-      printText(s, all, out);
+      printText(s, conversion, all, out);
+      if (d.facts().quantized()) {
+        out.println();
+        out.println("Already quantized:");
+        for (String[] row : DiffText.quantization(d)) {
+          row(out, row[0], row[1]);
+        }
+      }
     }
     return ExitCodes.OK;
   }
 
-  static void printText(ModelSummary s, boolean all, PrintWriter out) {
+  /**
+   * The JSON inspect prints: the summary's keys, then {@code conversion} (what converting to opset
+   * 11 does before quantizing, or null), {@code quantization} (how an int8 model was quantized, or
+   * null) and {@code recipe} (the recipe that matches, or null).
+   */
+  record JsonView(
+      @JsonUnwrapped ModelSummary summary,
+      String conversion,
+      QuantizationFacts quantization,
+      String recipe) {}
+
+  /**
+   * @param conversion what converting the model to opset 11 before quantizing does, or null
+   */
+  static void printText(ModelSummary s, String conversion, boolean all, PrintWriter out) {
     String size = Figures.size(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
       size += " + " + Figures.size(s.externalDataBytes()) + " external data";
@@ -77,6 +107,9 @@ final class InspectCommand implements Callable<Integer> {
         s.opsets().entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue())
             .collect(Collectors.joining(", ")));
+    if (conversion != null) {
+      row(out, "conversion", conversion);
+    }
     for (int i = 0; i < s.inputs().size(); i++) {
       var v = s.inputs().get(i);
       row(

@@ -12,6 +12,7 @@ import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizationDetector;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Figures;
@@ -50,6 +51,14 @@ final class QuantizeCommand implements Callable<Integer> {
   Path output;
 
   @Mixin QuantizeFlags quantize;
+
+  @Option(
+      names = "--like",
+      paramLabel = "INT8",
+      description =
+          "Read how INT8 (an int8 model made from this float model) was quantized and quantize"
+              + " the same way; the flags above change what it read.")
+  Path like;
 
   @Option(
       names = "--external-data",
@@ -121,8 +130,11 @@ final class QuantizeCommand implements Callable<Integer> {
         }
       }
     }
-    QuantizeOptions options = options();
+    if (like != null && quantize.recipe != null) {
+      throw new IllegalArgumentException("give --like or --recipe, not both");
+    }
     OnnxModel m = ModelFiles.load(in);
+    QuantizeOptions options = options(m, err);
     SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
     Outputs.check(
         java.util.Arrays.asList(
@@ -180,7 +192,23 @@ final class QuantizeCommand implements Callable<Integer> {
         .toString();
   }
 
-  private QuantizeOptions options() {
-    return quantize.options();
+  private QuantizeOptions options(OnnxModel m, PrintWriter err) throws java.io.IOException {
+    if (like == null) {
+      return quantize.options(m.proto());
+    }
+    QuantizationDetector.Detection d = QuantizationDetector.detect(ModelFiles.load(like));
+    if (!d.facts().quantized()) {
+      throw new org.quantscope.model.ModelFormatException(
+          like + ": not quantized, so there is nothing to be like; expected an int8 model");
+    }
+    if (!d.facts().method().equals("dynamic")) {
+      throw new org.quantscope.model.ModelFormatException(
+          like
+              + ": quantized as "
+              + d.facts().method()
+              + "; --like reproduces ONNX Runtime's dynamic quantization only");
+    }
+    err.println("like " + like.getFileName() + ": " + d.headline());
+    return quantize.on(d.options());
   }
 }

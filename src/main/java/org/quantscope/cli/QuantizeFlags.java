@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.quantscope.onnx.ModelProto;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.quantize.Recipe;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,14 +16,34 @@ import picocli.CommandLine.Option;
  * extensions.
  */
 final class QuantizeFlags {
+  @Option(
+      names = "--recipe",
+      paramLabel = "NAME",
+      description =
+          "Start from the settings of a tool people ship int8 files with: ort-default,"
+              + " optimum-avx512-vnni, optimum-avx512, optimum-arm64, optimum-avx2,"
+              + " transformersjs-q8, transformersjs-int8, transformersjs-uint8 (README table);"
+              + " the flags below change them.")
+  String recipe;
+
   @Option(names = "--weight-type", paramLabel = "TYPE", description = "QInt8 (default) or QUInt8.")
-  String weightType = "QInt8";
+  String weightType;
 
-  @Option(names = "--per-channel", description = "One scale per output channel.")
-  boolean perChannel;
+  @Option(
+      names = "--per-channel",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "BOOL",
+      description = "One scale per output channel (--per-channel=false undoes a recipe's).")
+  Boolean perChannel;
 
-  @Option(names = "--reduce-range", description = "7-bit weights (for CPUs without VNNI).")
-  boolean reduceRange;
+  @Option(
+      names = "--reduce-range",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "BOOL",
+      description = "7-bit weights (for CPUs without VNNI).")
+  Boolean reduceRange;
 
   @Option(
       names = "--op-types",
@@ -74,17 +96,42 @@ final class QuantizeFlags {
               + " (symmetric, one shared zero point, as ConvInteger requires).")
   boolean convPerChannel;
 
-  /** The options these flags give. */
-  QuantizeOptions options() {
-    return QuantizeOptions.builder()
-        .weightType(QuantType.parse(weightType))
-        .perChannel(perChannel)
-        .reduceRange(reduceRange)
-        .opTypes(new LinkedHashSet<>(opTypes))
-        .nodesToQuantize(new LinkedHashSet<>(nodesToQuantize))
-        .nodesToExclude(new LinkedHashSet<>(nodesToExclude))
-        .extensions(new QuantizeOptions.Extensions(constantWeights, convPerChannel, gemmGeneral))
-        .build()
-        .withExtraOptions(extraOptions);
+  /**
+   * The options these flags give for {@code model}: the recipe's (some depend on the model), or
+   * ORT's defaults, with every flag given applied on top.
+   */
+  QuantizeOptions options(ModelProto model) {
+    QuantizeOptions base =
+        recipe == null ? QuantizeOptions.DEFAULTS : Recipe.parse(recipe).options(model);
+    return on(base);
+  }
+
+  /** {@code base} with every flag given applied on top. */
+  QuantizeOptions on(QuantizeOptions base) {
+    QuantizeOptions.Builder b = base.toBuilder();
+    if (weightType != null) {
+      b.weightType(QuantType.parse(weightType));
+    }
+    if (perChannel != null) {
+      b.perChannel(perChannel);
+    }
+    if (reduceRange != null) {
+      b.reduceRange(reduceRange);
+    }
+    if (!opTypes.isEmpty()) {
+      b.opTypes(new LinkedHashSet<>(opTypes));
+    }
+    if (!nodesToQuantize.isEmpty()) {
+      b.nodesToQuantize(new LinkedHashSet<>(nodesToQuantize));
+    }
+    if (!nodesToExclude.isEmpty()) {
+      LinkedHashSet<String> all = new LinkedHashSet<>(base.nodesToExclude());
+      all.addAll(nodesToExclude);
+      b.nodesToExclude(all);
+    }
+    if (constantWeights || convPerChannel || gemmGeneral) {
+      b.extensions(new QuantizeOptions.Extensions(constantWeights, convPerChannel, gemmGeneral));
+    }
+    return b.build().withExtraOptions(extraOptions);
   }
 }

@@ -109,7 +109,7 @@ final class ReportCommand implements Callable<Integer> {
     List<Map<String, NdArray>> feeds = samples.source().read(reference);
     Plan plan =
         (cand == null
-                ? Plan.quantize(reference, quantize.options())
+                ? Plan.quantize(reference, quantize.options(reference.proto()))
                 : Plan.given(reference, cand, candidate.toString()))
             .withParity(tolerances.parityOptions(outputs), feeds)
             .withSessions(samples.sessionConfig());

@@ -73,9 +73,9 @@ final class SensitivityCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path in = model.path();
-    var options = quantize.options();
     var parity = tolerances.parityOptions();
     OnnxModel m = ModelFiles.load(in);
+    var options = quantize.options(m.proto());
     Outputs.check(java.util.Arrays.asList(json), m);
     Study study =
         new Study(m, options, samples.source().read(m), parity, samples.sessionConfig(), parallel);

@@ -82,7 +82,7 @@ final class TraceCommand implements Callable<Integer> {
     }
     Plan plan =
         (cand == null
-                ? Plan.quantize(reference, quantize.options())
+                ? Plan.quantize(reference, quantize.options(reference.proto()))
                 : Plan.given(reference, cand, candidate.toString()))
             .withTrace(tolerances.parityOptions(), samples.source().read(reference))
             .withSessions(samples.sessionConfig());

@@ -40,7 +40,8 @@ public final class DynamicQuantizer {
    * Quantizes in memory.
    *
    * @throws NothingToQuantizeException if no node would be quantized
-   * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
+   * @throws ModelFormatException if the model cannot be quantized (an opset conversion that fails,
+   *     bad weights)
    * @throws CancellationException if the thread was interrupted
    */
   public static Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
@@ -55,7 +56,8 @@ public final class DynamicQuantizer {
    *
    * @param cache weights of earlier runs on the same model, or null
    * @throws NothingToQuantizeException if no node would be quantized
-   * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
+   * @throws ModelFormatException if the model cannot be quantized (an opset conversion that fails,
+   *     bad weights)
    * @throws CancellationException if the thread was interrupted
    */
   public static Output quantize(
@@ -74,14 +76,17 @@ public final class DynamicQuantizer {
       OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)
       throws ModelFormatException, NothingToQuantizeException {
     model.checkUnchanged();
-    ModelProto p = model.proto();
-    List<QuantizableNode> verdicts = Quantizability.classify(p.getGraph(), options.criteria());
+    OpsetUpgrade.Upgrade upgrade = OpsetUpgrade.upgrade(model.proto());
+    ModelProto p = upgrade.model();
+    List<QuantizableNode> verdicts =
+        Quantizability.classify(p.getGraph(), options.criteria(), upgrade.naming());
     if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {
       throw new NothingToQuantizeException(nothingToQuantize(verdicts));
     }
     long opset = defaultOpset(p);
 
-    GraphQuantizer g = new GraphQuantizer(p.getGraph(), options, opset, model::payload);
+    GraphQuantizer g =
+        new GraphQuantizer(p.getGraph(), options, opset, model::payload, upgrade.naming());
     g.run(progress);
 
     Map<WeightJob, QuantizedWeight> computed =
@@ -149,7 +154,10 @@ public final class DynamicQuantizer {
     return sb.append(")").toString();
   }
 
-  /** The ai.onnx opset; ORT requires exactly one and quantizes from opset 10 on. */
+  /**
+   * The ai.onnx opset; ORT requires exactly one import, and converts models below opset 10 to opset
+   * 11 ({@link OpsetUpgrade}) before it quantizes.
+   */
   private static long defaultOpset(ModelProto p) throws ModelFormatException {
     List<OperatorSetIdProto> ai = new ArrayList<>();
     for (OperatorSetIdProto o : p.getOpsetImportList()) {
@@ -163,16 +171,7 @@ public final class DynamicQuantizer {
               + ai.size()
               + " times; ONNX Runtime's quantizer needs exactly one import");
     }
-    long v = ai.get(0).getVersion();
-    if (v < 10) {
-      throw new ModelFormatException(
-          "the model uses opset "
-              + v
-              + "; dynamic quantization needs opset 10 or newer (ONNX Runtime converts older"
-              + " models to opset 11 first): convert it, e.g. with onnx.version_converter, and"
-              + " try again");
-    }
-    return v;
+    return ai.get(0).getVersion();
   }
 
   private static void setMetadata(ModelProto.Builder m, String key, String value) {

@@ -32,6 +32,7 @@ final class GemmRewrite {
 
   private final GraphIndex index;
   private final boolean general;
+  private final List<String> transposeHere;
   private final Map<String, TensorProto> transposed = new java.util.LinkedHashMap<>();
   private final Map<String, TensorProto> created = new java.util.LinkedHashMap<>();
   private final Map<String, String> aliases = new HashMap<>();
@@ -42,8 +43,17 @@ final class GemmRewrite {
    *     multiplying at run time where they are not constant)
    */
   GemmRewrite(GraphProto graph, GraphIndex index, boolean general) {
+    this(graph, index, general, GemmPlan.of(graph).transposedIn(""));
+  }
+
+  /**
+   * @param transposeHere the initializers of this graph that ORT's walk transposes (for Gemm nodes
+   *     of this graph or of its subgraphs), in its order: see {@link GemmPlan}
+   */
+  GemmRewrite(GraphProto graph, GraphIndex index, boolean general, List<String> transposeHere) {
     this.index = index;
     this.general = general;
+    this.transposeHere = List.copyOf(transposeHere);
     for (NodeProto n : graph.getNodeList()) {
       if (rewrites(n)) {
         String y = n.getOutput(0);
@@ -66,24 +76,24 @@ final class GemmRewrite {
   }
 
   /**
-   * Prepares the constants the rewrite needs; call once before quantizing. ORT's plain Gemm with
-   * transB = 1 gets its constant B replaced by the transpose under the same name; the extension's
-   * Gemm nodes get new constants named after their output ({@code <Y>_B}, {@code <Y>_C}).
+   * Prepares the constants the rewrite needs; call once before quantizing. The initializers ORT's
+   * walk transposes in this graph (for ORT's plain Gemm with transB = 1, here or in a subgraph) are
+   * replaced by their transpose under the same name; the extension's Gemm nodes get new constants
+   * named after their output ({@code <Y>_B}, {@code <Y>_C}).
    */
   void transposeWeights(GraphProto graph, PayloadReader reader) throws ModelFormatException {
+    for (String b : transposeHere) {
+      Optional<TensorProto> init = index.initializer(b);
+      if (init.isPresent() && index.isLocalInitializer(b) && !transposed.containsKey(b)) {
+        transposed.put(b, transpose(init.get(), reader));
+      }
+    }
     for (NodeProto n : graph.getNodeList()) {
-      if (!rewrites(n)) {
+      if (!rewrites(n) || isRewritable(n)) {
         continue;
       }
       String b = n.getInput(1);
       Optional<TensorProto> init = index.initializer(b);
-      boolean local = init.isPresent() && index.isLocalInitializer(b);
-      if (isRewritable(n)) {
-        if (transB(n) && local && !transposed.containsKey(b)) {
-          transposed.put(b, transpose(init.get(), reader));
-        }
-        continue;
-      }
       String y = n.getOutput(0);
       float alpha = floatAttr(n, "alpha", 1f);
       float beta = floatAttr(n, "beta", 1f);

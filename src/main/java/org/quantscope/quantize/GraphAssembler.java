@@ -15,6 +15,7 @@ import org.quantscope.graph.Scope;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFormatException;
 import org.quantscope.model.Tensors;
+import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
@@ -78,13 +79,13 @@ final class GraphAssembler {
     List<NodeProto> nodes = new ArrayList<>();
     for (NodeProto n : nodeLists.get(q)) {
       Map<String, GraphQuantizer> children = q.children(n);
-      if (children.isEmpty()) {
+      if (children.isEmpty() && !holdsGraphs(n)) {
         nodes.add(n);
         continue;
       }
-      NodeProto.Builder nb = n.toBuilder();
-      for (int i = 0; i < nb.getAttributeCount(); i++) {
-        var ab = nb.getAttribute(i).toBuilder();
+      List<AttributeProto> attributes = new ArrayList<>();
+      for (AttributeProto a : n.getAttributeList()) {
+        var ab = a.toBuilder();
         GraphQuantizer g1 = children.get(ab.getName());
         if (g1 != null) {
           ab.setG(build(g1, nodeLists, used, computed, false));
@@ -95,9 +96,9 @@ final class GraphAssembler {
             ab.setGraphs(k, build(gk, nodeLists, used, computed, false));
           }
         }
-        nb.setAttribute(i, ab);
+        attributes.add(ab.build());
       }
-      nodes.add(nb.build());
+      nodes.add(remade(n, attributes));
     }
 
     List<TensorProto> inits = new ArrayList<>();
@@ -157,6 +158,47 @@ final class GraphAssembler {
       b.addAllNode(TopologicalSort.sort(nodes, names));
     } else {
       b.addAllNode(nodes); // ORT sorts the main graph only; ours are emitted in a valid order
+    }
+    return b.build();
+  }
+
+  /** True if the node has a GRAPH or GRAPHS attribute (an If, Loop or Scan, say). */
+  static boolean holdsGraphs(NodeProto n) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getType() == AttributeProto.AttributeType.GRAPH
+          || a.getType() == AttributeProto.AttributeType.GRAPHS
+          || a.hasG()
+          || a.getGraphsCount() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A node holding subgraphs as ORT's Gemm rewrite leaves it, in every graph and whether or not a
+   * Gemm exists: rebuilt by {@code onnx.helper.make_node(op_type, inputs, outputs, name,
+   * **attributes)}, so its attributes are sorted by name and its doc_string is gone. ORT drops the
+   * domain too; QuantScope keeps a domain other than ai.onnx (a com.microsoft node would not load
+   * without it) and writes the default domain as ORT does, empty.
+   */
+  static NodeProto remade(NodeProto n, List<AttributeProto> attributes) {
+    List<AttributeProto> sorted = new ArrayList<>(attributes.size());
+    for (AttributeProto a : attributes) {
+      sorted.add(a.toBuilder().clearDocString().build());
+    }
+    sorted.sort((a, b) -> TopologicalSort.compareCodePoints(a.getName(), b.getName()));
+    NodeProto.Builder b =
+        NodeProto.newBuilder()
+            .setOpType(n.getOpType())
+            .addAllInput(n.getInputList())
+            .addAllOutput(n.getOutputList())
+            .addAllAttribute(sorted);
+    if (!n.getName().isEmpty()) {
+      b.setName(n.getName());
+    }
+    if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+      b.setDomain(n.getDomain());
     }
     return b.build();
   }

@@ -40,6 +40,8 @@ final class GraphQuantizer {
   private final GraphIndex index;
   private final Quantizability.Walker walker;
   private final GemmRewrite gemms;
+  private final GemmPlan gemmPlan;
+  private final NodeNaming naming;
   private final boolean fuseDynamicQuant;
   private final Map<String, TensorProto> initializers = new HashMap<>();
   private final Set<String> originalNodeNames = new HashSet<>();
@@ -58,16 +60,31 @@ final class GraphQuantizer {
   record PendingReport(QuantizableNode verdict, String action, List<WeightJob> weights) {}
 
   GraphQuantizer(
-      GraphProto graph, QuantizeOptions options, long opset, GemmRewrite.PayloadReader reader)
+      GraphProto graph,
+      QuantizeOptions options,
+      long opset,
+      GemmRewrite.PayloadReader reader,
+      NodeNaming naming)
       throws ModelFormatException {
-    this(new Scope("", graph, null, null), null, options, opset, reader, graph);
+    this(
+        new Scope("", graph, null, null),
+        null,
+        options,
+        opset,
+        reader,
+        graph,
+        GemmPlan.of(graph),
+        naming);
   }
 
   /**
    * The quantizer of a graph or subgraph: outer names resolve in {@code parent}.
    *
-   * @param gemmNodes the nodes whose Gemm rewrite is prepared (their constants transposed or
-   *     folded): all of the graph's for a run, the one previewed node for a {@link WeightPreview}
+   * @param gemmNodes the nodes whose Gemm rewrite is prepared (the gemm-general extension's
+   *     constants folded): all of the graph's for a run, the one previewed node for a {@link
+   *     WeightPreview}
+   * @param gemmPlan the weights ORT's Gemm rewrite transposes, by graph: the whole model's for a
+   *     run, the previewed node's for a preview
    */
   GraphQuantizer(
       Scope scope,
@@ -75,7 +92,9 @@ final class GraphQuantizer {
       QuantizeOptions options,
       long opset,
       GemmRewrite.PayloadReader reader,
-      GraphProto gemmNodes)
+      GraphProto gemmNodes,
+      GemmPlan gemmPlan,
+      NodeNaming naming)
       throws ModelFormatException {
     this.options = options;
     this.parent = parent;
@@ -83,7 +102,8 @@ final class GraphQuantizer {
     this.opset = opset;
     this.reader = reader;
     this.index = GraphIndex.of(scope, parent == null ? null : parent.index);
-    this.walker = new Quantizability.Walker(index, options.criteria());
+    this.naming = naming;
+    this.walker = new Quantizability.Walker(index, options.criteria(), naming);
     this.fuseDynamicQuant = opset > 10;
     for (TensorProto t : graph.getInitializerList()) {
       initializers.put(t.getName(), t);
@@ -93,7 +113,12 @@ final class GraphQuantizer {
         originalNodeNames.add(n.getName());
       }
     }
-    this.gemms = new GemmRewrite(gemmNodes, index, options.extensions().gemmGeneral());
+    this.gemmPlan = gemmPlan;
+    // in a subgraph ORT only rewrites; the extension's rewrite serves quantization, so it needs
+    // EnableSubgraph there
+    boolean general =
+        options.extensions().gemmGeneral() && (scope.isMain() || options.enableSubgraph());
+    this.gemms = new GemmRewrite(gemmNodes, index, general, gemmPlan.transposedIn(scope.path()));
     gemms.transposeWeights(gemmNodes, reader);
     gemms.transposedWeights().forEach(t -> initializers.put(t.getName(), t));
   }
@@ -216,17 +241,16 @@ final class GraphQuantizer {
   }
 
   /**
-   * Rewrites every node in order (subgraphs first when EnableSubgraph is on), collecting the
-   * rewrites, the pending reports and the skipped verdicts.
+   * Rewrites every node in order (a node's subgraphs first), collecting the rewrites, the pending
+   * reports and the skipped verdicts. Without EnableSubgraph nothing in a subgraph is quantized,
+   * but its plain Gemm nodes still become MatMul, as ORT rewrites every graph.
    */
   void run(Progress progress) throws ModelFormatException {
     int count = graph.getNodeCount();
     for (int i = 0; i < count; i++) {
       Cancellation.check();
       NodeProto node = graph.getNode(i);
-      if (options.enableSubgraph()) {
-        quantizeSubgraphs(node, i, progress);
-      }
+      quantizeSubgraphs(node, i, progress);
       Optional<QuantizableNode> verdict = walker.verdict(i);
       List<NodeProto> expanded = gemms.expand(node);
       for (NodeProto n : expanded) {
@@ -272,7 +296,10 @@ final class GraphQuantizer {
     }
   }
 
-  /** Quantizes the If/Loop/Scan bodies held by a node, each with its own quantizer. */
+  /**
+   * Quantizes (or, without EnableSubgraph, only rewrites the Gemm nodes of) the If/Loop/Scan bodies
+   * held by a node, each with its own quantizer.
+   */
   private void quantizeSubgraphs(NodeProto node, int index, Progress progress)
       throws ModelFormatException {
     Scope here = new Scope(scopePath(), graph, null, null);
@@ -297,8 +324,10 @@ final class GraphQuantizer {
                 options,
                 opset,
                 reader,
-                graphs.get(k));
-        child.run(progress);
+                graphs.get(k),
+                gemmPlan,
+                naming);
+        child.run(options.enableSubgraph() ? progress : Progress.NONE);
         children
             .computeIfAbsent(node, n -> new LinkedHashMap<>())
             .put(a.getName() + (a.hasG() ? "" : "#" + k), child);

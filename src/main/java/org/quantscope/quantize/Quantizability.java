@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.quantscope.graph.GraphIndex;
-import org.quantscope.graph.NodeId;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Scope;
 import org.quantscope.onnx.AttributeProto;
@@ -29,6 +28,15 @@ public final class Quantizability {
 
   /** Verdicts for all candidate nodes of all graphs, in graph order (parents first). */
   public static List<QuantizableNode> classify(GraphProto main, Criteria criteria) {
+    return classify(main, criteria, NodeNaming.SAME);
+  }
+
+  /**
+   * Verdicts for all candidate nodes of all graphs, with nodes identified by {@code naming} (the
+   * ids of the original model when {@code main} is its converted copy).
+   */
+  public static List<QuantizableNode> classify(
+      GraphProto main, Criteria criteria, NodeNaming naming) {
     List<QuantizableNode> out = new ArrayList<>();
     // Identity keys: a Scope's own hashCode would hash the whole graph, weights included.
     Map<Scope, GraphIndex> indexes = new IdentityHashMap<>();
@@ -36,7 +44,7 @@ public final class Quantizability {
       GraphIndex outer = scope.parent() == null ? null : indexes.get(scope.parent());
       GraphIndex index = GraphIndex.of(scope, outer);
       indexes.put(scope, index);
-      Walker w = new Walker(index, criteria);
+      Walker w = new Walker(index, criteria, naming);
       for (int i = 0; i < scope.graph().getNodeCount(); i++) {
         w.verdict(i).ifPresent(out::add);
       }
@@ -65,10 +73,16 @@ public final class Quantizability {
     private final Criteria criteria;
     private final Set<String> quantizedValues = new HashSet<>();
     private final VerdictContext context;
+    private final NodeNaming naming;
 
     Walker(GraphIndex index, Criteria criteria) {
+      this(index, criteria, NodeNaming.SAME);
+    }
+
+    Walker(GraphIndex index, Criteria criteria, NodeNaming naming) {
       this.scope = index.scope();
       this.criteria = criteria;
+      this.naming = naming;
       this.context = new VerdictContext(index, criteria, quantizedValues);
     }
 
@@ -86,7 +100,7 @@ public final class Quantizability {
     }
 
     private QuantizableNode verdict(NodeProto n, int i, OpQuantizer op) {
-      String id = NodeId.of(scope, n, i);
+      String id = naming.id(scope, n, i);
       String weight = weightInput(n);
       List<Long> shape =
           weight == null
@@ -99,7 +113,7 @@ public final class Quantizability {
       return new QuantizableNode(
           id,
           n.getOpType(),
-          scope.label(),
+          naming.label(scope),
           weight,
           shape,
           d.willQuantize(),
@@ -112,9 +126,14 @@ public final class Quantizability {
       if (!scope.isMain() && !criteria.enableSubgraph()) {
         return Verdict.no(
             "inside subgraph '"
-                + scope.path()
+                + naming.label(scope)
                 + "'; ONNX Runtime quantizes subgraphs only with EnableSubgraph"
-                + " (--extra-option EnableSubgraph=True)");
+                + " (--extra-option EnableSubgraph=True)"
+                + (GemmRewrite.isRewritable(n)
+                    ? "; it still rewrites this Gemm into MatMul"
+                        + (n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? " + Add" : "")
+                        + ", left in float"
+                    : ""));
       }
       if (n.getOpType().equals("Gemm")) {
         String blocker = gemmBlocker(n);

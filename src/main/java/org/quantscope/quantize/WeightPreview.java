@@ -84,7 +84,8 @@ public record WeightPreview(
    * The weights a run plans for the node: the walk's verdicts up to the node decide whether its
    * op's rule accepts it, then the node is expanded and rewritten as {@link GraphQuantizer#run}
    * does, and the weights its rewrite planned are returned. Only this node's Gemm rewrite is
-   * prepared, so a preview reads one weight, not every transposed Gemm weight of the graph.
+   * prepared (its B transposed in the graph that owns it, which may enclose the node's), so a
+   * preview reads one weight, not every transposed Gemm weight of the model.
    */
   private static List<WeightJob> plan(
       OnnxModel model, Scope scope, int nodeIndex, QuantizeOptions options)
@@ -97,14 +98,17 @@ public record WeightPreview(
             .enableSubgraph(true)
             .build();
     NodeProto node = scope.graph().getNode(nodeIndex);
+    GemmPlan gemmPlan = GemmPlan.forNode(scope, node);
     GraphQuantizer q =
         new GraphQuantizer(
             scope,
-            enclosing(model, scope.parent(), selected),
+            enclosing(model, scope.parent(), selected, gemmPlan),
             selected,
             PLANNING_OPSET,
             model::payload,
-            GraphProto.newBuilder().addNode(node).build());
+            GraphProto.newBuilder().addNode(node).build(),
+            gemmPlan,
+            NodeNaming.SAME);
     for (int i = 0; i < nodeIndex; i++) {
       q.walker().verdict(i);
     }
@@ -123,17 +127,20 @@ public record WeightPreview(
   }
 
   /** Quantizers of the graphs enclosing a previewed node, for their constants only. */
-  private static GraphQuantizer enclosing(OnnxModel model, Scope scope, QuantizeOptions options)
+  private static GraphQuantizer enclosing(
+      OnnxModel model, Scope scope, QuantizeOptions options, GemmPlan gemmPlan)
       throws ModelFormatException {
     if (scope == null) {
       return null;
     }
     return new GraphQuantizer(
         scope,
-        enclosing(model, scope.parent(), options),
+        enclosing(model, scope.parent(), options, gemmPlan),
         options,
         PLANNING_OPSET,
         model::payload,
-        GraphProto.getDefaultInstance());
+        GraphProto.getDefaultInstance(),
+        gemmPlan,
+        NodeNaming.SAME);
   }
 }

@@ -9,8 +9,8 @@ import org.quantscope.AppInfo;
 import org.quantscope.runtime.OrtRuntime;
 
 /**
- * The window's message dialogs: About, and the one dialog a failed run shows (the message, with
- * what went wrong inside behind a click).
+ * The window's message dialogs: About, the one dialog a failed run shows (the message, with what
+ * went wrong inside behind a click), and the diff of File > Compare with....
  */
 final class Dialogs {
   private Dialogs() {}
@@ -27,6 +27,30 @@ final class Dialogs {
             + OrtRuntime.version()
             + ", Java "
             + System.getProperty("java.version"));
+    a.show();
+  }
+
+  /**
+   * File > Compare with...: the diff as {@code quantscope diff} prints it, in a dialog of its own.
+   */
+  static void comparison(Window owner, MainViewModel.Comparison c) {
+    Alert a = new Alert(Alert.AlertType.INFORMATION, null, ButtonType.CLOSE);
+    a.initOwner(owner);
+    a.initModality(javafx.stage.Modality.NONE);
+    a.setTitle("Compare with " + c.other().getFileName());
+    a.setHeaderText(
+        c.report().identical()
+            ? "Identical: same nodes, attributes, order and weights"
+            : "Different");
+    a.getDialogPane().setId("diffDialog");
+    TextArea text = new TextArea(String.join("\n", c.lines()));
+    text.setId("diffText");
+    text.setEditable(false);
+    text.setPrefRowCount(24);
+    text.setPrefColumnCount(100);
+    text.setStyle("-fx-font-family: monospace");
+    a.getDialogPane().setContent(text);
+    a.setResizable(true);
     a.show();
   }
 

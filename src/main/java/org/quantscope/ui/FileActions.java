@@ -12,9 +12,10 @@ import javafx.stage.Window;
 import org.quantscope.report.ReportPdf;
 
 /**
- * The commands that ask the user for a file: open a model, save the int8 model, export the report
- * and save a chart. Each asks (starting in the folder of the last opened model) and hands the
- * answer to the view models; the save questions go through a {@link SaveDialog} that tests replace.
+ * The commands that ask the user for a file: open a model, compare it with another, save the int8
+ * model, export the report and save a chart. Each asks (starting in the folder of the last opened
+ * model) and hands the answer to the view models; the save questions go through a {@link
+ * SaveDialog} that tests replace.
  */
 final class FileActions {
   private static final List<ReportFormat> REPORT_FORMATS =
@@ -58,6 +59,23 @@ final class FileActions {
     File f = chooser.showOpenDialog(owner.get());
     if (f != null) {
       vm.open(f.toPath());
+    }
+  }
+
+  /** File > Compare with...: another model to compare the open one with (its float source, say). */
+  void compareWith() {
+    if (vm.modelProperty().get() == null) {
+      return;
+    }
+    FileChooser chooser = chooser("Compare with");
+    chooser
+        .getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter("ONNX models", "*.onnx"),
+            new FileChooser.ExtensionFilter("All files", "*.*"));
+    File f = chooser.showOpenDialog(owner.get());
+    if (f != null) {
+      vm.compareWith(f.toPath());
     }
   }
 

@@ -37,6 +37,8 @@ final class MainMenu extends MenuBar {
     vm.recentFiles().addListener((ListChangeListener<Path>) c -> fillRecent());
     fillRecent();
     MenuItem example = item("Open example", "openExampleMenu", null, vm::openExample);
+    MenuItem compare = item("Compare with...", "compareWithMenu", null, files::compareWith);
+    compare.disableProperty().bind(noModel.or(busy));
     MenuItem save = item("Save int8 model as...", "saveMenu", "Shortcut+S", files::saveInt8);
     save.disableProperty().bind(runs.quantizedProperty().isNull().or(busy));
     MenuItem export = item("Export report...", "exportMenu", "Shortcut+E", files::exportReport);
@@ -49,6 +51,7 @@ final class MainMenu extends MenuBar {
             open,
             recentMenu,
             example,
+            compare,
             new SeparatorMenuItem(),
             save,
             export,

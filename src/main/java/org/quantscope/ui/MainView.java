@@ -27,7 +27,7 @@ public final class MainView extends BorderPane {
     setId("mainView");
     files = new FileActions(vm, this::window);
     graphPanel = new GraphPanel(vm.graph());
-    SideTabs side = new SideTabs(vm, jobs, files::chartTarget);
+    SideTabs side = new SideTabs(vm, jobs, files::chartTarget, files::compareWith);
     NodesPanel nodes = new NodesPanel(vm);
     nodes.setMinWidth(260);
     SplitPane split = new SplitPane(nodes, graphPanel, side);
@@ -49,6 +49,13 @@ public final class MainView extends BorderPane {
             (o, a, f) -> {
               if (f != null) {
                 Dialogs.failure(window(), f, vm.runs()::dismissFailure);
+              }
+            });
+    vm.comparisonProperty()
+        .addListener(
+            (o, a, c) -> {
+              if (c != null) {
+                Dialogs.comparison(window(), c);
               }
             });
     enableDrop();

@@ -15,6 +15,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.quantscope.graph.ModelDiff;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.model.ExampleModel;
@@ -24,7 +25,9 @@ import org.quantscope.pipeline.Pipeline;
 import org.quantscope.quantize.Criteria;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.Quantizability;
+import org.quantscope.quantize.QuantizationDetector;
 import org.quantscope.quantize.Summaries;
+import org.quantscope.report.DiffText;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
 
@@ -48,6 +51,10 @@ public final class MainViewModel {
   private final ReadOnlyObjectWrapper<OnnxModel> model = new ReadOnlyObjectWrapper<>(this, "model");
   private final ReadOnlyObjectWrapper<ModelSummary> summary =
       new ReadOnlyObjectWrapper<>(this, "summary");
+  private final ReadOnlyObjectWrapper<QuantizationDetector.Detection> detection =
+      new ReadOnlyObjectWrapper<>(this, "detection");
+  private final ReadOnlyObjectWrapper<Comparison> comparison =
+      new ReadOnlyObjectWrapper<>(this, "comparison");
   private final ReadOnlyStringWrapper title =
       new ReadOnlyStringWrapper(this, "title", "QuantScope");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -86,6 +93,7 @@ public final class MainViewModel {
     options.constantWeightsProperty().addListener((o, a, b) -> reclassify.run());
     options.gemmGeneralProperty().addListener((o, a, b) -> reclassify.run());
     options.enableSubgraphProperty().addListener((o, a, b) -> reclassify.run());
+    options.recipeProperty().addListener((o, a, b) -> reclassify.run());
     options.opTypes().values().forEach(p -> p.addListener((o, a, b) -> reclassify.run()));
     options
         .excluded()
@@ -183,6 +191,25 @@ public final class MainViewModel {
     return summary.getReadOnlyProperty();
   }
 
+  /** How the open model was quantized, if it is already an int8 model (facts and recipe). */
+  public ReadOnlyObjectProperty<QuantizationDetector.Detection> detectionProperty() {
+    return detection.getReadOnlyProperty();
+  }
+
+  /**
+   * The open model compared with another file (File > Compare with...).
+   *
+   * @param other the file compared with
+   * @param report what differs
+   * @param lines the diff as {@code quantscope diff} prints it, the open model as A
+   */
+  public record Comparison(Path other, ModelDiff.Report report, List<String> lines) {}
+
+  /** The last comparison made; null until one is, and again when another model is opened. */
+  public ReadOnlyObjectProperty<Comparison> comparisonProperty() {
+    return comparison.getReadOnlyProperty();
+  }
+
   public ReadOnlyStringProperty titleProperty() {
     return title.getReadOnlyProperty();
   }
@@ -206,6 +233,45 @@ public final class MainViewModel {
   public void open(Path file) {
     String name = String.valueOf(file.getFileName());
     load(name, () -> ModelFiles.load(file), file);
+  }
+
+  /**
+   * Compares the open model with another file in the background, as {@code quantscope diff OPEN
+   * OTHER} does; the result lands in {@link #comparisonProperty()}, a file that cannot be read in
+   * the error banner.
+   */
+  public void compareWith(Path other) {
+    OnnxModel a = model.get();
+    if (a == null) {
+      return;
+    }
+    String nameA = title.get().replace(" - QuantScope", "");
+    String nameB = String.valueOf(other.getFileName());
+    busy.set(true);
+    status.set("Comparing with " + nameB + " ...");
+    jobs.submit(
+        "Compare with " + nameB,
+        progress -> {
+          ModelDiff.Report r = ModelDiff.compare(a, ModelFiles.load(other));
+          return new Comparison(other, r, DiffText.lines(r, nameA, other.toString()));
+        },
+        c -> {
+          busy.set(false);
+          if (model.get() != a) {
+            status.set("");
+            return;
+          }
+          comparison.set(c);
+          status.set(
+              c.report().identical()
+                  ? nameA + " and " + nameB + " are identical"
+                  : nameA + " differs from " + nameB);
+        },
+        failure -> {
+          busy.set(false);
+          status.set("");
+          error.set(describe(nameB, failure).replaceFirst("^Cannot open ", "Cannot compare with "));
+        });
   }
 
   /** Opens the built-in example classifier with its sample rows. */
@@ -244,7 +310,8 @@ public final class MainViewModel {
     OnnxModel load() throws IOException;
   }
 
-  private record Loaded(OnnxModel model, ModelSummary summary) {}
+  private record Loaded(
+      OnnxModel model, ModelSummary summary, QuantizationDetector.Detection detection) {}
 
   /** Opens in the background; a newer open cancels an older one still running. */
   private void load(String name, Loader loader, Path file) {
@@ -259,7 +326,7 @@ public final class MainViewModel {
             "Open " + name,
             progress -> {
               OnnxModel m = loader.load();
-              return new Loaded(m, Summaries.summarize(m));
+              return new Loaded(m, Summaries.summarize(m), QuantizationDetector.detect(m));
             },
             loaded -> {
               if (mine != generation) {
@@ -271,7 +338,9 @@ public final class MainViewModel {
                 remember(file);
               }
               example.set(isExample);
-              options.modelChanged(isExample);
+              options.modelChanged(isExample, loaded.model().proto());
+              comparison.set(null);
+              detection.set(loaded.detection());
               model.set(loaded.model());
               runs.setModel(loaded.model());
               graph.setModel(loaded.model());

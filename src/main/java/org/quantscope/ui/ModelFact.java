@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.model.ExampleModel;
+import org.quantscope.quantize.QuantizationDetector;
+import org.quantscope.report.DiffText;
 import org.quantscope.report.Figures;
 
 /**
@@ -20,6 +22,16 @@ record ModelFact(String label, String value) {
 
   /** The facts of a model, in the order shown. */
   static List<ModelFact> of(ModelSummary s) {
+    return of(s, null);
+  }
+
+  /**
+   * The facts of a model, in the order shown; a model that is already quantized gets a last line
+   * "Quantization": "already quantized (...; recipe ...)", then how, one setting a line.
+   *
+   * @param d what detection found in the model, or null
+   */
+  static List<ModelFact> of(ModelSummary s, QuantizationDetector.Detection d) {
     List<ModelFact> f = new ArrayList<>();
     f.add(
         new ModelFact(
@@ -43,6 +55,13 @@ record ModelFact(String label, String value) {
         new ModelFact(
             "Quantizable",
             s.willQuantizeCount() + " of " + s.quantizable().size() + " will be quantized"));
+    if (d != null && d.facts().quantized()) {
+      List<String> lines = new ArrayList<>();
+      for (String[] row : DiffText.quantization(d)) {
+        lines.add(row[0].isEmpty() || row[0].equals("quantized") ? row[1] : row[0] + ": " + row[1]);
+      }
+      f.add(new ModelFact("Quantization", String.join("\n", lines)));
+    }
     return f;
   }
 

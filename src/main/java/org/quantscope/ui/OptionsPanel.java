@@ -21,6 +21,7 @@ import javafx.stage.FileChooser;
 import org.controlsfx.control.CheckListView;
 import org.controlsfx.control.ToggleSwitch;
 import org.quantscope.quantize.QuantType;
+import org.quantscope.quantize.Recipe;
 
 /**
  * The settings of a run: how to quantize (ORT's options and QuantScope's extensions), what parity
@@ -43,17 +44,48 @@ public final class OptionsPanel extends ScrollPane {
     type.getItems().setAll(QuantType.values());
     type.setId("weightType");
     type.valueProperty().bindBidirectional(vm.weightTypeProperty());
+    ComboBox<Recipe> recipe = new ComboBox<>();
+    recipe.getItems().setAll(Recipe.values());
+    recipe.setId("recipe");
+    recipe.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(Recipe r) {
+            return r == null ? "" : r.id();
+          }
+
+          @Override
+          public Recipe fromString(String s) {
+            return Recipe.named(s).orElse(null);
+          }
+        });
+    recipe.valueProperty().bindBidirectional(vm.recipeProperty());
+    Label recipeNote = note("");
+    recipeNote.setId("recipeSummary");
+    recipeNote
+        .textProperty()
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () ->
+                    vm.recipeProperty().get() == null
+                        ? ""
+                        : vm.recipeProperty().get().source()
+                            + ": "
+                            + vm.recipeProperty().get().summary(),
+                vm.recipeProperty()));
     GridPane quant = grid();
-    quant.addRow(0, new Label("Weight type"), type);
+    quant.addRow(0, new Label("Recipe"), recipe);
+    quant.add(recipeNote, 0, 1, 2, 1);
+    quant.addRow(2, new Label("Weight type"), type);
     quant.addRow(
-        1,
+        3,
         new Label("Per channel"),
         toggle(
             "perChannel",
             vm.perChannelProperty(),
             "One scale per output channel (MatMul, Gemm, Attention, LSTM)"));
     quant.addRow(
-        2,
+        4,
         new Label("Reduce range"),
         toggle(
             "reduceRange",

@@ -16,10 +16,12 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
+import org.quantscope.onnx.ModelProto;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.quantize.OpQuantizers;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.quantize.Recipe;
 
 /**
  * The settings of a run, as the Options panel edits them: quantization (ORT's and QuantScope's),
@@ -41,6 +43,9 @@ public final class OptionsViewModel {
 
   // Properties: quantization
 
+  private final ObjectProperty<Recipe> recipe =
+      new SimpleObjectProperty<>(this, "recipe", Recipe.ORT_DEFAULT);
+  private ModelProto model;
   private final ObjectProperty<QuantType> weightType =
       new SimpleObjectProperty<>(this, "weightType", QuantType.QInt8);
   private final BooleanProperty perChannel = new SimpleBooleanProperty(this, "perChannel");
@@ -105,6 +110,17 @@ public final class OptionsViewModel {
     opTypes.values().forEach(p -> valid.invalidate());
     opTypes.values().forEach(p -> p.addListener((o, a, b) -> valid.invalidate()));
     load();
+    recipe.addListener((o, a, b) -> applyRecipe());
+  }
+
+  /**
+   * The recipe the quantization starts from ({@code --recipe}): choosing one sets the switches it
+   * decides (weight type, per channel, reduce range, subgraphs); its other settings
+   * (WeightSymmetric, ActivationSymmetric, MatMulConstBOnly) are taken from it when a run starts.
+   * The switches changed afterwards win, as flags after {@code --recipe} do.
+   */
+  public ObjectProperty<Recipe> recipeProperty() {
+    return recipe;
   }
 
   public ObjectProperty<QuantType> weightTypeProperty() {
@@ -198,7 +214,7 @@ public final class OptionsViewModel {
           }
         });
     boolean all = ops.size() == opTypes.size();
-    return QuantizeOptions.builder()
+    return recipeOptions().toBuilder()
         .weightType(weightType.get())
         .perChannel(perChannel.get())
         .reduceRange(reduceRange.get())
@@ -209,6 +225,21 @@ public final class OptionsViewModel {
             new QuantizeOptions.Extensions(
                 constantWeights.get(), convPerChannel.get(), gemmGeneral.get()))
         .build();
+  }
+
+  /** The recipe's options for the open model (the example's or none: its model-free ones). */
+  private QuantizeOptions recipeOptions() {
+    Recipe r = recipe.get() == null ? Recipe.ORT_DEFAULT : recipe.get();
+    return r.options(model == null ? ModelProto.getDefaultInstance() : model);
+  }
+
+  /** Sets the switches the recipe decides, for the open model. */
+  private void applyRecipe() {
+    QuantizeOptions o = recipeOptions();
+    weightType.set(o.weightType());
+    perChannel.set(o.perChannel());
+    reduceRange.set(o.reduceRange());
+    enableSubgraph.set(o.enableSubgraph());
   }
 
   public ParityOptions parityOptions() {
@@ -247,6 +278,18 @@ public final class OptionsViewModel {
    * example brings its own sample rows.
    */
   public void modelChanged(boolean isExample) {
+    modelChanged(isExample, null);
+  }
+
+  /**
+   * As {@link #modelChanged(boolean)}, with the model itself: the settings of a recipe that depend
+   * on the model (transformers.js' weight type for Conv models, Optimum's subgraphs) are set anew.
+   */
+  public void modelChanged(boolean isExample, ModelProto opened) {
+    model = opened;
+    if (recipe.get() != null && recipe.get() != Recipe.ORT_DEFAULT) {
+      applyRecipe();
+    }
     excluded.clear();
     sampleFile.set(null);
     if (isExample) {
@@ -258,6 +301,7 @@ public final class OptionsViewModel {
 
   /** Stores the settings for the next start. */
   public void save() {
+    settings.put("recipe", recipe.get() == null ? "" : recipe.get().id());
     settings.put("weightType", weightType.get().name());
     settings.put("perChannel", Boolean.toString(perChannel.get()));
     settings.put("reduceRange", Boolean.toString(reduceRange.get()));
@@ -274,6 +318,7 @@ public final class OptionsViewModel {
   }
 
   private void load() {
+    recipe.set(Recipe.named(settings.get("recipe", "ort-default")).orElse(Recipe.ORT_DEFAULT));
     try {
       weightType.set(QuantType.valueOf(settings.get("weightType", "QInt8")));
     } catch (IllegalArgumentException e) {

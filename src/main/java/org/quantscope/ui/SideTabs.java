@@ -13,9 +13,16 @@ import javafx.scene.control.TabPane;
  * while the model's facts are shown.
  */
 final class SideTabs extends TabPane {
-  SideTabs(MainViewModel vm, FxJobRunner jobs, ResultsPanel.ChartSaver chartSaver) {
+  /**
+   * @param compareWith File > Compare with...: asks for a file to compare the open model with
+   */
+  SideTabs(
+      MainViewModel vm,
+      FxJobRunner jobs,
+      ResultsPanel.ChartSaver chartSaver,
+      Runnable compareWith) {
     RunViewModel runs = vm.runs();
-    Tab modelTab = tab("Model", "modelTab", new ModelFactsPanel(vm));
+    Tab modelTab = tab("Model", "modelTab", new ModelFactsPanel(vm, compareWith));
     Tab nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
     Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
     Tab resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs, chartSaver));

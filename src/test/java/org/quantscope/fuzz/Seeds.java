@@ -27,6 +27,8 @@ public final class Seeds {
     m.put("gemmGeneral", TestModels.gemmGeneral());
     m.put("identityWeights", TestModels.identityWeights());
     m.put("tokens", TestModels.tokens());
+    m.put("gemmInIf", TestModels.gemmInIf());
+    m.put("opset9Cnn", TestModels.opset9Cnn());
     return m;
   }
 }

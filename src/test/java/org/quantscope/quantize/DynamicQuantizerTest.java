@@ -460,14 +460,16 @@ class DynamicQuantizerTest {
   }
 
   @Test
-  void opsetBelowTenIsRefusedWithAnExplanation() {
+  void opsetBelowTenIsConvertedToOpsetElevenFirstAsOrtDoes() throws Exception {
+    // (conversions that fail are refused: OpsetUpgradeTest)
     ModelProto old =
         TestModels.mlp().toBuilder()
             .setOpsetImport(0, org.quantscope.model.Protos.opset("", 9))
             .build();
-    assertThatThrownBy(() -> q(old))
-        .isInstanceOf(org.quantscope.model.ModelFormatException.class)
-        .hasMessageContaining("opset 9");
+    ModelProto out = q(old);
+    assertThat(OpsetUpgrade.defaultOpset(out)).isEqualTo(11);
+    // opset 11: activations go through DynamicQuantizeLinear, not opset 10's explicit chain
+    assertThat(ops(out)).containsEntry("DynamicQuantizeLinear", 2).doesNotContainKey("ReduceMin");
   }
 
   @Test
