@@ -161,15 +161,27 @@ final class ParityCommand implements Callable<Integer> {
             p.labelMismatches() + " of " + p.elements() + " labels differ");
       }
     }
-    out.printf(
-        Locale.ROOT,
-        "%s: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %s%n",
-        r.passed() ? "PASSED" : "FAILED",
-        r.maxAbsDiff(),
-        r.absTol(),
-        r.meanAbsDiff(),
-        r.meanTol(),
-        r.describeRuns());
+    String metric = r.describeMetric();
+    if (metric != null) {
+      out.printf(
+          Locale.ROOT,
+          "%s: %s; max_abs_diff %.6f, mean_abs_diff %.6f over %s%n",
+          r.passed() ? "PASSED" : "FAILED",
+          metric,
+          r.maxAbsDiff(),
+          r.meanAbsDiff(),
+          r.describeRuns());
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "%s: max_abs_diff %.6f (tolerance %s), mean_abs_diff %.6f (tolerance %s) over %s%n",
+          r.passed() ? "PASSED" : "FAILED",
+          r.maxAbsDiff(),
+          r.absTol(),
+          r.meanAbsDiff(),
+          r.meanTol(),
+          r.describeRuns());
+    }
     for (String w : r.warnings()) {
       out.println("note: " + w);
     }

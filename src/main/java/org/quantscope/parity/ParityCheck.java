@@ -43,18 +43,23 @@ public final class ParityCheck {
     Outputs a;
     Outputs a1 = null;
     try (ModelRunner r = reference.open(sessions)) {
+      if (ones != null && !rowsFirst(r, reference)) {
+        ones = null;
+      }
       a = run(r, feeds, progress.part(0, parts, "fp32 "));
       if (ones != null) {
-        a1 = run(r, ones, progress.part(2, parts, "fp32, one row per run: "));
+        a1 = runOrNull(r, ones, progress.part(1, parts, "fp32, one row per run: "));
+        ones = a1 == null ? null : ones;
       }
     }
     Cancellation.check();
     Outputs b;
     Outputs b1 = null;
     try (ModelRunner r = candidate.open(sessions)) {
-      b = run(r, feeds, progress.part(1, parts, "int8 "));
+      b = run(r, feeds, progress.part(parts / 2, parts, "int8 "));
       if (ones != null) {
-        b1 = run(r, ones, progress.part(3, parts, "int8, one row per run: "));
+        b1 = runOrNull(r, ones, progress.part(3, parts, "int8, one row per run: "));
+        ones = b1 == null ? null : ones;
       }
     }
     ParityReport report = compare(a, b, options, reference.name(), candidate.name(), warnings);
@@ -62,6 +67,49 @@ public final class ParityCheck {
         ? report
         : atBatchOne(
             report, compare(a1, b1, options, reference.name(), candidate.name(), warnings));
+  }
+
+  /**
+   * True when the first axis of the model's inputs holds rows that can run one at a time: no input
+   * fixes it to more than one, and (when the model is at hand) none names it as a sequence or time
+   * axis, as an LSTM's [seq_length, batch, input] does.
+   */
+  private static boolean rowsFirst(ModelRunner r, ModelSource source) throws IOException {
+    try {
+      for (ai.onnxruntime.NodeInfo in : r.session().getInputInfo().values()) {
+        if (in.getInfo() instanceof ai.onnxruntime.TensorInfo t
+            && t.getShape().length > 0
+            && t.getShape()[0] > 1) {
+          return false;
+        }
+      }
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new IOException(
+          "ONNX Runtime could not describe the model's inputs: " + e.getMessage());
+    }
+    if (source.model() != null) {
+      for (org.quantscope.runtime.InputSpec in : OrtRuntime.inputs(source.model())) {
+        if (!in.dims().isEmpty()
+            && in.dims().get(0) instanceof String name
+            && name.toLowerCase(java.util.Locale.ROOT).matches(".*(seq|time|len|step).*")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The outputs one row per run, or null when the model cannot run them so (the check is extra).
+   */
+  private static Outputs runOrNull(
+      ModelRunner model, List<Map<String, NdArray>> feeds, Progress progress) throws IOException {
+    try {
+      return run(model, feeds, progress);
+    } catch (IOException e) {
+      Cancellation.check();
+      return null;
+    }
   }
 
   /** Most samples for which {@link #check} also runs every row on its own. */
@@ -158,7 +206,37 @@ public final class ParityCheck {
    * @param samples rows over all runs
    * @param batch the most rows of any run: the batch the comparison holds for
    */
-  public record Outputs(Map<String, List<NdArray>> byName, long samples, long batch) {}
+  public record Outputs(
+      Map<String, List<NdArray>> byName, long samples, long batch, List<NdArray> masks) {
+    /** Outputs of runs without an attention mask. */
+    public Outputs(Map<String, List<NdArray>> byName, long samples, long batch) {
+      this(byName, samples, batch, null);
+    }
+  }
+
+  /**
+   * The attention mask of a run: the integer [N, T] input named attention_mask, or else the only
+   * one whose name contains "mask"; null without one.
+   */
+  static NdArray mask(Map<String, NdArray> feed) {
+    NdArray named = feed.get("attention_mask");
+    if (named != null && !named.isFloat() && named.shape().length == 2) {
+      return named;
+    }
+    NdArray found = null;
+    for (Map.Entry<String, NdArray> e : feed.entrySet()) {
+      NdArray a = e.getValue();
+      if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("mask")
+          && !a.isFloat()
+          && a.shape().length == 2) {
+        if (found != null) {
+          return null;
+        }
+        found = a;
+      }
+    }
+    return found;
+  }
 
   /**
    * Runs a model over the feeds; progress per run, cancellation between runs. The reference's
@@ -167,17 +245,22 @@ public final class ParityCheck {
   public static Outputs run(ModelRunner model, List<Map<String, NdArray>> feeds, Progress progress)
       throws IOException {
     Map<String, List<NdArray>> out = new LinkedHashMap<>();
+    List<NdArray> masks = new ArrayList<>();
+    boolean anyMask = false;
     long samples = 0;
     for (int i = 0; i < feeds.size(); i++) {
       Cancellation.check();
       Map<String, NdArray> feed = feeds.get(i);
       samples += batch(feed);
+      NdArray mask = mask(feed);
+      masks.add(mask);
+      anyMask |= mask != null;
       for (Map.Entry<String, NdArray> e : model.run(feed).entrySet()) {
         out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
       }
       progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
     }
-    return new Outputs(out, samples, Batches.largest(feeds));
+    return new Outputs(out, samples, Batches.largest(feeds), anyMask ? masks : null);
   }
 
   /** Compares candidate outputs with reference outputs of the same feeds. */
@@ -189,6 +272,7 @@ public final class ParityCheck {
       String candidateName,
       List<String> warnings) {
     List<OutputParity> outputs = new ArrayList<>();
+    RowCosines.Stats cosines = RowCosines.Stats.NONE;
     for (Map.Entry<String, List<NdArray>> e : reference.byName().entrySet()) {
       String name = e.getKey();
       if (!options.outputs().isEmpty() && !options.outputs().contains(name)) {
@@ -199,7 +283,11 @@ public final class ParityCheck {
         throw new IllegalArgumentException(
             "the candidate has no output '" + name + "'; it has " + candidate.byName().keySet());
       }
-      outputs.add(DiffStats.compare(name, e.getValue(), cand, options));
+      OutputParity p = DiffStats.compare(name, e.getValue(), cand, options);
+      outputs.add(p);
+      if (p.isFloat()) {
+        cosines = cosines.plus(RowCosines.of(e.getValue(), cand, reference.masks()));
+      }
     }
     for (String wanted : options.outputs()) {
       if (!reference.byName().containsKey(wanted)) {
@@ -216,7 +304,8 @@ public final class ParityCheck {
         referenceName,
         candidateName,
         null,
-        warnings);
+        warnings,
+        cosines);
   }
 
   /**
@@ -264,7 +353,8 @@ public final class ParityCheck {
         null,
         candidateName,
         expectedName,
-        warnings);
+        warnings,
+        RowCosines.of(List.of(toFloat(want)), List.of(toFloat(got)), null));
   }
 
   private static NdArray toFloat(NdArray a) {
@@ -310,14 +400,24 @@ public final class ParityCheck {
       String reference,
       String candidate,
       String expected,
-      List<String> warnings) {
+      List<String> warnings,
+      RowCosines.Stats cosines) {
     double max = 0;
     double sum = 0;
     long elements = 0;
     long flips = 0;
     long near = 0;
     long labels = 0;
+    long decisions = 0;
+    long disagree = 0;
     for (OutputParity p : outputs) {
+      if (p.isFloat() && p.decisionFlips() != null && p.rows() != null) {
+        decisions += p.rows();
+        disagree += p.decisionFlips();
+      } else if (!p.isFloat()) {
+        decisions += p.elements();
+        disagree += p.labelMismatches();
+      }
       if (p.isFloat()) {
         max = Math.max(max, p.maxAbsDiff());
         sum += p.meanAbsDiff() * p.elements();
@@ -329,7 +429,28 @@ public final class ParityCheck {
       }
     }
     double mean = elements == 0 ? 0 : sum / elements;
-    boolean passed = max <= options.absTol() && mean <= options.meanTol();
+    Double top1 = decisions == 0 ? null : 1.0 - (double) disagree / decisions;
+    Double cosMin = cosines.rows() == 0 ? null : cosines.min();
+    Double cosMean = cosines.rows() == 0 ? null : cosines.mean();
+    boolean passed =
+        switch (options.metric()) {
+          case ABS -> max <= options.absTol() && mean <= options.meanTol();
+          case COSINE -> {
+            if (cosMin == null) {
+              throw new IllegalArgumentException(
+                  "--metric cosine needs a float output to compare; there is none");
+            }
+            yield cosMin >= options.metricTol();
+          }
+          case TOP1 -> {
+            if (top1 == null) {
+              throw new IllegalArgumentException(
+                  "--metric top1 needs a classifier output: [N, C] scores, one score per row,"
+                      + " or integer labels; there is none");
+            }
+            yield top1 >= options.metricTol();
+          }
+        };
     return new ParityReport(
         max,
         mean,
@@ -349,7 +470,12 @@ public final class ParityCheck {
         outputs,
         List.copyOf(warnings),
         batch,
-        null);
+        null,
+        options.metric().id(),
+        options.metric() == Metric.ABS ? null : options.metricTol(),
+        cosMin,
+        cosMean,
+        top1);
   }
 
   /** Rows in a feed: the first dim of its first input (1 for scalars). */

@@ -31,6 +31,11 @@ import java.util.List;
  * @param batch the most rows of any run: dynamic quantization takes one activation scale per run,
  *     so the verdict holds for this batch
  * @param batchOne the same samples one row per run, when the runs had several rows (else null)
+ * @param metric what {@code passed} judges: abs (the seed's), cosine or top1
+ * @param metricTol the cosine or top-1 tolerance (null for abs)
+ * @param rowCosineMin smallest cosine over the rows of the float outputs (see {@link Metric})
+ * @param rowCosineMean mean cosine over the same rows
+ * @param top1Agreement share of classifier decisions that agree (null without a classifier output)
  */
 @JsonPropertyOrder({"max_abs_diff", "mean_abs_diff", "passed"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,7 +58,12 @@ public record ParityReport(
     List<OutputParity> outputs,
     List<String> warnings,
     long batch,
-    @JsonProperty("batch_1") AtBatchOne batchOne) {
+    @JsonProperty("batch_1") AtBatchOne batchOne,
+    String metric,
+    @JsonProperty("metric_tol") Double metricTol,
+    @JsonProperty("row_cosine_min") Double rowCosineMin,
+    @JsonProperty("row_cosine_mean") Double rowCosineMean,
+    @JsonProperty("top1_agreement") Double top1Agreement) {
 
   /**
    * The verdict with every sample in a run of its own.
@@ -103,6 +113,31 @@ public record ParityReport(
         outputs,
         List.copyOf(newWarnings),
         batch,
-        one);
+        one,
+        metric,
+        metricTol,
+        rowCosineMin,
+        rowCosineMean,
+        top1Agreement);
+  }
+
+  /**
+   * The verdict's figure when it is not the seed's |d|, e.g. "min row cosine 0.998712 (tolerance
+   * 0.99, mean 0.999501)"; null for abs.
+   */
+  public String describeMetric() {
+    if ("cosine".equals(metric)) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "min row cosine %.6f (tolerance %s, mean %.6f)",
+          rowCosineMin,
+          metricTol,
+          rowCosineMean);
+    }
+    if ("top1".equals(metric)) {
+      return String.format(
+          java.util.Locale.ROOT, "top-1 agreement %.6f (tolerance %s)", top1Agreement, metricTol);
+    }
+    return null;
   }
 }

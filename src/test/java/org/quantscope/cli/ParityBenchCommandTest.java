@@ -200,6 +200,63 @@ class ParityBenchCommandTest {
   }
 
   @Test
+  void theVerdictCanJudgeRowCosinesOrTopOneDecisions() throws IOException {
+    Path json = dir.resolve("m.json");
+    CliTest.Result cos =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--samples",
+            "20",
+            "--metric",
+            "cosine",
+            "--cosine-tol",
+            "0.9",
+            "-o",
+            json.toString());
+    assertThat(cos.code()).as(cos.out() + cos.err()).isZero();
+    assertThat(cos.out()).contains("PASSED: min row cosine 0.").contains("(tolerance 0.9, mean");
+    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("metric").asText()).isEqualTo("cosine");
+    assertThat(j.get("metric_tol").asDouble()).isEqualTo(0.9);
+    assertThat(j.get("row_cosine_min").asDouble()).isBetween(0.9, 1.0);
+    assertThat(j.get("top1_agreement").asDouble()).isBetween(0.0, 1.0);
+
+    CliTest.Result top =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--samples",
+            "20",
+            "--metric",
+            "top1",
+            "--top1-tol",
+            "1.01",
+            "-o",
+            json.toString());
+    assertThat(top.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(top.err()).contains("--top1-tol must be a share from 0 to 1, got 1.01");
+
+    CliTest.Result bad =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--metric",
+            "l2");
+    assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("--metric must be abs, cosine or top1, got 'l2'");
+  }
+
+  @Test
   void parityBadInputsExitTwo() throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.csv"), "a,b\n1,2\n");
     for (String[] args :

@@ -108,7 +108,13 @@ class WorkerRunnerTest {
     assertThat(inWorker).isEqualTo(inProcess); // bit for bit: same models, samples and kernels
     assertThat(inWorker.reference()).isEqualTo(fp32.displayName());
     assertThat(inWorker.candidate()).isEqualTo("int8");
-    assertThat(progress).contains("1000/2000 fp32 run 1 of 1", "2000/2000 int8 run 1 of 1");
+    // the example's 64 rows run as one batch, then one row per run beside it
+    assertThat(progress)
+        .contains(
+            "1000/4000 fp32 run 1 of 1",
+            "2000/4000 fp32, one row per run: run 64 of 64",
+            "3000/4000 int8 run 1 of 1",
+            "4000/4000 int8, one row per run: run 64 of 64");
     assertNoTempFilesLeft();
   }
 

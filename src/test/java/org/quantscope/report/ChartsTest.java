@@ -359,6 +359,11 @@ class ChartsTest {
         List.of(outputs),
         List.of(),
         8,
+        null,
+        "abs",
+        null,
+        null,
+        null,
         null);
   }
 
