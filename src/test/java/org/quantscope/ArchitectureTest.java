@@ -44,6 +44,7 @@ class ArchitectureTest {
             "bench",
             "sensitivity");
     MAY_USE.put("onnx", Set.of());
+    MAY_USE.put("json", Set.of("model"));
     MAY_USE.put("progress", Set.of());
     MAY_USE.put("model", Set.of("onnx", "progress"));
     MAY_USE.put("graph", Set.of("onnx", "progress", "model"));
@@ -56,11 +57,20 @@ class ArchitectureTest {
         Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity", "bench"));
     MAY_USE.put(
         "report",
-        Set.of("onnx", "progress", "model", "graph", "quantize", "parity", "bench", "sensitivity"));
-    MAY_USE.put("worker", engine);
-    MAY_USE.put("pipeline", union(engine, Set.of("report", "worker")));
-    MAY_USE.put("ui", union(engine, Set.of("report", "pipeline")));
-    MAY_USE.put("cli", union(engine, Set.of("report", "pipeline", "worker")));
+        Set.of(
+            "onnx",
+            "progress",
+            "model",
+            "graph",
+            "quantize",
+            "parity",
+            "bench",
+            "sensitivity",
+            "json"));
+    MAY_USE.put("worker", union(engine, Set.of("json")));
+    MAY_USE.put("pipeline", union(engine, Set.of("report", "worker", "json")));
+    MAY_USE.put("ui", union(engine, Set.of("report", "pipeline", "json")));
+    MAY_USE.put("cli", union(engine, Set.of("report", "pipeline", "worker", "json")));
   }
 
   /** Libraries only some packages may touch. */

@@ -11,6 +11,7 @@ import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.report.Figures;
@@ -79,7 +80,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Accepted for the seed's cpu_inference.py habit; only 'onnx' is supported.")
   String backend = "onnx";
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "Also write the results as JSON; '-' is standard output (the table then goes to"
+              + " standard error).")
   Path json;
 
   @Override
@@ -88,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--backend must be onnx, got '" + backend + "'");
     }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), json);
     Path ref = model != null ? model : Path.of("artifacts", "model.onnx");
     Path cand = candidate;
     if (cand == null && model == null) {
@@ -116,12 +123,10 @@ final class BenchCommand implements Callable<Integer> {
             samples.sessionConfig(),
             new ProgressLine(spec.commandLine().getErr()));
     if (json != null) {
-      JsonFiles.write(json, report);
+      JsonOut.write(json, JsonDocument.BENCH, report, out);
     }
-    print(report, out);
-    if (json != null) {
-      out.println("Wrote " + json);
-    }
+    print(report, text);
+    JsonOut.wrote(json, text);
     return ExitCodes.OK;
   }
 

@@ -6,17 +6,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,8 +44,15 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx file.")
   Path model;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Option(
+      names = "--json",
+      arity = "0..1",
+      paramLabel = "FILE",
+      parameterConsumer = OptionalFile.class,
+      description =
+          "Print one JSON object instead of text; with FILE, write it there (atomically) and"
+              + " print the text. '-' is standard output.")
+  Path json;
 
   @Option(
       names = "--all",
@@ -54,12 +66,31 @@ final class InspectCommand implements Callable<Integer> {
     OnnxModel m = ModelFiles.load(model);
     ModelSummary s = Summaries.summarize(m);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(Json.write(s));
-    } else {
+    if (json != null) {
+      Outputs.check(List.of(json), m);
+      JsonOut.write(json, JsonDocument.INSPECT, s, out);
+    }
+    if (json == null || !JsonOut.isStdout(json)) {
       printText(s, all, out);
+      JsonOut.wrote(json, out);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * {@code --json} with an optional file: the next argument is the file unless it is another option
+   * or the model ({@code inspect --json model.onnx} prints to standard output, as before).
+   */
+  static final class OptionalFile implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      String next = args.isEmpty() ? null : args.peek();
+      boolean isFile =
+          next != null
+              && (next.equals(JsonOut.STDOUT)
+                  || (!next.startsWith("-") && !next.toLowerCase(Locale.ROOT).endsWith(".onnx")));
+      argSpec.setValue(Path.of(isFile ? args.pop() : JsonOut.STDOUT));
+    }
   }
 
   static void printText(ModelSummary s, boolean all, PrintWriter out) {

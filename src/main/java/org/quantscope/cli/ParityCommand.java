@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.bench.Environment;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.OutputParity;
@@ -73,15 +74,17 @@ final class ParityCommand implements Callable<Integer> {
   @Mixin ToleranceOptions tolerances;
 
   @Option(
-      names = {"-o", "--report"},
+      names = {"-o", "--report", "--json"},
       paramLabel = "FILE",
       description =
-          "Where to write the JSON report (default: parity_report.json beside the candidate).")
+          "Where to write the JSON report (default: parity_report.json beside the candidate);"
+              + " '-' is standard output (the table then goes to standard error).")
   Path report;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), report);
     Path cand = candidate != null ? candidate : Path.of("artifacts", "model.int8.onnx");
     Path target =
         report != null ? report : cand.toAbsolutePath().resolveSibling("parity_report.json");
@@ -125,9 +128,9 @@ final class ParityCommand implements Callable<Integer> {
               notes,
               progress);
     }
-    JsonFiles.write(target, r);
-    print(r, out);
-    out.println("Wrote " + target);
+    JsonOut.write(target, JsonDocument.PARITY, r, out);
+    print(r, text);
+    JsonOut.wrote(target, text);
     return r.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -57,9 +58,11 @@ final class QuantizeCommand implements Callable<Integer> {
   boolean externalData;
 
   @Option(
-      names = "--report",
+      names = {"--report", "--json"},
       paramLabel = "FILE",
-      description = "Also write what was quantized (per node: weights, scales, error) as JSON.")
+      description =
+          "Also write what was quantized (per node: weights, scales, error) as JSON; '-' is"
+              + " standard output (the text then goes to standard error).")
   Path report;
 
   @Option(
@@ -83,7 +86,7 @@ final class QuantizeCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "With --auto-exclude: write the search (excluded nodes, parity before and after,"
-              + " sizes, the sensitivity ranking) as JSON.")
+              + " sizes, the sensitivity ranking) as JSON; '-' is standard output.")
   Path searchReport;
 
   /** Options that only mean something with --auto-exclude. */
@@ -144,11 +147,13 @@ final class QuantizeCommand implements Callable<Integer> {
       return ExitCodes.CHECK_FAILED;
     }
     QuantizationResult r = o.result();
+    PrintWriter text = JsonOut.text(out, err, report);
     if (report != null) {
-      JsonFiles.write(report, r);
+      JsonOut.write(report, JsonDocument.QUANTIZATION, r, out);
     }
-    out.println("Wrote " + target);
-    out.println(summary(r));
+    text.println("Wrote " + target);
+    JsonOut.wrote(report, text);
+    text.println(summary(r));
     return ExitCodes.OK;
   }
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
@@ -48,7 +49,9 @@ final class SensitivityCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Also write the analysis (every node, both variants) as JSON.")
+      description =
+          "Also write the analysis (every node, both variants) as JSON; '-' is standard output"
+              + " (the table then goes to standard error).")
   Path json;
 
   @Option(
@@ -72,6 +75,7 @@ final class SensitivityCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PrintWriter text = JsonOut.text(out, err, json);
     Path in = model.path();
     var options = quantize.options();
     var parity = tolerances.parityOptions();
@@ -87,12 +91,10 @@ final class SensitivityCommand implements Callable<Integer> {
       return ExitCodes.CHECK_FAILED;
     }
     if (json != null) {
-      JsonFiles.write(json, r);
+      JsonOut.write(json, JsonDocument.SENSITIVITY, r, out);
     }
-    print(r, top, out);
-    if (json != null) {
-      out.println("Wrote " + json);
-    }
+    print(r, top, text);
+    JsonOut.wrote(json, text);
     return ExitCodes.OK;
   }
 

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -71,20 +73,20 @@ class CliTest {
   void inspectJsonHasTheDocumentedKeys() throws IOException {
     Result r = run("inspect", "--json", model("if.onnx", TestModels.withIf()).toString());
     assertThat(r.code()).isZero();
-    JsonNode j = new ObjectMapper().readTree(r.out());
+    JsonNode j = SchemaCheck.valid(JsonDocument.INSPECT, r.out());
     assertThat(j.get("producer").asText()).isEqualTo("quantscope");
-    assertThat(j.get("irVersion").asLong()).isEqualTo(8);
+    assertThat(j.get("ir_version").asLong()).isEqualTo(8);
     assertThat(j.get("opsets").get("ai.onnx").asLong()).isEqualTo(17);
     assertThat(j.get("inputs")).hasSize(2);
     assertThat(j.get("inputs").get(0).get("name").asText()).isEqualTo("x");
     assertThat(j.get("inputs").get(0).get("type").asText()).isEqualTo("tensor(float)");
     assertThat(j.get("inputs").get(0).get("shape").toString()).isEqualTo("[1,4]");
     assertThat(j.get("outputs").get(0).get("name").asText()).isEqualTo("y");
-    assertThat(j.get("nodeCount").asInt()).isEqualTo(4);
-    assertThat(j.get("opCounts").get("MatMul").asInt()).isEqualTo(2);
-    assertThat(j.get("initializerBytes").asLong()).isEqualTo(64);
+    assertThat(j.get("node_count").asInt()).isEqualTo(4);
+    assertThat(j.get("op_counts").get("MatMul").asInt()).isEqualTo(2);
+    assertThat(j.get("initializer_bytes").asLong()).isEqualTo(64);
     JsonNode q = j.get("quantizable").get(0);
-    for (String key : List.of("node", "op", "graph", "weight", "willQuantize", "reason")) {
+    for (String key : List.of("node", "op", "graph", "weight", "will_quantize", "reason")) {
       assertThat(q.has(key)).as(key).isTrue();
     }
     assertThat(q.get("graph").asText()).isEqualTo("branch.then_branch");
@@ -97,7 +99,7 @@ class CliTest {
     Result r = run("inspect", "--json", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    assertThat(j.get("externalDataBytes").asLong()).isEqualTo(256 * 256 * 4 + 256 * 4);
+    assertThat(j.get("external_data_bytes").asLong()).isEqualTo(256 * 256 * 4 + 256 * 4);
   }
 
   @Test
