@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure CPU latency of the float and the quantized model in one process.",
       "",
-      "Loads both, warms them up, then times runs interleaved (float, int8, float, ...) so",
-      "machine drift hits both alike. Prints p50/p90/p99 side by side with the speedup."
+      "Loads both, warms them up, then times runs interleaved (float, int8, float, ...) so that"
+          + " machine drift hits both alike. Prints p50/p90/p99 side by side with the speedup."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -21,6 +21,7 @@ import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,9 +35,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Summarise a model and say which nodes would be quantized.",
       "",
-      "Prints producer, opsets, inputs and outputs, op counts (subgraphs included) and",
-      "weights, and for every quantizable node whether ONNX Runtime's dynamic quantization",
-      "would quantize it with default options, and if not, why."
+      "Prints producer, opsets, inputs and outputs, op counts (subgraphs included) and weights,"
+          + " and for every quantizable node whether ONNX Runtime's dynamic quantization would"
+          + " quantize it with default options, and if not, why. Node names are printed whole,"
+          + " to be copied into --nodes-to-exclude."
     })
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,6 +63,8 @@ final class InspectCommand implements Callable<Integer> {
               + " (by default they are only counted).")
   boolean all;
 
+  @Mixin NameWidth names;
+
   @Override
   public Integer call() throws Exception {
     OnnxModel m = ModelFiles.load(model);
@@ -71,7 +75,7 @@ final class InspectCommand implements Callable<Integer> {
       JsonOut.write(json, JsonDocument.INSPECT, s, out);
     }
     if (json == null || !JsonOut.isStdout(json)) {
-      printText(s, all, out);
+      printText(s, all, names.width(), out);
       JsonOut.wrote(json, out);
     }
     return ExitCodes.OK;
@@ -94,6 +98,14 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   static void printText(ModelSummary s, boolean all, PrintWriter out) {
+    printText(s, all, Texts.MAX_CHARS, out);
+  }
+
+  /**
+   * The summary as text; node names are printed whole (up to {@code nameWidth} characters), so that
+   * they can be copied into {@code --nodes-to-exclude}.
+   */
+  static void printText(ModelSummary s, boolean all, int nameWidth, PrintWriter out) {
     String size = Figures.size(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
       size += " + " + Figures.size(s.externalDataBytes()) + " external data";
@@ -169,14 +181,15 @@ final class InspectCommand implements Callable<Integer> {
         all ? List.of() : q.stream().filter(InspectCommand::isRoutineSkip).toList();
     q = q.stream().filter(n -> !quiet.contains(n)).toList();
     int wNode =
-        Math.min(40, Math.max(4, q.stream().mapToInt(n -> n.node().length()).max().orElse(4)));
+        Math.max(
+            4, q.stream().mapToInt(n -> Texts.clean(n.node(), nameWidth).length()).max().orElse(4));
     int wOp = Math.min(40, Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2)));
     String fmt = "  %-" + wNode + "s  %-" + wOp + "s  %-18s  %-4s %s%n";
     out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "INT8", "DETAIL");
     for (QuantizableNode n : q) {
       out.printf(
           fmt,
-          Texts.clean(n.node(), wNode),
+          Texts.clean(n.node(), nameWidth),
           Texts.clean(n.op(), wOp),
           n.weightShape() == null ? "-" : Figures.shape(n.weightShape()),
           n.willQuantize() ? "yes" : "no",

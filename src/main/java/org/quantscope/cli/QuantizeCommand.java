@@ -28,15 +28,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize a model like ONNX Runtime's quantize_dynamic (INT8 weights, activations",
-      "quantized at run time). The defaults give ORT's output byte for byte.",
+      "Quantize a model like ONNX Runtime's quantize_dynamic.",
       "",
-      "Writes OUT atomically, prints its size, and exits 1 without writing when nothing",
-      "in the model would be quantized.",
+      "INT8 weights, activations quantized at run time; the defaults give ORT's output byte for"
+          + " byte. Writes OUT atomically, prints its size, and exits 1 without writing when"
+          + " nothing in the model would be quantized.",
       "",
-      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes",
-      "--abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model, and",
-      "exits 1 without writing when no subset passes."
+      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes"
+          + " --abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model,"
+          + " and exits 1 without writing when no subset passes."
     })
 final class QuantizeCommand implements Callable<Integer> {
 

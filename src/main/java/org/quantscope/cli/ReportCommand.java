@@ -31,10 +31,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize (unless --candidate is given), check parity, benchmark, and write the report:",
-      "PDF, PNG charts, the graph as PNG, and JSON for CI.",
+      "Quantize, check parity, benchmark, and write the report.",
       "",
-      "Exits 0 when parity passed, 1 when it failed, 2 on bad input."
+      "Quantizes MODEL (unless --candidate gives an int8 model), checks parity, benchmarks, and"
+          + " writes the report: PDF, PNG charts, the graph as PNG, and JSON for CI. Exits 0 when"
+          + " parity passed, 1 when it failed, 2 on bad input."
     })
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -41,7 +41,7 @@ public final class DynamicQuantizer {
    *
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
-   * @throws CancellationException if the thread was interrupted
+   * @throws java.util.concurrent.CancellationException if the thread was interrupted
    */
   public static Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
       throws ModelFormatException, NothingToQuantizeException {
@@ -56,7 +56,7 @@ public final class DynamicQuantizer {
    * @param cache weights of earlier runs on the same model, or null
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws ModelFormatException if the model cannot be quantized (opset below 10, bad weights)
-   * @throws CancellationException if the thread was interrupted
+   * @throws java.util.concurrent.CancellationException if the thread was interrupted
    */
   public static Output quantize(
       OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)

@@ -426,6 +426,10 @@ public final class RunViewModel {
       return;
     }
     status.set("Failed.");
-    failure.set(RunFailure.of(t));
+    RunFailure f = RunFailure.of(t);
+    // the log keeps every failure with its stack trace (Help > Show log)
+    System.getLogger(RunViewModel.class.getName())
+        .log(System.Logger.Level.WARNING, "run failed: " + f.message(), t);
+    failure.set(f);
   }
 }

@@ -168,20 +168,34 @@ class CliTest {
 
   @Test
   void noVerbOpensTheWindow() {
+    assertThat(opened("some.onnx", "--exit-after", "2")).containsExactly(Path.of("some.onnx"));
+    assertThat(opened()).isEmpty(); // the built-in example
+  }
+
+  @Test
+  void severalModelsOpenAWindowEach() {
+    // as a file manager passes them (the desktop entry's %F): every file, in order, even one
+    // that does not exist (its window says so), none refused with "Unmatched argument"
+    assertThat(opened("a.onnx", "b b.onnx", "missing.onnx"))
+        .containsExactly(Path.of("a.onnx"), Path.of("b b.onnx"), Path.of("missing.onnx"));
+  }
+
+  private static List<Path> opened(String... args) {
     StringWriter sink = new StringWriter();
-    Path[] opened = new Path[1];
+    List<Path> opened = new java.util.ArrayList<>();
     int code =
         Cli.run(
-            new String[] {"some.onnx", "--exit-after", "2"},
+            args,
             new PrintWriter(sink),
             new PrintWriter(sink),
-            (m, exitAfter) -> {
-              opened[0] = m;
-              assertThat(exitAfter).isEqualTo(2.0);
+            (models, exitAfter) -> {
+              opened.addAll(models);
+              assertThat(exitAfter)
+                  .isEqualTo(args.length > 1 && args[1].equals("--exit-after") ? 2.0 : 0.0);
               return 0;
             });
-    assertThat(code).isZero();
-    assertThat(opened[0]).isEqualTo(Path.of("some.onnx"));
+    assertThat(code).as(sink.toString()).isZero();
+    return opened;
   }
 
   private List<String> listing() throws IOException {
