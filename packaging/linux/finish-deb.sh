@@ -57,9 +57,20 @@ install -m 644 "$here/org.quantscope.QuantScope.metainfo.xml" "$p/usr/share/meta
 
 # shell completion and the manual page, generated from the command line's annotations
 install -d -m 755 "$p/usr/share/bash-completion/completions" "$p/usr/share/man/man1"
-install -m 644 "$shell_files/quantscope.bash" "$p/usr/share/bash-completion/completions/quantscope"
+# (a completion script is sourced, not run: no #! line)
+sed '1{/^#!/d}' "$shell_files/quantscope.bash" >"$p/usr/share/bash-completion/completions/quantscope"
+chmod 644 "$p/usr/share/bash-completion/completions/quantscope"
 gzip -9n <"$shell_files/quantscope.1" >"$p/usr/share/man/man1/quantscope.1.gz"
 chmod 644 "$p/usr/share/man/man1/quantscope.1.gz"
+
+# jpackage's preinst and postrm templates do nothing: leave them out
+for script in preinst postrm; do
+  f=$p/DEBIAN/$script
+  [ -f "$f" ] || continue
+  if ! grep -vE '^[[:space:]]*(#.*)?$|^set -e$|^case |^esac$|;;$|^[[:space:]]*[a-z|*-]+\)$|unknown argument|^[[:space:]]*exit [01]$' "$f" >/dev/null; then
+    rm "$f"
+  fi
+done
 
 # the control file: what jpackage cannot say
 control=$p/DEBIAN/control
