@@ -51,8 +51,18 @@ public final class LogFiles {
 
   private LogFiles() {}
 
-  /** The folder for this user and platform (not created). */
+  /** The system property that puts the logs elsewhere (the tests' build folder, for one). */
+  public static final String FOLDER_PROPERTY = "quantscope.log.dir";
+
+  /**
+   * The folder for this user and platform (not created), or the one the system property {@value
+   * #FOLDER_PROPERTY} names.
+   */
   public static Path folder() {
+    String override = System.getProperty(FOLDER_PROPERTY);
+    if (override != null && !override.isBlank()) {
+      return Path.of(override);
+    }
     return folder(
         System.getProperty("os.name", ""), System.getenv(), System.getProperty("user.home", "."));
   }
