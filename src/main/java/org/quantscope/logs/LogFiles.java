@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -107,6 +108,12 @@ public final class LogFiles {
       h.setEncoding("UTF-8");
       h.setLevel(Level.INFO);
       Logger root = Logger.getLogger("");
+      // the window's log goes to the file, not to the terminal it was started from
+      for (Handler console : root.getHandlers()) {
+        if (console instanceof ConsoleHandler) {
+          root.removeHandler(console);
+        }
+      }
       root.addHandler(h);
       handler = h;
       started = folder.resolve(CURRENT);

@@ -291,8 +291,14 @@ public final class MainViewModel {
               status.set(
                   model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
               error.set(describe(name, failure));
+              // a file that is not a model is the user's business: its message is enough
+              boolean userError =
+                  failure instanceof IOException || failure instanceof IllegalArgumentException;
               System.getLogger(MainViewModel.class.getName())
-                  .log(System.Logger.Level.WARNING, "cannot open " + name, failure);
+                  .log(
+                      System.Logger.Level.WARNING,
+                      "cannot open " + name + ": " + error.get(),
+                      userError ? null : failure);
             });
   }
 
