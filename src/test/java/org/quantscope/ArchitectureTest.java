@@ -42,7 +42,8 @@ class ArchitectureTest {
             "runtime",
             "parity",
             "bench",
-            "sensitivity");
+            "sensitivity",
+            "trace");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("json", Set.of("model"));
     MAY_USE.put("logs", Set.of());
@@ -58,6 +59,8 @@ class ArchitectureTest {
         "sensitivity",
         Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity", "bench"));
     MAY_USE.put(
+        "trace", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity"));
+    MAY_USE.put(
         "report",
         Set.of(
             "onnx",
@@ -68,6 +71,7 @@ class ArchitectureTest {
             "parity",
             "bench",
             "sensitivity",
+            "trace",
             "json"));
     MAY_USE.put("worker", union(engine, Set.of("json", "logs")));
     MAY_USE.put("pipeline", union(engine, Set.of("report", "worker", "json", "logs")));

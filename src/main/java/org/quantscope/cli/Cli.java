@@ -38,6 +38,7 @@ public final class Cli {
     cl.addSubcommand(new InspectCommand());
     cl.addSubcommand(new QuantizeCommand());
     cl.addSubcommand(new SensitivityCommand());
+    cl.addSubcommand(new TraceCommand());
     cl.addSubcommand(new ParityCommand());
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new ReportCommand());

@@ -37,6 +37,9 @@ public record JsonDocument(String name, int schemaVersion) {
   /** {@code quantize --auto-exclude --search-report}: the search for nodes to leave in float. */
   public static final JsonDocument AUTO_EXCLUDE = new JsonDocument("auto_exclude", 1);
 
+  /** {@code trace --json}: the error of the int8 model through every tensor, node by node. */
+  public static final JsonDocument TRACE = new JsonDocument("trace", 1);
+
   /** {@code report --json} and the window's JSON export: the whole report. */
   public static final JsonDocument REPORT = new JsonDocument("report", 1);
 

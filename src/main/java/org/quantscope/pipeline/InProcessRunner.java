@@ -12,6 +12,7 @@ import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -20,6 +21,8 @@ import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
+import org.quantscope.trace.ErrorTrace;
+import org.quantscope.trace.TraceReport;
 
 /** ONNX Runtime in this process: each step is the engine call itself. */
 final class InProcessRunner implements Runner {
@@ -53,6 +56,27 @@ final class InProcessRunner implements Runner {
       Progress progress)
       throws IOException {
     return LatencyBenchmark.compare(reference, candidate, feeds, options, sessions, progress);
+  }
+
+  @Override
+  public TraceReport trace(
+      ModelSource reference,
+      ModelSource candidate,
+      QuantizationResult quantized,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    return ErrorTrace.trace(
+        reference,
+        candidate,
+        quantized,
+        feeds,
+        options,
+        sessions,
+        Environment.detectInt8Notes(sessions),
+        progress);
   }
 
   @Override

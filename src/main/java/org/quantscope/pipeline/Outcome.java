@@ -14,6 +14,7 @@ import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Report;
 import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.trace.TraceReport;
 
 /**
  * What a run produced: the int8 model (when it was quantized here), the sizes, and the parity and
@@ -27,6 +28,7 @@ import org.quantscope.runtime.OrtRuntime;
  * @param fp32Bytes the float model's size (see {@code ModelFiles.sizeBytes})
  * @param int8Bytes the int8 model's size
  * @param parity the parity check, or null when it did not run
+ * @param trace the error trace, or null when it did not run (its parity is {@code parity})
  * @param bench the benchmark, or null when it did not run
  * @param sessions the session settings the steps ran with
  */
@@ -38,6 +40,7 @@ public record Outcome(
     long fp32Bytes,
     long int8Bytes,
     ParityReport parity,
+    TraceReport trace,
     BenchReport bench,
     OrtRuntime.SessionConfig sessions) {
 
@@ -51,6 +54,7 @@ public record Outcome(
         fp32Bytes,
         int8Bytes,
         p,
+        trace,
         bench,
         sessions);
   }
@@ -65,6 +69,7 @@ public record Outcome(
         fp32Bytes,
         int8Bytes,
         parity,
+        trace,
         b,
         sessions);
   }
@@ -72,7 +77,16 @@ public record Outcome(
   /** The same outcome with the int8 model quantized with other options (after auto-exclude). */
   public Outcome withQuantizedWith(QuantizeOptions o) {
     return new Outcome(
-        reference, candidateName, o, quantized, fp32Bytes, int8Bytes, parity, bench, sessions);
+        reference,
+        candidateName,
+        o,
+        quantized,
+        fp32Bytes,
+        int8Bytes,
+        parity,
+        trace,
+        bench,
+        sessions);
   }
 
   /**

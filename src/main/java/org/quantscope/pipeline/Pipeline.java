@@ -14,6 +14,7 @@ import org.quantscope.runtime.ModelSource;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The one place that composes the engine's steps, for the command line and the window alike: runs a
@@ -53,7 +54,19 @@ public final class Pipeline {
     ModelSource ref = ModelSource.of(plan.reference(), plan.reference().displayName(), fp32Bytes);
     ModelSource cand = ModelSource.of(int8, plan.candidateName(), int8Bytes);
     ParityReport parity = null;
-    if (plan.parity() != null) {
+    TraceReport trace = null;
+    if (plan.parity() != null && plan.trace()) {
+      trace =
+          runner.trace(
+              ref,
+              cand,
+              plan.candidate() == null ? q.result() : null,
+              plan.feeds(),
+              plan.parity(),
+              plan.sessions(),
+              steps.next("Trace the error"));
+      parity = trace.parity();
+    } else if (plan.parity() != null) {
       parity =
           runner.parity(
               ref, cand, plan.feeds(), plan.parity(), plan.sessions(), steps.next("Check parity"));
@@ -72,6 +85,7 @@ public final class Pipeline {
         fp32Bytes,
         int8Bytes,
         parity,
+        trace,
         bench,
         plan.sessions());
   }

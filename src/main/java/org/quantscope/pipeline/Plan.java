@@ -24,7 +24,8 @@ import org.quantscope.runtime.OrtRuntime;
  * @param candidate a given int8 model (a file the user chose); null to quantize
  * @param candidateName how the int8 model is named in the reports
  * @param parity tolerances and outputs; null skips the parity check
- * @param feeds samples for the parity check
+ * @param trace whether the parity check is an error trace (every tensor, see {@code ErrorTrace})
+ * @param feeds samples for the parity check (or trace)
  * @param bench warm-up and runs; null skips the benchmark
  * @param benchFeeds samples for the benchmark (a few are enough; they are reused in turn)
  * @param sessions how ONNX Runtime sessions are made
@@ -36,6 +37,7 @@ public record Plan(
     OnnxModel candidate,
     String candidateName,
     ParityOptions parity,
+    boolean trace,
     List<Map<String, NdArray>> feeds,
     LatencyBenchmark.Options bench,
     List<Map<String, NdArray>> benchFeeds,
@@ -72,6 +74,7 @@ public record Plan(
         null,
         QUANTIZED_IN_MEMORY,
         null,
+        false,
         null,
         null,
         null,
@@ -91,6 +94,7 @@ public record Plan(
         null,
         QUANTIZED_IN_MEMORY,
         null,
+        false,
         null,
         null,
         null,
@@ -106,6 +110,7 @@ public record Plan(
         Objects.requireNonNull(candidate, "candidate"),
         name,
         null,
+        false,
         null,
         null,
         null,
@@ -121,6 +126,26 @@ public record Plan(
         candidate,
         candidateName,
         options,
+        false,
+        samples,
+        bench,
+        benchFeeds,
+        sessions);
+  }
+
+  /**
+   * The same plan with an error trace on {@code samples}: every intermediate tensor compared, and
+   * the graph outputs as the parity check compares them (the trace includes it).
+   */
+  public Plan withTrace(ParityOptions options, List<Map<String, NdArray>> samples) {
+    return new Plan(
+        reference,
+        quantize,
+        quantized,
+        candidate,
+        candidateName,
+        options,
+        true,
         samples,
         bench,
         benchFeeds,
@@ -136,6 +161,7 @@ public record Plan(
         candidate,
         candidateName,
         parity,
+        trace,
         feeds,
         options,
         samples,
@@ -151,6 +177,7 @@ public record Plan(
         candidate,
         candidateName,
         parity,
+        trace,
         feeds,
         bench,
         benchFeeds,
@@ -166,6 +193,7 @@ public record Plan(
         null,
         QUANTIZED_IN_MEMORY,
         parity,
+        trace,
         feeds,
         bench,
         benchFeeds,
@@ -181,6 +209,7 @@ public record Plan(
         candidate,
         name,
         parity,
+        trace,
         feeds,
         bench,
         benchFeeds,

@@ -10,12 +10,14 @@ import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
+import org.quantscope.trace.TraceReport;
 
 /**
  * Where ONNX Runtime runs a pipeline's steps: in this process ({@link #inProcess()}, the command
@@ -60,6 +62,22 @@ public interface Runner {
    */
   AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
       throws IOException, NothingToQuantizeException;
+
+  /**
+   * {@code ErrorTrace.trace}: both models run with their intermediate tensors exposed, and the
+   * graph outputs compared as {@code parity} does.
+   *
+   * @param quantized what the quantizer did to make the candidate, or null for a given int8 model
+   */
+  TraceReport trace(
+      ModelSource reference,
+      ModelSource candidate,
+      QuantizationResult quantized,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException;
 
   /** ONNX Runtime in this process. */
   static Runner inProcess() {

@@ -13,12 +13,14 @@ import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
+import org.quantscope.trace.TraceReport;
 import org.quantscope.worker.WorkerJob;
 import org.quantscope.worker.WorkerProcess;
 import org.quantscope.worker.WorkerResult;
@@ -73,6 +75,28 @@ public final class WorkerRunner implements Runner {
               options,
               sessions);
       return orFail(() -> job.run(bench, feeds, progress)).bench();
+    }
+  }
+
+  @Override
+  public TraceReport trace(
+      ModelSource reference,
+      ModelSource candidate,
+      QuantizationResult quantized,
+      List<Map<String, NdArray>> feeds,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    try (WorkerProcess.Job job = process.prepare()) {
+      WorkerJob.Trace trace =
+          new WorkerJob.Trace(
+              job.handOver(reference, "reference"),
+              job.handOver(candidate, "candidate"),
+              quantized,
+              options,
+              sessions);
+      return orFail(() -> job.run(trace, feeds, progress)).trace();
     }
   }
 

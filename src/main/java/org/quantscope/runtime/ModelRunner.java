@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.OnnxModel;
@@ -84,6 +85,49 @@ public final class ModelRunner implements AutoCloseable {
           "ONNX Runtime failed running " + name + ": " + OrtRuntime.firstLine(e.getMessage()), e);
     } finally {
       tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /**
+   * Runs one feed for the named outputs only and keeps ONNX Runtime's result open, so that the
+   * caller reads them one at a time (each copied into Java when read) instead of all at once: for
+   * runs that expose many intermediate tensors. Close it to free the native result.
+   *
+   * @param outputs output names of the model (graph outputs, including ones added to expose
+   *     intermediate tensors)
+   */
+  public Outputs run(Map<String, NdArray> feed, Set<String> outputs) throws IOException {
+    Map<String, OnnxTensor> tensors = tensors(feed);
+    try {
+      return new Outputs(session.run(tensors, outputs));
+    } catch (OrtException e) {
+      throw new IOException(
+          "ONNX Runtime failed running " + name + ": " + OrtRuntime.firstLine(e.getMessage()), e);
+    } finally {
+      tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** The open result of {@link #run(Map, Set)}. */
+  public static final class Outputs implements AutoCloseable {
+    private final OrtSession.Result result;
+
+    private Outputs(OrtSession.Result result) {
+      this.result = result;
+    }
+
+    /** An output as an array (a copy), or null when the run has no such output. */
+    public NdArray get(String output) throws IOException {
+      try {
+        return result.get(output).isPresent() ? toArray(result.get(output).get()) : null;
+      } catch (OrtException e) {
+        throw new IOException("cannot read output '" + output + "': " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      result.close();
     }
   }
 

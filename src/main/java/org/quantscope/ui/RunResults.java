@@ -39,6 +39,7 @@ record RunResults(
                 a.int8Bytes(),
                 a.after(),
                 null,
+                null,
                 sessions)
             : null;
     return new RunResults(o, a.sensitivity(), a, null);

@@ -276,6 +276,7 @@ public final class RunViewModel {
             z.fp32Bytes(),
             z.int8Bytes(),
             parity.get(),
+            null,
             bench.get(),
             RunRequest.sessions(options.benchThreadCount()));
     ReportFiles files =

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.parity.ParityOptions;
+import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.sensitivity.SensitivityReport;
@@ -20,7 +21,8 @@ import org.quantscope.sensitivity.SensitivityReport;
   @JsonSubTypes.Type(value = WorkerJob.Parity.class, name = "parity"),
   @JsonSubTypes.Type(value = WorkerJob.Bench.class, name = "bench"),
   @JsonSubTypes.Type(value = WorkerJob.Sensitivity.class, name = "sensitivity"),
-  @JsonSubTypes.Type(value = WorkerJob.AutoExclude.class, name = "auto_exclude")
+  @JsonSubTypes.Type(value = WorkerJob.AutoExclude.class, name = "auto_exclude"),
+  @JsonSubTypes.Type(value = WorkerJob.Trace.class, name = "trace")
 })
 public sealed interface WorkerJob {
 
@@ -60,6 +62,24 @@ public sealed interface WorkerJob {
     @Override
     public String doing() {
       return "benchmarking";
+    }
+  }
+
+  /**
+   * {@code ErrorTrace.trace} of the two models.
+   *
+   * @param quantized what the quantizer did to make the candidate, or null for a given model
+   */
+  record Trace(
+      ModelFile reference,
+      ModelFile candidate,
+      QuantizationResult quantized,
+      ParityOptions options,
+      OrtRuntime.SessionConfig sessions)
+      implements WorkerJob {
+    @Override
+    public String doing() {
+      return "tracing the error";
     }
   }
 

@@ -20,6 +20,7 @@ import org.quantscope.runtime.NdArray;
 import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.Study;
+import org.quantscope.trace.ErrorTrace;
 
 /**
  * The worker process's side: reads the job from its folder, runs ONNX Runtime, writes {@code
@@ -29,8 +30,8 @@ import org.quantscope.sensitivity.Study;
  * closes, so a killed window leaves no worker behind.
  *
  * <p>Each job is one engine call ({@link ParityCheck#check}, {@link LatencyBenchmark#compare},
- * {@link Sensitivity#analyze}, {@link AutoExclude#search}): the same calls the in-process runs
- * make, so both give the same results.
+ * {@link ErrorTrace#trace}, {@link Sensitivity#analyze}, {@link AutoExclude#search}): the same
+ * calls the in-process runs make, so both give the same results.
  */
 public final class WorkerMain {
   /** Exit code when the parent went away before the run ended. */
@@ -129,6 +130,18 @@ public final class WorkerMain {
       return WorkerResult.of(
           LatencyBenchmark.compare(
               source(j.reference()), source(j.candidate()), feeds, j.options(), j.sessions(), p));
+    }
+    if (job instanceof WorkerJob.Trace j) {
+      return WorkerResult.of(
+          ErrorTrace.trace(
+              source(j.reference()),
+              source(j.candidate()),
+              j.quantized(),
+              feeds,
+              j.options(),
+              j.sessions(),
+              Environment.detectInt8Notes(j.sessions()),
+              p));
     }
     if (job instanceof WorkerJob.Sensitivity j) {
       return WorkerResult.of(Sensitivity.analyze(study(j.model(), j.study(), feeds), p));

@@ -6,6 +6,7 @@ import org.quantscope.bench.BenchReport;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.trace.TraceReport;
 
 /**
  * What the worker writes to {@code result.json}: one result, or the failure that stopped the run. A
@@ -17,6 +18,7 @@ public record WorkerResult(
     BenchReport bench,
     SensitivityReport sensitivity,
     AutoExcludeResult autoExclude,
+    TraceReport trace,
     Failure failure) {
 
   /**
@@ -29,22 +31,26 @@ public record WorkerResult(
   public record Failure(String kind, String message, String trace) {}
 
   static WorkerResult of(ParityReport r) {
-    return new WorkerResult(r, null, null, null, null);
+    return new WorkerResult(r, null, null, null, null, null);
   }
 
   static WorkerResult of(BenchReport r) {
-    return new WorkerResult(null, r, null, null, null);
+    return new WorkerResult(null, r, null, null, null, null);
   }
 
   static WorkerResult of(SensitivityReport r) {
-    return new WorkerResult(null, null, r, null, null);
+    return new WorkerResult(null, null, r, null, null, null);
   }
 
   static WorkerResult of(AutoExcludeResult r) {
-    return new WorkerResult(null, null, null, r, null);
+    return new WorkerResult(null, null, null, r, null, null);
+  }
+
+  static WorkerResult of(TraceReport r) {
+    return new WorkerResult(null, null, null, null, r, null);
   }
 
   static WorkerResult failed(String kind, String message, String trace) {
-    return new WorkerResult(null, null, null, null, new Failure(kind, message, trace));
+    return new WorkerResult(null, null, null, null, null, new Failure(kind, message, trace));
   }
 }

@@ -195,6 +195,31 @@ class JsonConventionTest {
   }
 
   @Test
+  void traceWritesTheTraceDocument() throws IOException {
+    Path in = model("m.onnx", TestModels.fragileMlp("fc2"));
+    String[] args = {
+      "trace", in.toString(), "--abs-tol", "1.0", "--mean-tol", "0.3", "--samples", "12"
+    };
+    CliTest.Result r = CliTest.run(concat(args, new String[] {"--json", "-"}));
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = SchemaCheck.valid(JsonDocument.TRACE, r.out());
+    assertSnakeCase(j, "trace");
+    assertThat(j.get("nodes").get(0).get("node").asText()).isEqualTo("fc2");
+    assertThat(j.get("nodes").get(0).has("output_share")).isTrue();
+    assertThat(r.err()).contains("RANK  NODE").contains("Graph outputs:").doesNotContain("Wrote");
+    // a node without a share (null) and a non-finite SQNR are still valid documents
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        (com.fasterxml.jackson.databind.node.ObjectNode) j.get("nodes").get(0);
+    node.putNull("output_share");
+    node.put("introduced_db", "Infinity");
+    assertThat(SchemaCheck.errors(JsonDocument.TRACE, j.toString())).isEmpty();
+    node.put("outputShare", 0.5);
+    assertThat(SchemaCheck.errors(JsonDocument.TRACE, j.toString()))
+        .extracting(Object::toString)
+        .anyMatch(e -> e.contains("outputShare"));
+  }
+
+  @Test
   void onlyOneOutputCanBeStandardOutput() throws IOException {
     Path in = model("m.onnx", TestModels.fragileMlp("fc2"));
     CliTest.Result r =

@@ -28,7 +28,20 @@ class JsonTest {
           JsonDocument.BENCH,
           JsonDocument.SENSITIVITY,
           JsonDocument.AUTO_EXCLUDE,
+          JsonDocument.TRACE,
           JsonDocument.REPORT);
+
+  @Test
+  void allListsEveryDocumentConstant() throws IllegalAccessException {
+    List<JsonDocument> constants = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : JsonDocument.class.getFields()) {
+      if (f.getType() == JsonDocument.class
+          && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        constants.add((JsonDocument) f.get(null));
+      }
+    }
+    assertThat(ALL).containsExactlyInAnyOrderElementsOf(constants);
+  }
 
   @Test
   void recordsAreWrittenSnakeCaseWithTheVersionFirst() throws IOException {
