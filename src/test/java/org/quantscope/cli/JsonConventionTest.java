@@ -207,6 +207,11 @@ class JsonConventionTest {
     assertThat(j.get("nodes").get(0).get("node").asText()).isEqualTo("fc2");
     assertThat(j.get("nodes").get(0).has("output_share")).isTrue();
     assertThat(r.err()).contains("RANK  NODE").contains("Graph outputs:").doesNotContain("Wrote");
+    // the same trace, without its version, is the part a report embeds
+    com.fasterxml.jackson.databind.node.ObjectNode part = j.deepCopy();
+    part.remove(JsonDocument.VERSION_KEY);
+    assertThat(SchemaCheck.partErrors("trace", part)).isEmpty();
+    assertThat(SchemaCheck.partErrors("trace", j)).isNotEmpty();
     // a node without a share (null) and a non-finite SQNR are still valid documents
     com.fasterxml.jackson.databind.node.ObjectNode node =
         (com.fasterxml.jackson.databind.node.ObjectNode) j.get("nodes").get(0);

@@ -73,6 +73,20 @@ public final class SchemaCheck {
     return schema(doc).validate(PLAIN.readTree(json));
   }
 
+  /**
+   * The errors of {@code part} against the shared part {@code def} of {@code defs.schema.json} (a
+   * document's piece that another document embeds, such as the trace in a report).
+   */
+  public static List<Error> partErrors(String def, JsonNode part) {
+    Schema schema =
+        SCHEMAS.computeIfAbsent(
+            "defs#" + def,
+            n ->
+                REGISTRY.getSchema(
+                    SchemaLocation.of("classpath:/schemas/defs.schema.json#/$defs/" + def)));
+    return schema.validate(part);
+  }
+
   private static Schema schema(JsonDocument doc) {
     return SCHEMAS.computeIfAbsent(
         doc.name(),
