@@ -295,10 +295,7 @@ public final class MainViewModel {
               boolean userError =
                   failure instanceof IOException || failure instanceof IllegalArgumentException;
               System.getLogger(MainViewModel.class.getName())
-                  .log(
-                      System.Logger.Level.WARNING,
-                      "cannot open " + name + ": " + error.get(),
-                      userError ? null : failure);
+                  .log(System.Logger.Level.WARNING, error.get(), userError ? null : failure);
             });
   }
 
