@@ -8,14 +8,21 @@
 #   packaging/test-deb.sh target/installer/quantscope_0.1.0-1_amd64.deb    test this package
 #
 # Checked, in order:
-#   - the package: Depends names libgtk-3-0; no other platform's native libraries inside
+#   - the package: Depends names libgtk-3-0; no other platform's native libraries inside;
+#     lintian finds no error but those a jpackage bundle under /opt brings (ALLOWED_LINTIAN);
+#     maintainer, homepage and an extended description in the control file
+#   - installed: /usr/bin/quantscope a plain link (no alternatives); the copyright file
+#     (machine-readable, SPDX licence names), changelog.Debian.gz and the third-party notices;
+#     the icon in every hicolor size and the desktop entry naming it; the AppStream metainfo
+#     (`appstreamcli validate`); the manual page (`man --warnings`) and bash completion
 #   - `apt-get install ./x.deb` works on a machine without desktop menu directories, and again
 #     with them (the two ways the package's postinst registers the desktop entry)
 #   - `xdg-mime query default application/x-onnx` names our desktop file; .onnx files have that type
 #   - `quantscope --version` (on PATH), and with -Xshare:on: the AppCDS archive maps where installed
 #   - `quantscope inspect` and `quantscope quantize` on a model file
-#   - the window opens the model given as argument (under Xvfb, --exit-after), and `xdg-open`
-#     on a .onnx file starts QuantScope with that file
+#   - the window opens the model given as argument (under Xvfb, --exit-after), two models as
+#     two windows, and `xdg-open` on a .onnx file starts QuantScope with that file; the window
+#     writes its log in the user's state folder
 #   - `apt-get remove` removes every file the package installed, the command on PATH and the
 #     desktop entry; `apt-get purge` leaves no trace in dpkg
 # STARTUP_RUNS=N also measures the time to the first window (packaging/linux/startup-time.sh).
@@ -41,8 +48,9 @@ need=()
 # libfile-mimeinfo-perl: xdg-mime and xdg-open outside a desktop session tell a file's type with
 # its `mimetype` (from the shared MIME database, as a desktop's file manager does); without it
 # they fall back to `file`, which knows no .onnx.
+# lintian, appstream, man-db and bash-completion check the package and what it installs.
 for p in xvfb xauth xdotool xdg-utils desktop-file-utils shared-mime-info libfile-mimeinfo-perl \
-  libgtk-3-0 fakeroot dpkg-dev binutils; do
+  libgtk-3-0 fakeroot dpkg-dev binutils lintian appstream man-db groff-base bash-completion; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ "${#need[@]}" -gt 0 ]; then
@@ -79,6 +87,25 @@ dpkg-deb -f "$deb" Depends | tr ',' '\n' | grep -qx ' *libgtk-3-0 *' || fail "De
 if dpkg-deb -c "$deb" | grep -E '/(win|osx)-|linux-aarch64|\.dll$|\.dylib$|\.jnilib$'; then
   fail "the package holds other platforms' native libraries (listed above)"
 fi
+
+# What lintian says of any bundle jpackage makes: an app under /opt with its own runtime and
+# native libraries (as shipped by OpenJDK, OpenJFX and ONNX Runtime: unstripped, one with libjpeg
+# inside, one with a build-time RUNPATH) and its jars beside them. Every other error fails.
+ALLOWED_LINTIAN='dir-or-file-in-opt|unstripped-binary-or-object|embedded-library|custom-library-search-path|jar-not-in-usr-share|codeless-jar'
+step "lintian (takes a minute)"
+lintian --tag-display-limit 0 "$deb" >"$work/lintian.txt" 2>&1 || true
+grep -E '^[EW]: ' "$work/lintian.txt" | cut -d' ' -f3 | sort | uniq -c | sed 's/^/test-deb:   /'
+if grep -E '^E: ' "$work/lintian.txt" | grep -vE "^E: $pkg: ($ALLOWED_LINTIAN) "; then
+  fail "lintian reports the errors above"
+fi
+if grep -E '^W: ' "$work/lintian.txt" | grep -vE "^W: $pkg: ($ALLOWED_LINTIAN) "; then
+  fail "lintian warns about the above"
+fi
+control() { dpkg-deb -f "$deb" "$1"; }
+[ "$(control Maintainer)" = "QuantScope developers <quantscope@users.noreply.github.com>" ] ||
+  fail "Maintainer is '$(control Maintainer)'"
+[ -n "$(control Homepage)" ] || fail "no Homepage"
+[ "$(dpkg-deb -f "$deb" Description | wc -l)" -ge 5 ] || fail "the extended description is missing"
 
 # --- install, check, remove ---------------------------------------------------------------------
 window_opens() { # MODEL ARGS...: starts the app under Xvfb and checks the window title names MODEL
@@ -119,6 +146,42 @@ check_installed() {
   [ "$(xdg-mime query filetype "$work/example.onnx")" = "$mime" ] ||
     fail ".onnx files are not $mime: $(xdg-mime query filetype "$work/example.onnx")"
 
+  # the package's own files beside the app under /opt
+  [ -L /usr/bin/quantscope ] && [ "$(readlink /usr/bin/quantscope)" = "$app/bin/quantscope" ] ||
+    fail "/usr/bin/quantscope is not a link to $app/bin/quantscope"
+  [ "$(dpkg -S /usr/bin/quantscope | cut -d: -f1)" = "$pkg" ] || fail "/usr/bin/quantscope is not the package's"
+  if update-alternatives --list quantscope >/dev/null 2>&1; then fail "quantscope is still an alternative"; fi
+  doc=/usr/share/doc/$pkg
+  head -n 1 "$doc/copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+    fail "the copyright file is not machine-readable"
+  for lic in Apache-2.0 MIT EPL-2.0 LGPL-2.1-or-later BSD-3-Clause 'GPL-2.0-only WITH Classpath-exception-2.0'; do
+    grep -q "^License: $lic\$" "$doc/copyright" || fail "the copyright file has no License: $lic"
+  done
+  zcat "$doc/changelog.Debian.gz" | head -n 1 | grep -q "^$pkg (" || fail "no changelog.Debian.gz"
+  for c in 'OpenJFX' 'ONNX Runtime' 'Eclipse Layout Kernel' 'Eclipse Modeling Framework' JFreeChart \
+    'Apache PDFBox' ControlsFX 'Protocol Buffers' Jackson picocli 'Java runtime'; do
+    grep -q "$c" "$doc/THIRD-PARTY-NOTICES.txt" || fail "the third-party notices lack $c"
+  done
+  for px in 16 32 48 64 128 256 512; do
+    [ -s "/usr/share/icons/hicolor/${px}x${px}/apps/quantscope.png" ] || fail "no ${px}px icon in hicolor"
+  done
+  [ -s /usr/share/icons/hicolor/scalable/apps/quantscope.svg ] || fail "no scalable icon in hicolor"
+  grep -qx 'Icon=quantscope' "$app/lib/$desktop" || fail "the desktop entry does not name the icon quantscope"
+  desktop-file-validate "$app/lib/$desktop" || fail "desktop-file-validate: $app/lib/$desktop"
+  appstreamcli validate --no-net /usr/share/metainfo/org.quantscope.QuantScope.metainfo.xml ||
+    fail "appstreamcli validate failed"
+  MANWIDTH=100 man --warnings -l /usr/share/man/man1/quantscope.1.gz >"$work/man.txt" 2>"$work/man.err" ||
+    fail "man cannot show the manual page: $(cat "$work/man.err")"
+  [ ! -s "$work/man.err" ] || fail "the manual page has warnings: $(head -n 5 "$work/man.err")"
+  grep -q 'auto-exclude' "$work/man.txt" || fail "the manual page lacks the verbs' options"
+  completions=$(bash -c 'source /usr/share/bash-completion/completions/quantscope
+    COMP_WORDS=(quantscope ins); COMP_CWORD=1; COMP_LINE="quantscope ins"; COMP_POINT=${#COMP_LINE}
+    _complete_quantscope quantscope ins quantscope 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}"')
+  [ "$completions" = inspect ] || fail "bash completion of 'quantscope ins' gave '$completions'"
+  step "package files: link, copyright, changelog, notices, icons, metainfo, man page, completion ok"
+
+  quantscope inspect "$work/example.onnx" --json - >"$work/inspect.json" || fail "inspect --json - failed"
+  head -n 2 "$work/inspect.json" | grep -q '"schema_version" : 1' || fail "inspect --json - does not start with schema_version"
   quantscope inspect "$work/example.onnx" >"$work/inspect.txt" || fail "quantscope inspect failed"
   grep -q 'Quantizable nodes' "$work/inspect.txt" || fail "inspect printed no verdicts"
   quantscope quantize "$work/example.onnx" -o "$work/example.int8.onnx" >"$work/quantize.txt" ||
@@ -126,7 +189,25 @@ check_installed() {
   [ -s "$work/example.int8.onnx" ] || fail "quantize wrote no model"
   step "CLI: inspect and quantize ok ($(tail -n 1 "$work/quantize.txt"))"
 
+  local log=${XDG_STATE_HOME:-$HOME/.local/state}/quantscope/quantscope.0.log
+  rm -f "$log"
   window_opens example.onnx quantscope --exit-after 3 "$work/example.onnx" || fail "the window did not open the model"
+  grep -q 'QuantScope .* started' "$log" || fail "the window wrote no log to $log"
+  # two files at once, as a file manager passes them (%F): a window each
+  cp "$work/example.onnx" "$work/second.onnx"
+  xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
+    quantscope --exit-after 8 "'"$work"'/example.onnx" "'"$work"'/second.onnx" >"'"$work"'/two.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 300); do
+      titles=$(for id in $(xdotool search --onlyvisible --class org.quantscope.ui.QuantScopeApp 2>/dev/null); do
+        xdotool getwindowname "$id"; done | sort | tr "\n" " ")
+      [[ "$titles" == *example.onnx*second.onnx* ]] && break
+      sleep 0.1
+    done
+    echo "windows: ${titles:-none}"
+    wait "$pid"
+    [[ "$titles" == *example.onnx*second.onnx* ]]
+  ' || { cat "$work/two.log" >&2; fail "two models did not open two windows"; }
   # Double-click: xdg-open runs the desktop entry's Exec line with the file (%F). It waits for
   # the app, which has no --exit-after here: the window is closed by ending its process group.
   xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
@@ -170,7 +251,8 @@ install_check_remove() { # LABEL
   step "$1: apt-get remove, purge"
   apt-get remove -y -qq "$pkg" >/dev/null
   check_removed
-  apt-get purge -y -qq "$pkg" >/dev/null
+  # without conffiles or a postrm (the no-op one is left out), remove leaves nothing to purge
+  if dpkg -s "$pkg" >/dev/null 2>&1; then apt-get purge -y -qq "$pkg" >/dev/null; fi
   if dpkg -s "$pkg" >/dev/null 2>&1; then fail "dpkg still knows $pkg after purge"; fi
 }
 

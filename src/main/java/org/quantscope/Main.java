@@ -4,6 +4,7 @@ package org.quantscope;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.List;
 import org.quantscope.cli.Cli;
 import org.quantscope.cli.ExitCodes;
 import org.quantscope.ui.QuantScopeApp;
@@ -19,17 +20,17 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
     PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
-    int code = Cli.run(args, out, err, (model, exitAfter) -> openWindow(model, exitAfter, err));
+    int code = Cli.run(args, out, err, (models, exitAfter) -> openWindow(models, exitAfter, err));
     System.exit(code);
   }
 
-  private static int openWindow(Path model, double exitAfterSeconds, PrintWriter err) {
+  private static int openWindow(List<Path> models, double exitAfterSeconds, PrintWriter err) {
     String why = QuantScopeApp.displayProblem();
     if (why != null) {
       err.println("quantscope: cannot open the window: " + why);
       err.println("Use a verb such as 'inspect' to run headless; see 'quantscope --help'.");
       return ExitCodes.BAD_INPUT;
     }
-    return QuantScopeApp.launch(model, exitAfterSeconds);
+    return QuantScopeApp.launch(models, exitAfterSeconds);
   }
 }

@@ -45,11 +45,14 @@ class ArchitectureTest {
             "sensitivity",
             "trace");
     MAY_USE.put("onnx", Set.of());
+    MAY_USE.put("json", Set.of("model"));
+    MAY_USE.put("logs", Set.of());
     MAY_USE.put("progress", Set.of());
     MAY_USE.put("model", Set.of("onnx", "progress"));
     MAY_USE.put("graph", Set.of("onnx", "progress", "model"));
     MAY_USE.put("quantize", Set.of("onnx", "progress", "model", "graph"));
     MAY_USE.put("runtime", Set.of("onnx", "progress", "model"));
+    MAY_USE.put("api", Set.of("onnx", "progress", "model", "graph", "quantize"));
     MAY_USE.put("parity", Set.of("onnx", "progress", "model", "runtime"));
     MAY_USE.put("bench", Set.of("onnx", "progress", "model", "runtime"));
     MAY_USE.put(
@@ -68,11 +71,12 @@ class ArchitectureTest {
             "parity",
             "bench",
             "sensitivity",
-            "trace"));
-    MAY_USE.put("worker", engine);
-    MAY_USE.put("pipeline", union(engine, Set.of("report", "worker")));
-    MAY_USE.put("ui", union(engine, Set.of("report", "pipeline")));
-    MAY_USE.put("cli", union(engine, Set.of("report", "pipeline", "worker")));
+            "trace",
+            "json"));
+    MAY_USE.put("worker", union(engine, Set.of("json", "logs")));
+    MAY_USE.put("pipeline", union(engine, Set.of("report", "worker", "json", "logs")));
+    MAY_USE.put("ui", union(engine, Set.of("report", "pipeline", "json", "logs")));
+    MAY_USE.put("cli", union(engine, Set.of("report", "pipeline", "worker", "json", "logs")));
   }
 
   /** Libraries only some packages may touch. */
@@ -88,6 +92,10 @@ class ArchitectureTest {
     LIBRARIES.put("picocli..", Set.of("cli"));
     LIBRARIES.put("ai.onnxruntime..", Set.of("runtime", "bench"));
     LIBRARIES.put("org.eclipse.elk..", Set.of("graph"));
+    // one JSON mapper (json); Jackson's CSV parser reads samples (runtime)
+    LIBRARIES.put("com.fasterxml.jackson.databind..", Set.of("json", "runtime"));
+    LIBRARIES.put("com.fasterxml.jackson.core..", Set.of("json", "runtime"));
+    LIBRARIES.put("com.fasterxml.jackson.dataformat..", Set.of("runtime"));
   }
 
   private static JavaClasses classes;

@@ -4,7 +4,6 @@ package org.quantscope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.cli.Cli;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.report.ReportPdf;
 import org.quantscope.ui.JobRunner;
@@ -94,9 +95,8 @@ class FacesAgreeTest {
     vm.runs().exportReport(windowJson, ReportFormat.JSON, ReportPdf.Paper.A4);
     assertThat(vm.runs().failureProperty().get()).isNull();
 
-    ObjectMapper json = new ObjectMapper();
-    JsonNode a = json.readTree(cliJson.toFile());
-    JsonNode b = json.readTree(windowJson.toFile());
+    JsonNode a = SchemaCheck.valid(JsonDocument.REPORT, cliJson);
+    JsonNode b = SchemaCheck.valid(JsonDocument.REPORT, windowJson);
     // the comparison would be empty if the reports were: they hold every result
     assertThat(a.at("/quantization/quantized")).hasSize(3);
     assertThat(a.at("/parity/outputs")).isNotEmpty();

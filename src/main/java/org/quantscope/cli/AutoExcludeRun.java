@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityReport;
@@ -75,11 +76,12 @@ final class AutoExcludeRun {
             tolerances.parityOptions(),
             samples.sessionConfig());
     ProgressLine progress = new ProgressLine(err);
+    PrintWriter text = JsonOut.text(out, err, searchReport, quantizationReport);
     AutoExcludeResult r = Pipeline.inProcess().autoExclude(study, null, progress);
     if (!r.passed()) {
-      print(r, out);
+      print(r, text);
       if (searchReport != null) {
-        JsonFiles.write(searchReport, r);
+        JsonOut.write(searchReport, JsonDocument.AUTO_EXCLUDE, r, out);
       }
       err.println("quantscope: " + in.getFileName() + ": " + r.message());
       err.println("Nothing was written.");
@@ -99,14 +101,16 @@ final class AutoExcludeRun {
               progress);
     }
     if (quantizationReport != null) {
-      JsonFiles.write(quantizationReport, r.quantization());
+      JsonOut.write(quantizationReport, JsonDocument.QUANTIZATION, r.quantization(), out);
+      JsonOut.wrote(quantizationReport, text);
     }
     if (searchReport != null) {
-      JsonFiles.write(searchReport, r);
+      JsonOut.write(searchReport, JsonDocument.AUTO_EXCLUDE, r, out);
+      JsonOut.wrote(searchReport, text);
     }
-    print(r, out);
-    out.println("Wrote " + target);
-    out.println(QuantizeCommand.summary(r.quantization()));
+    print(r, text);
+    text.println("Wrote " + target);
+    text.println(QuantizeCommand.summary(r.quantization()));
     return ExitCodes.OK;
   }
 

@@ -11,6 +11,7 @@ import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.bench.LatencyStats;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.report.Figures;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure CPU latency of the float and the quantized model in one process.",
       "",
-      "Loads both, warms them up, then times runs interleaved (float, int8, float, ...) so",
-      "machine drift hits both alike. Prints p50/p90/p99 side by side with the speedup."
+      "Loads both, warms them up, then times runs interleaved (float, int8, float, ...) so that"
+          + " machine drift hits both alike. Prints p50/p90/p99 side by side with the speedup."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -73,7 +74,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Accepted for the seed's cpu_inference.py habit; only 'onnx' is supported.")
   String backend = "onnx";
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "Also write the results as JSON; '-' is standard output (the table then goes to"
+              + " standard error).")
   Path json;
 
   @Override
@@ -82,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--backend must be onnx, got '" + backend + "'");
     }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), json);
     Path ref = model != null ? model : Path.of("artifacts", "model.onnx");
     Path cand = candidate;
     if (cand == null && model == null) {
@@ -110,12 +117,10 @@ final class BenchCommand implements Callable<Integer> {
             samples.sessionConfig(),
             new ProgressLine(spec.commandLine().getErr()));
     if (json != null) {
-      JsonFiles.write(json, report);
+      JsonOut.write(json, JsonDocument.BENCH, report, out);
     }
-    print(report, out);
-    if (json != null) {
-      out.println("Wrote " + json);
-    }
+    print(report, text);
+    JsonOut.wrote(json, text);
     return ExitCodes.OK;
   }
 

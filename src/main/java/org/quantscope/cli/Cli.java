@@ -4,9 +4,12 @@ package org.quantscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.quantscope.AppInfo;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +44,10 @@ public final class Cli {
     cl.addSubcommand(new ReportCommand());
     cl.addSubcommand(new DiffCommand());
     cl.addSubcommand(new WorkerCommand());
+    cl.addSubcommand(new ShellFilesCommand());
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false);
+    cl.addSubcommand("generate-completion", completion);
     cl.setOut(out);
     cl.setErr(err != null ? err : out);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
@@ -122,8 +129,8 @@ public final class Cli {
       description = {
         "Inspect, quantize (ONNX Runtime dynamic INT8), check parity and benchmark ONNX models.",
         "",
-        "Without a verb, opens the window on MODEL (or on the built-in example).",
-        "With a verb, runs headless."
+        "Without a verb, opens the window on each MODEL given (or on the built-in example). With"
+            + " a verb, runs headless."
       },
       footerHeading = "%nExit codes:%n",
       footer = {
@@ -136,11 +143,12 @@ public final class Cli {
     private final WindowLauncher window;
 
     @Parameters(
-        index = "0",
-        arity = "0..1",
+        arity = "0..*",
         paramLabel = "MODEL",
-        description = "An .onnx file to open in the window.")
-    Path model;
+        description =
+            "The .onnx files to open, a window each (a file that cannot be opened shows why in"
+                + " its window; the others open all the same).")
+    List<Path> models = new ArrayList<>();
 
     @Option(
         names = "--exit-after",
@@ -166,7 +174,7 @@ public final class Cli {
       if (window == null) {
         throw new IllegalStateException("no window available");
       }
-      return window.launch(model, exitAfter);
+      return window.launch(List.copyOf(models), exitAfter);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.quantscope.graph.ModelDiff;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.report.DiffText;
@@ -19,9 +20,11 @@ import picocli.CommandLine.Spec;
     name = "diff",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare two models: op counts, nodes only in one, attributes, node order, initializers",
-      "(type, dims, values: how many differ and by how many quantization steps), opsets,",
-      "inputs and outputs. Producer, metadata, value_info and storage fields are notes.",
+      "Compare two models.",
+      "",
+      "Compares op counts, nodes only in one, attributes, node order, initializers (type, dims,"
+          + " values: how many differ and by how many quantization steps), opsets, inputs and"
+          + " outputs. Producer, metadata, value_info and storage fields are notes.",
       "",
       "Exits 0 when the models are identical in nodes and weights, 1 when not, 2 for bad input."
     })
@@ -34,7 +37,10 @@ final class DiffCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "B", description = "The second model.")
   Path b;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the diff as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the diff as JSON ('-': standard output, the text to stderr).")
   Path json;
 
   @Override
@@ -44,12 +50,13 @@ final class DiffCommand implements Callable<Integer> {
     Outputs.check(java.util.Arrays.asList(json), ma, mb);
     ModelDiff.Report r = ModelDiff.compare(ma, mb);
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), json);
     for (String line : DiffText.lines(r, a.toString(), b.toString())) {
-      out.println(line);
+      text.println(line);
     }
     if (json != null) {
-      JsonFiles.write(json, r);
-      out.println("Wrote " + json);
+      JsonOut.write(json, JsonDocument.DIFF, r, out);
+      JsonOut.wrote(json, text);
     }
     return r.identical() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
   }

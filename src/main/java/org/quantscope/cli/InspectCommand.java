@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.OpsetUpgrade;
@@ -22,6 +25,9 @@ import org.quantscope.report.DiffText;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,9 +40,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Summarise a model and say which nodes would be quantized.",
       "",
-      "Prints producer, opsets, inputs and outputs, op counts (subgraphs included) and",
-      "weights, and for every quantizable node whether ONNX Runtime's dynamic quantization",
-      "would quantize it with default options, and if not, why."
+      "Prints producer, opsets, inputs and outputs, op counts (subgraphs included) and weights,"
+          + " and for every quantizable node whether ONNX Runtime's dynamic quantization would"
+          + " quantize it with default options, and if not, why. Node names are printed whole,"
+          + " to be copied into --nodes-to-exclude."
     })
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,8 +51,15 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx file.")
   Path model;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Option(
+      names = "--json",
+      arity = "0..1",
+      paramLabel = "FILE",
+      parameterConsumer = OptionalFile.class,
+      description =
+          "Print one JSON object instead of text; with FILE, write it there (atomically) and"
+              + " print the text. '-' is standard output.")
+  Path json;
 
   @Option(
       names = "--all",
@@ -54,6 +68,8 @@ final class InspectCommand implements Callable<Integer> {
               + " (by default they are only counted).")
   boolean all;
 
+  @Mixin NameWidth names;
+
   @Override
   public Integer call() throws Exception {
     OnnxModel m = ModelFiles.load(model);
@@ -61,12 +77,16 @@ final class InspectCommand implements Callable<Integer> {
     QuantizationDetector.Detection d = QuantizationDetector.detect(m);
     String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(
-          Json.write(
-              new JsonView(s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe())));
-    } else {
-      printText(s, conversion, all, out);
+    if (json != null) {
+      Outputs.check(List.of(json), m);
+      JsonOut.write(
+          json,
+          JsonDocument.INSPECT,
+          new JsonView(s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe()),
+          out);
+    }
+    if (json == null || !JsonOut.isStdout(json)) {
+      printText(s, conversion, all, names.width(), out);
       if (d.facts().quantized()) {
         out.println();
         out.println("Already quantized:");
@@ -74,8 +94,25 @@ final class InspectCommand implements Callable<Integer> {
           row(out, row[0], row[1]);
         }
       }
+      JsonOut.wrote(json, out);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * {@code --json} with an optional file: the next argument is the file unless it is another option
+   * or the model ({@code inspect --json model.onnx} prints to standard output, as before).
+   */
+  static final class OptionalFile implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      String next = args.isEmpty() ? null : args.peek();
+      boolean isFile =
+          next != null
+              && (next.equals(JsonOut.STDOUT)
+                  || (!next.startsWith("-") && !next.toLowerCase(Locale.ROOT).endsWith(".onnx")));
+      argSpec.setValue(Path.of(isFile ? args.pop() : JsonOut.STDOUT));
+    }
   }
 
   /**
@@ -89,10 +126,22 @@ final class InspectCommand implements Callable<Integer> {
       QuantizationFacts quantization,
       String recipe) {}
 
+  static void printText(ModelSummary s, boolean all, PrintWriter out) {
+    printText(s, null, all, Texts.MAX_CHARS, out);
+  }
+
+  static void printText(ModelSummary s, boolean all, int nameWidth, PrintWriter out) {
+    printText(s, null, all, nameWidth, out);
+  }
+
   /**
+   * The summary as text; node names are printed whole (up to {@code nameWidth} characters), so that
+   * they can be copied into {@code --nodes-to-exclude}.
+   *
    * @param conversion what converting the model to opset 11 before quantizing does, or null
    */
-  static void printText(ModelSummary s, String conversion, boolean all, PrintWriter out) {
+  static void printText(
+      ModelSummary s, String conversion, boolean all, int nameWidth, PrintWriter out) {
     String size = Figures.size(s.fileSizeBytes());
     if (s.externalDataBytes() > 0) {
       size += " + " + Figures.size(s.externalDataBytes()) + " external data";
@@ -171,14 +220,15 @@ final class InspectCommand implements Callable<Integer> {
         all ? List.of() : q.stream().filter(InspectCommand::isRoutineSkip).toList();
     q = q.stream().filter(n -> !quiet.contains(n)).toList();
     int wNode =
-        Math.min(40, Math.max(4, q.stream().mapToInt(n -> n.node().length()).max().orElse(4)));
+        Math.max(
+            4, q.stream().mapToInt(n -> Texts.clean(n.node(), nameWidth).length()).max().orElse(4));
     int wOp = Math.min(40, Math.max(2, q.stream().mapToInt(n -> n.op().length()).max().orElse(2)));
     String fmt = "  %-" + wNode + "s  %-" + wOp + "s  %-18s  %-4s %s%n";
     out.printf(fmt, "NODE", "OP", "WEIGHT SHAPE", "INT8", "DETAIL");
     for (QuantizableNode n : q) {
       out.printf(
           fmt,
-          Texts.clean(n.node(), wNode),
+          Texts.clean(n.node(), nameWidth),
           Texts.clean(n.op(), wOp),
           n.weightShape() == null ? "-" : Figures.shape(n.weightShape()),
           n.willQuantize() ? "yes" : "no",

@@ -12,7 +12,8 @@ import org.quantscope.model.OnnxModel;
 /**
  * Checks a verb's output files before any work is done: none may be one of the input models' files
  * (the model or its external data), no two may be the same file, and each folder must take a new
- * file. A refusal then costs nothing, instead of coming after minutes of quantizing.
+ * file. A refusal then costs nothing, instead of coming after minutes of quantizing. At most one
+ * output may be {@code -}, standard output.
  */
 final class Outputs {
   private Outputs() {}
@@ -24,8 +25,16 @@ final class Outputs {
    */
   static void check(List<Path> outputs, OnnxModel... inputs) throws IOException {
     List<Path> seen = new ArrayList<>();
+    int toStdout = 0;
     for (Path o : outputs) {
       if (o == null) {
+        continue;
+      }
+      if (JsonOut.isStdout(o)) {
+        if (++toStdout > 1) {
+          throw new IllegalArgumentException(
+              "only one output can be '-' (standard output); give a file for the others");
+        }
         continue;
       }
       Path out = o.toAbsolutePath().normalize();

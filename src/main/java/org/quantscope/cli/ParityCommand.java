@@ -9,12 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.bench.Environment;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.OutputParity;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
+import org.quantscope.report.Texts;
 import org.quantscope.runtime.ArrayFiles;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
@@ -33,10 +35,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Check that the quantized model stays close to the float model.",
       "",
-      "Runs both on the same samples (or the candidate against expected outputs) and compares",
-      "every output: max / mean / percentiles of |difference|, RMSE, relative difference, cosine",
-      "similarity, and decision flips for classifier outputs. Writes the JSON report and exits",
-      "0 when max_abs_diff <= --abs-tol and mean_abs_diff <= --mean-tol, 1 when not."
+      "Runs both on the same samples (or the candidate against expected outputs) and compares"
+          + " every output: max / mean / percentiles of |difference|, RMSE, relative difference,"
+          + " cosine similarity, and decision flips for classifier outputs. Writes the JSON report"
+          + " and exits 0 when max_abs_diff <= --abs-tol and mean_abs_diff <= --mean-tol, 1 when"
+          + " not."
     })
 final class ParityCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -73,15 +76,17 @@ final class ParityCommand implements Callable<Integer> {
   @Mixin ToleranceOptions tolerances;
 
   @Option(
-      names = {"-o", "--report"},
+      names = {"-o", "--report", "--json"},
       paramLabel = "FILE",
       description =
-          "Where to write the JSON report (default: parity_report.json beside the candidate).")
+          "Where to write the JSON report (default: parity_report.json beside the candidate);"
+              + " '-' is standard output (the table then goes to standard error).")
   Path report;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), report);
     Path cand = candidate != null ? candidate : Path.of("artifacts", "model.int8.onnx");
     Path target =
         report != null ? report : cand.toAbsolutePath().resolveSibling("parity_report.json");
@@ -125,16 +130,19 @@ final class ParityCommand implements Callable<Integer> {
               notes,
               progress);
     }
-    JsonFiles.write(target, r);
-    print(r, out);
-    out.println("Wrote " + target);
+    JsonOut.write(target, JsonDocument.PARITY, r, out);
+    print(r, text);
+    JsonOut.wrote(target, text);
     return r.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
   }
 
   static void print(ParityReport r, PrintWriter out) {
+    int width =
+        Math.max(
+            28, r.outputs().stream().mapToInt(p -> Texts.clean(p.name()).length()).max().orElse(0));
     out.printf(
         Locale.ROOT,
-        "%-28s %10s %10s %10s %10s %8s%n",
+        "%-" + width + "s %10s %10s %10s %10s %8s%n",
         "OUTPUT",
         "MAX |d|",
         "MEAN |d|",
@@ -142,11 +150,11 @@ final class ParityCommand implements Callable<Integer> {
         "COSINE",
         "FLIPS");
     for (OutputParity p : r.outputs()) {
-      String name = p.name().length() > 28 ? p.name().substring(0, 27) + "…" : p.name();
+      String name = Texts.clean(p.name()); // whole: output names are what --output takes
       if (p.isFloat()) {
         out.printf(
             Locale.ROOT,
-            "%-28s %10.6f %10.6f %10.6f %10.6f %8s%n",
+            "%-" + width + "s %10.6f %10.6f %10.6f %10.6f %8s%n",
             name,
             p.maxAbsDiff(),
             p.meanAbsDiff(),
@@ -156,7 +164,7 @@ final class ParityCommand implements Callable<Integer> {
       } else {
         out.printf(
             Locale.ROOT,
-            "%-28s %s%n",
+            "%-" + width + "s %s%n",
             name,
             p.labelMismatches() + " of " + p.elements() + " labels differ");
       }

@@ -5,17 +5,24 @@ import java.io.PrintWriter;
 import org.quantscope.progress.Progress;
 
 /**
- * Progress on stderr for interactive use: one line rewritten in place at most every half second,
- * and nothing at all when stderr is not a terminal (CI logs stay clean).
+ * Progress on stderr for interactive use: one line rewritten in place with {@code \r} at most every
+ * half second, and nothing at all when the command line does not run in a terminal (see {@link
+ * Terminal}: CI logs and redirected output stay clean).
  */
 final class ProgressLine implements Progress {
   private final PrintWriter err;
-  private final boolean enabled = System.console() != null;
+  private final boolean enabled;
   private long last;
   private boolean shown;
 
   ProgressLine(PrintWriter err) {
+    this(err, Terminal.isInteractive());
+  }
+
+  /** Progress on {@code err}, shown only when {@code interactive}. */
+  ProgressLine(PrintWriter err, boolean interactive) {
     this.err = err;
+    this.enabled = interactive;
   }
 
   @Override

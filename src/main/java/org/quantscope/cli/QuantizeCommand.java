@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -28,15 +29,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize a model like ONNX Runtime's quantize_dynamic (INT8 weights, activations",
-      "quantized at run time). The defaults give ORT's output byte for byte.",
+      "Quantize a model like ONNX Runtime's quantize_dynamic.",
       "",
-      "Writes OUT atomically, prints its size, and exits 1 without writing when nothing",
-      "in the model would be quantized.",
+      "INT8 weights, activations quantized at run time; the defaults give ORT's output byte for"
+          + " byte. Writes OUT atomically, prints its size, and exits 1 without writing when"
+          + " nothing in the model would be quantized.",
       "",
-      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes",
-      "--abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model, and",
-      "exits 1 without writing when no subset passes."
+      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes"
+          + " --abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model,"
+          + " and exits 1 without writing when no subset passes."
     })
 final class QuantizeCommand implements Callable<Integer> {
 
@@ -66,9 +67,11 @@ final class QuantizeCommand implements Callable<Integer> {
   boolean externalData;
 
   @Option(
-      names = "--report",
+      names = {"--report", "--json"},
       paramLabel = "FILE",
-      description = "Also write what was quantized (per node: weights, scales, error) as JSON.")
+      description =
+          "Also write what was quantized (per node: weights, scales, error) as JSON; '-' is"
+              + " standard output (the text then goes to standard error).")
   Path report;
 
   @Option(
@@ -92,7 +95,7 @@ final class QuantizeCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "With --auto-exclude: write the search (excluded nodes, parity before and after,"
-              + " sizes, the sensitivity ranking) as JSON.")
+              + " sizes, the sensitivity ranking) as JSON; '-' is standard output.")
   Path searchReport;
 
   /** Options that only mean something with --auto-exclude. */
@@ -156,11 +159,13 @@ final class QuantizeCommand implements Callable<Integer> {
       return ExitCodes.CHECK_FAILED;
     }
     QuantizationResult r = o.result();
+    PrintWriter text = JsonOut.text(out, err, report);
     if (report != null) {
-      JsonFiles.write(report, r);
+      JsonOut.write(report, JsonDocument.QUANTIZATION, r, out);
     }
-    out.println("Wrote " + target);
-    out.println(summary(r));
+    text.println("Wrote " + target);
+    JsonOut.wrote(report, text);
+    text.println(summary(r));
     return ExitCodes.OK;
   }
 

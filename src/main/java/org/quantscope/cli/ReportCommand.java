@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.pipeline.Pipeline;
@@ -30,10 +31,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize (unless --candidate is given), check parity, benchmark, and write the report:",
-      "PDF, PNG charts, the graph as PNG, and JSON for CI.",
+      "Quantize, check parity, benchmark, and write the report.",
       "",
-      "Exits 0 when parity passed, 1 when it failed, 2 on bad input."
+      "Quantizes MODEL (unless --candidate gives an int8 model), checks parity, benchmarks, and"
+          + " writes the report: PDF, PNG charts, the graph as PNG, and JSON for CI. Exits 0 when"
+          + " parity passed, 1 when it failed, 2 on bad input."
     })
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,7 +60,12 @@ final class ReportCommand implements Callable<Integer> {
       description = "Write the graph, coloured by the results, as PNG.")
   Path graphPng;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "Write the report as JSON; '-' is standard output (the summary then goes to standard"
+              + " error).")
   Path json;
 
   @Option(
@@ -97,8 +104,10 @@ final class ReportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "nothing to write: give at least one of --pdf, --png, --graph-png, --json");
     }
-    ReportFiles files = new ReportFiles(json, pdf, png, graphPng, paper());
+    boolean jsonToStdout = JsonOut.isStdout(json);
+    ReportFiles files = new ReportFiles(jsonToStdout ? null : json, pdf, png, graphPng, paper());
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), json);
     OnnxModel reference = ModelFiles.load(model.path());
     OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
     if (cand == null) {
@@ -120,9 +129,12 @@ final class ReportCommand implements Callable<Integer> {
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
     Report report = Pipeline.inProcess().run(plan, progress.part(0, 2, "")).report();
     List<Path> written = files.write(report, reference, progress.part(1, 2, ""));
-    print(report, out);
+    if (jsonToStdout) {
+      JsonOut.write(json, JsonDocument.REPORT, report, out);
+    }
+    print(report, text);
     for (Path p : written) {
-      out.println("Wrote " + p);
+      text.println("Wrote " + p);
     }
     return Report.PASSED.equals(report.summary().verdict()) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
   }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
@@ -28,11 +29,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Rank the quantizable nodes by how much quantizing them costs in parity.",
       "",
-      "For every node the quantize options would quantize, builds two variants in memory: only",
-      "that node in int8, and every node but that one in int8. Each runs on the samples and is",
-      "compared with the float model (max / mean |difference|, as the parity verb does). The",
-      "impact is in units of the tolerances. Prints the ranking; exits 0 once it is done, 1 when",
-      "nothing would be quantized. 'quantize --auto-exclude' uses the same analysis."
+      "For every node the quantize options would quantize, builds two variants in memory: only"
+          + " that node in int8, and every node but that one in int8. Each runs on the samples and"
+          + " is compared with the float model (max / mean |difference|, as the parity verb does)."
+          + " The impact is in units of the tolerances. Prints the ranking; exits 0 once it is"
+          + " done, 1 when nothing would be quantized. 'quantize --auto-exclude' uses the same"
+          + " analysis."
     })
 final class SensitivityCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,8 +50,12 @@ final class SensitivityCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Also write the analysis (every node, both variants) as JSON.")
+      description =
+          "Also write the analysis (every node, both variants) as JSON; '-' is standard output"
+              + " (the table then goes to standard error).")
   Path json;
+
+  @Mixin NameWidth names;
 
   @Option(
       names = "--top",
@@ -72,6 +78,7 @@ final class SensitivityCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PrintWriter text = JsonOut.text(out, err, json);
     Path in = model.path();
     var parity = tolerances.parityOptions();
     OnnxModel m = ModelFiles.load(in);
@@ -87,19 +94,32 @@ final class SensitivityCommand implements Callable<Integer> {
       return ExitCodes.CHECK_FAILED;
     }
     if (json != null) {
-      JsonFiles.write(json, r);
+      JsonOut.write(json, JsonDocument.SENSITIVITY, r, out);
     }
-    print(r, top, out);
-    if (json != null) {
-      out.println("Wrote " + json);
-    }
+    print(r, top, names.width(), text);
+    JsonOut.wrote(json, text);
     return ExitCodes.OK;
   }
 
   static void print(SensitivityReport r, int top, PrintWriter out) {
+    print(r, top, NameWidth.WHOLE, out);
+  }
+
+  /** The ranking; node names whole up to {@code nameWidth} characters. */
+  static void print(SensitivityReport r, int top, int nameWidth, PrintWriter out) {
+    int shown = top == 0 ? r.nodes().size() : Math.min(top, r.nodes().size());
+    int width =
+        Math.max(
+            28,
+            r.nodes().subList(0, shown).stream()
+                .mapToInt(n -> clip(n.node(), nameWidth).length())
+                .max()
+                .orElse(0));
+    String head = "%4s  %-" + width + "s %-14s %8s  %-27s  %-27s %7s%n";
+    String row = "%4d  %-" + width + "s %-14s %8.3f  %s  %s %7s%n";
     out.printf(
         Locale.ROOT,
-        "%4s  %-28s %-14s %8s  %-27s  %-27s %7s%n",
+        head,
         "RANK",
         "NODE",
         "OP",
@@ -107,13 +127,12 @@ final class SensitivityCommand implements Callable<Integer> {
         "ONLY THIS: MAX |d|  MEAN |d|",
         "ALL BUT THIS: MAX  MEAN |d|",
         "SQNR dB");
-    int shown = top == 0 ? r.nodes().size() : Math.min(top, r.nodes().size());
     for (NodeSensitivity n : r.nodes().subList(0, shown)) {
       out.printf(
           Locale.ROOT,
-          "%4d  %-28s %-14s %8.3f  %s  %s %7s%n",
+          row,
           n.rank(),
-          clip(n.node(), 28),
+          clip(n.node(), nameWidth),
           clip(n.op(), 14),
           n.impact(),
           cells(n.onlyThis()),
@@ -157,6 +176,6 @@ final class SensitivityCommand implements Callable<Integer> {
   }
 
   static String clip(String s, int width) {
-    return s.length() > width ? s.substring(0, width - 1) + "…" : s;
+    return org.quantscope.report.Texts.clean(s, width);
   }
 }

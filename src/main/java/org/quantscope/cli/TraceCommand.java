@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
@@ -29,12 +30,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Trace the error of the int8 model through every tensor, and say where it enters.",
       "",
-      "Quantizes MODEL (unless --candidate gives an int8 model), runs both models on the same",
-      "samples with their intermediate tensors exposed, and compares every tensor both compute.",
-      "Ranks the quantized nodes by the error they introduce (their output's error beyond what",
-      "their input brought), with what quantizing their input to uint8 at run time costs and the",
-      "statistics of that input (range, p99.9 |x|, outlier ratio, uint8 step) that predict it.",
-      "Exits 0 once traced, 2 on bad input."
+      "Quantizes MODEL (unless --candidate gives an int8 model), runs both models on the same"
+          + " samples with their intermediate tensors exposed, and compares every tensor both"
+          + " compute. Ranks the quantized nodes by their estimated share of the error at the"
+          + " graph outputs, with the error they introduce (their output's error beyond what"
+          + " their input brought), what quantizing their input to uint8 at run time costs, and"
+          + " the statistics of that input (range, p99.9 |x|, outlier ratio, uint8 step) that"
+          + " predict it. Exits 0 once traced, 2 on bad input."
     })
 final class TraceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -56,8 +58,12 @@ final class TraceCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Also write the trace (every tensor, node and activation) as JSON.")
+      description =
+          "Also write the trace (every tensor, node and activation) as JSON; '-' is standard"
+              + " output (the tables then go to standard error).")
   Path json;
+
+  @Mixin NameWidth names;
 
   @Option(
       names = "--top",
@@ -72,6 +78,9 @@ final class TraceCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--top must be >= 0, got " + top);
     }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter text = JsonOut.text(out, err, json);
+    int width = names.width();
     OnnxModel reference = ModelFiles.load(model.path());
     OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
     List<Path> outputs = json == null ? List.of() : List.of(json);
@@ -86,22 +95,30 @@ final class TraceCommand implements Callable<Integer> {
                 : Plan.given(reference, cand, candidate.toString()))
             .withTrace(tolerances.parityOptions(), samples.source().read(reference))
             .withSessions(samples.sessionConfig());
-    TraceReport r =
-        Pipeline.inProcess().run(plan, new ProgressLine(spec.commandLine().getErr())).trace();
+    TraceReport r = Pipeline.inProcess().run(plan, new ProgressLine(err)).trace();
     if (json != null) {
-      JsonFiles.write(json, r);
+      JsonOut.write(json, JsonDocument.TRACE, r, out);
     }
-    print(r, top, out);
-    if (json != null) {
-      out.println("Wrote " + json);
-    }
+    print(r, top, width, text);
+    JsonOut.wrote(json, text);
     return ExitCodes.OK;
   }
 
   static void print(TraceReport r, int top, PrintWriter out) {
+    print(r, top, NameWidth.WHOLE, out);
+  }
+
+  /** The tables; node and activation names whole up to {@code nameWidth} characters. */
+  static void print(TraceReport r, int top, int nameWidth, PrintWriter out) {
     int shown = top == 0 ? r.nodes().size() : Math.min(top, r.nodes().size());
     List<NodeError> nodes = r.nodes().subList(0, shown);
-    int w = Math.max(4, nodes.stream().mapToInt(n -> n.node().length()).max().orElse(4));
+    int w =
+        Math.max(
+            4,
+            nodes.stream()
+                .mapToInt(n -> SensitivityCommand.clip(n.node(), nameWidth).length())
+                .max()
+                .orElse(4));
     out.printf(
         Locale.ROOT,
         "%4s  %-" + w + "s  %-14s %7s %11s %9s %9s %9s %9s%n",
@@ -119,7 +136,7 @@ final class TraceCommand implements Callable<Integer> {
           Locale.ROOT,
           "%4d  %-" + w + "s  %-14s %7s %11s %9s %9s %9s %9s%n",
           n.rank(),
-          n.node(),
+          SensitivityCommand.clip(n.node(), nameWidth),
           SensitivityCommand.clip(n.op(), 14),
           n.outputShare() == null
               ? "-"
@@ -140,7 +157,13 @@ final class TraceCommand implements Callable<Integer> {
     if (!r.activations().isEmpty()) {
       out.println();
       List<ActivationReport> acts = new ArrayList<>(r.activations());
-      int aw = Math.max(10, acts.stream().mapToInt(a -> a.name().length()).max().orElse(10));
+      int aw =
+          Math.max(
+              10,
+              acts.stream()
+                  .mapToInt(a -> SensitivityCommand.clip(a.name(), nameWidth).length())
+                  .max()
+                  .orElse(10));
       out.printf(
           Locale.ROOT,
           "%-" + aw + "s  %10s %10s %8s %10s %9s  %s%n",
@@ -155,7 +178,7 @@ final class TraceCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "%-" + aw + "s  %10.4g %10.4g %7.1fx %10.4g %9s  %s%n",
-            a.name(),
+            SensitivityCommand.clip(a.name(), nameWidth),
             a.maxAbs(),
             a.p999Abs(),
             a.outlierRatio(),
@@ -185,7 +208,7 @@ final class TraceCommand implements Callable<Integer> {
     if (!p.passed() && !r.nodes().isEmpty()) {
       out.println(
           "Try leaving the top node in float: --nodes-to-exclude "
-              + r.nodes().get(0).node()
+              + SensitivityCommand.clip(r.nodes().get(0).node(), NameWidth.WHOLE)
               + " (or 'quantize --auto-exclude' to find the fewest).");
     }
     for (String n : r.notes()) {

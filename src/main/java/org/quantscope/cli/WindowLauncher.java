@@ -2,6 +2,7 @@
 package org.quantscope.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Opens the window when the command line names no verb. {@code Main} supplies the implementation,
@@ -10,9 +11,9 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface WindowLauncher {
   /**
-   * @param model the model to open, or null for the built-in example
-   * @param exitAfterSeconds close the window after this many seconds (for smoke tests), or 0
+   * @param models the models to open, a window each; empty for the built-in example
+   * @param exitAfterSeconds close the windows after this many seconds (for smoke tests), or 0
    * @return the process exit code
    */
-  int launch(Path model, double exitAfterSeconds);
+  int launch(List<Path> models, double exitAfterSeconds);
 }

@@ -25,7 +25,8 @@ import java.util.List;
  * @param rows for classifier-like outputs ([N, C] or [N]): number of rows (samples) compared
  * @param decisionFlips rows whose decision differs: argmax for C > 2, {@code score >= threshold}
  *     for one score or the positive class of two
- * @param nearThreshold rows whose reference score lies within abs_tol of the threshold (C <= 2)
+ * @param nearThreshold rows whose reference score lies within abs_tol of the threshold ({@code C <=
+ *     2})
  * @param labelMismatches integer outputs: elements that differ
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -75,17 +75,8 @@ public final class ParityCheck {
    * axis, as an LSTM's [seq_length, batch, input] does.
    */
   private static boolean rowsFirst(ModelRunner r, ModelSource source) throws IOException {
-    try {
-      for (ai.onnxruntime.NodeInfo in : r.session().getInputInfo().values()) {
-        if (in.getInfo() instanceof ai.onnxruntime.TensorInfo t
-            && t.getShape().length > 0
-            && t.getShape()[0] > 1) {
-          return false;
-        }
-      }
-    } catch (ai.onnxruntime.OrtException e) {
-      throw new IOException(
-          "ONNX Runtime could not describe the model's inputs: " + e.getMessage());
+    if (r.fixesFirstAxisAboveOne()) {
+      return false;
     }
     if (source.model() != null) {
       for (org.quantscope.runtime.InputSpec in : OrtRuntime.inputs(source.model())) {

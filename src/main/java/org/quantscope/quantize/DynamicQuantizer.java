@@ -42,7 +42,7 @@ public final class DynamicQuantizer {
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws ModelFormatException if the model cannot be quantized (an opset conversion that fails,
    *     bad weights)
-   * @throws CancellationException if the thread was interrupted
+   * @throws java.util.concurrent.CancellationException if the thread was interrupted
    */
   public static Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
       throws ModelFormatException, NothingToQuantizeException {
@@ -58,7 +58,7 @@ public final class DynamicQuantizer {
    * @throws NothingToQuantizeException if no node would be quantized
    * @throws ModelFormatException if the model cannot be quantized (an opset conversion that fails,
    *     bad weights)
-   * @throws CancellationException if the thread was interrupted
+   * @throws java.util.concurrent.CancellationException if the thread was interrupted
    */
   public static Output quantize(
       OnnxModel model, QuantizeOptions options, Progress progress, WeightCache cache)

@@ -45,7 +45,7 @@ public record QuantizationFacts(
     Boolean symmetricTables,
     Map<String, Integer> quantizedOps,
     Map<String, Integer> floatOps,
-    Boolean matMulConstBOnly,
+    @com.fasterxml.jackson.annotation.JsonProperty("mat_mul_const_b_only") Boolean matMulConstBOnly,
     Boolean enableSubgraph,
     String activations,
     List<String> versionClues,

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.report;
 
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.function.ToDoubleFunction;
 import org.quantscope.model.UntrustedText;
 
@@ -38,39 +35,6 @@ public final class Texts {
   /** Characters that are not text to show; see {@link UntrustedText#isControl}. */
   public static boolean isControl(int cp) {
     return UntrustedText.isControl(cp);
-  }
-
-  /**
-   * Jackson escapes that write every {@link #isControl control character} as a JSON escape
-   * (backslash, u, four hex digits): JSON keeps names whole (it is data), but a JSON file shown in
-   * a terminal or an editor cannot reorder text with bidirectional overrides or send escape
-   * sequences.
-   */
-  public static CharacterEscapes jsonEscapes() {
-    return JsonEscapes.INSTANCE;
-  }
-
-  private static final class JsonEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    static final JsonEscapes INSTANCE = new JsonEscapes();
-    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
-
-    JsonEscapes() {
-      ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      if (!isControl(ch)) {
-        return null;
-      }
-      return new SerializedString(String.format(java.util.Locale.ROOT, "\\u%04X", ch));
-    }
   }
 
   /**

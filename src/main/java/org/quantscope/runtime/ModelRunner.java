@@ -58,6 +58,23 @@ public final class ModelRunner implements AutoCloseable {
     return new ModelRunner(s, name, System.nanoTime() - t0);
   }
 
+  /** True when an input fixes its first axis to more than one (no run of one row fits it). */
+  public boolean fixesFirstAxisAboveOne() throws IOException {
+    try {
+      for (ai.onnxruntime.NodeInfo in : session.getInputInfo().values()) {
+        if (in.getInfo() instanceof ai.onnxruntime.TensorInfo t
+            && t.getShape().length > 0
+            && t.getShape()[0] > 1) {
+          return true;
+        }
+      }
+      return false;
+    } catch (OrtException e) {
+      throw new IOException(
+          "ONNX Runtime could not describe the model's inputs: " + e.getMessage());
+    }
+  }
+
   /** Time it took ONNX Runtime to create the session (load and optimize the model). */
   public long loadNanos() {
     return loadNanos;

@@ -26,7 +26,17 @@ final class Dialogs {
             + "ONNX Runtime "
             + OrtRuntime.version()
             + ", Java "
-            + System.getProperty("java.version"));
+            + System.getProperty("java.version")
+            + "\nLicensed under the Apache License 2.0. It bundles third-party components"
+            + " under their own licences: see the details below.");
+    a.getDialogPane().setId("aboutDialog");
+    TextArea notices = new TextArea(AppInfo.thirdPartyNotices());
+    notices.setId("noticesText");
+    notices.setEditable(false);
+    notices.setPrefRowCount(18);
+    notices.setPrefColumnCount(100);
+    notices.setStyle("-fx-font-family: monospace;");
+    a.getDialogPane().setExpandableContent(notices);
     a.show();
   }
 

@@ -13,6 +13,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.Window;
+import org.quantscope.logs.LogFiles;
 
 /**
  * The menu bar: File (open, recent files, example, save, export, quit), View (find, zoom), Run
@@ -96,7 +97,9 @@ final class MainMenu extends MenuBar {
 
     MenuItem helpExample = item("Open example", "helpExampleMenu", null, vm::openExample);
     MenuItem about = item("About QuantScope", "aboutMenu", null, () -> Dialogs.about(window()));
-    Menu help = menu("Help", "helpMenu", helpExample, new SeparatorMenuItem(), about);
+    MenuItem showLog =
+        item("Show log", "showLogMenu", null, () -> LogWindow.show(window(), LogFiles.current()));
+    Menu help = menu("Help", "helpMenu", helpExample, showLog, new SeparatorMenuItem(), about);
 
     getMenus().addAll(file, view, run, help);
     setId("menuBar");

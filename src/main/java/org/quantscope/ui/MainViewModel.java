@@ -81,9 +81,11 @@ public final class MainViewModel {
     this.options = new OptionsViewModel(settings);
     this.runs = new RunViewModel(jobs, options, pipeline);
     this.graph = new GraphViewModel(jobs);
-    for (String r : settings.get("recent", "").split("\n")) {
-      if (!r.isBlank()) {
+    for (String r : settings.getList("recent")) {
+      try {
         recent.add(Path.of(r));
+      } catch (java.nio.file.InvalidPathException e) {
+        // a setting from another system: skip it
       }
     }
     // verdicts follow the options; statuses follow verdicts, exclusions and results
@@ -286,11 +288,7 @@ public final class MainViewModel {
     while (recent.size() > 8) {
       recent.remove(recent.size() - 1);
     }
-    StringBuilder sb = new StringBuilder();
-    for (Path p : recent) {
-      sb.append(p).append('\n');
-    }
-    settings.put("recent", sb.toString());
+    settings.putList("recent", recent.stream().map(Path::toString).toList());
     if (abs.getParent() != null) {
       settings.put("lastFolder", abs.getParent().toString());
     }
@@ -362,6 +360,11 @@ public final class MainViewModel {
               status.set(
                   model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
               error.set(describe(name, failure));
+              // a file that is not a model is the user's business: its message is enough
+              boolean userError =
+                  failure instanceof IOException || failure instanceof IllegalArgumentException;
+              System.getLogger(MainViewModel.class.getName())
+                  .log(System.Logger.Level.WARNING, error.get(), userError ? null : failure);
             });
   }
 

@@ -2,6 +2,8 @@
 package org.quantscope.ui;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
@@ -9,27 +11,41 @@ import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import javafx.util.Duration;
+import org.quantscope.AppInfo;
+import org.quantscope.logs.LogFiles;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Runner;
 
 /** The JavaFX application: one window with the {@link MainView}. */
 public final class QuantScopeApp extends Application {
-  private static volatile Path initialModel;
+  private static final System.Logger LOG = System.getLogger(QuantScopeApp.class.getName());
+  private static volatile List<Path> initialModels = List.of();
   private static volatile double exitAfterSeconds;
 
   /** The rendered sizes of icons/quantscope.svg in the resources; the stage picks per use. */
   private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
 
   /**
-   * Starts JavaFX and blocks until the window is closed.
+   * Starts JavaFX and blocks until every window is closed. Each model opens in a window of its own;
+   * one that cannot be opened shows its message there, and the others open all the same. The
+   * session is logged to {@link LogFiles#folder()}.
    *
-   * @param model the model to open, or null for the built-in example
-   * @param exitAfter close the window after this many seconds; 0 keeps it open
+   * @param models the models to open; none for the built-in example
+   * @param exitAfter close the windows after this many seconds; 0 keeps them open
    * @return the exit code
    */
-  public static int launch(Path model, double exitAfter) {
-    initialModel = model;
+  public static int launch(List<Path> models, double exitAfter) {
+    initialModels = List.copyOf(models);
     exitAfterSeconds = exitAfter;
+    Path log = LogFiles.start(LogFiles.folder());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "QuantScope {0} started (Java {1}, {2}); log {3}; models {4}",
+        AppInfo.version(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        log,
+        models);
     Application.launch(QuantScopeApp.class);
     return 0;
   }
@@ -53,12 +69,36 @@ public final class QuantScopeApp extends Application {
 
   @Override
   public void start(Stage stage) {
-    show(stage, Settings.preferences(), initialModel);
+    Settings settings = Settings.preferences();
+    List<Stage> stages = new ArrayList<>();
+    showAll(stage, settings, initialModels, stages);
     if (exitAfterSeconds > 0) {
       PauseTransition exit = new PauseTransition(Duration.seconds(exitAfterSeconds));
-      exit.setOnFinished(e -> stage.hide());
+      exit.setOnFinished(e -> stages.forEach(Stage::hide));
       exit.play();
     }
+  }
+
+  /**
+   * Opens every model in a window: the first in {@code first}, each further one in a new stage
+   * (added to {@code stages} with the first). With no model, the built-in example.
+   *
+   * @return the windows' view models, in the order of {@code models}
+   */
+  static List<MainViewModel> showAll(
+      Stage first, Settings settings, List<Path> models, List<Stage> stages) {
+    List<MainViewModel> vms = new ArrayList<>();
+    List<Path> todo = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
+    for (int i = 0; i < todo.size(); i++) {
+      Stage s = i == 0 ? first : new Stage();
+      if (i > 0) { // cascade the windows so that each shows its title
+        s.setX(first.getX() + 32 * i);
+        s.setY(first.getY() + 32 * i);
+      }
+      stages.add(s);
+      vms.add(show(s, settings, todo.get(i)));
+    }
+    return vms;
   }
 
   /**
@@ -93,6 +133,7 @@ public final class QuantScopeApp extends Application {
             settings.put("window.width", Double.toString(scene.getWidth()));
             settings.put("window.height", Double.toString(scene.getHeight()));
           }
+          settings.flush(); // once, when the window closes
           vm.runs().cancel();
         });
     stage.show();

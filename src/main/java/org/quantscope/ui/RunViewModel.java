@@ -427,6 +427,13 @@ public final class RunViewModel {
       return;
     }
     status.set("Failed.");
-    failure.set(RunFailure.of(t));
+    RunFailure f = RunFailure.of(t);
+    // the log keeps every failure with its stack trace (Help > Show log)
+    System.getLogger(RunViewModel.class.getName())
+        .log(
+            System.Logger.Level.WARNING,
+            "run failed: " + f.message(),
+            f.details().isEmpty() ? null : t); // the trace of unexpected failures only
+    failure.set(f);
   }
 }

@@ -2,6 +2,7 @@
 package org.quantscope.worker;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The worker process ended without a result: ONNX Runtime's native code crashed (or the process was
@@ -13,11 +14,18 @@ public final class WorkerCrashedException extends IOException {
 
   private final int exitCode;
   private final String workerLog;
+  private final transient Path keptLog;
 
-  WorkerCrashedException(String message, int exitCode, String workerLog) {
-    super(message);
+  WorkerCrashedException(String message, int exitCode, String workerLog, Path keptLog) {
+    super(message + (keptLog == null ? "" : " (the worker's log is kept in " + keptLog + ")"));
     this.exitCode = exitCode;
     this.workerLog = workerLog;
+    this.keptLog = keptLog;
+  }
+
+  /** Where the crashed worker's log was kept (in the log folder), or null. */
+  public Path keptLog() {
+    return keptLog;
   }
 
   /** The last few kilobytes the worker wrote to stderr (e.g. the JVM's crash notice). */

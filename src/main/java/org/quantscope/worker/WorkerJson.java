@@ -1,28 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.worker;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.quantscope.model.AtomicFile;
+import org.quantscope.json.Json;
 
-/** The JSON of job and result files: the reports' own snake_case, written atomically. */
+/**
+ * The JSON of job and result files, in the shared convention ({@link Json}), written atomically.
+ * They pass between two processes of one installation, so they carry no schema version.
+ */
 final class WorkerJson {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private WorkerJson() {}
 
   static void write(Path file, Object value) throws IOException {
-    byte[] bytes = MAPPER.writeValueAsBytes(value);
-    AtomicFile.write(file, out -> out.write(bytes));
+    Json.writeFile(file, value);
   }
 
   static <T> T read(Path file, Class<T> type) throws IOException {
-    return MAPPER.readValue(file.toFile(), type);
+    return Json.read(file, type);
   }
 }

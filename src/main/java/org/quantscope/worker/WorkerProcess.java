@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.quantscope.logs.LogFiles;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -61,11 +62,14 @@ public final class WorkerProcess {
   private final Path tempRoot;
   private final List<String> entryPoint;
   private final Map<String, String> properties;
+  private final Path logFolder;
 
-  private WorkerProcess(Path tempRoot, List<String> entryPoint, Map<String, String> properties) {
+  private WorkerProcess(
+      Path tempRoot, List<String> entryPoint, Map<String, String> properties, Path logFolder) {
     this.tempRoot = tempRoot;
     this.entryPoint = List.copyOf(entryPoint);
     this.properties = Map.copyOf(properties);
+    this.logFolder = logFolder;
   }
 
   /**
@@ -73,12 +77,17 @@ public final class WorkerProcess {
    * in {@code java.io.tmpdir}.
    */
   public static WorkerProcess standard() {
-    return new WorkerProcess(null, MAIN, Map.of());
+    return new WorkerProcess(null, MAIN, Map.of(), LogFiles.folder());
+  }
+
+  /** The same, keeping the logs of crashed workers in {@code dir} instead of the log folder. */
+  public WorkerProcess withLogFolder(Path dir) {
+    return new WorkerProcess(tempRoot, entryPoint, properties, dir);
   }
 
   /** The same, making its temporary folders in {@code dir}. */
   public WorkerProcess withTempRoot(Path dir) {
-    return new WorkerProcess(dir, entryPoint, properties);
+    return new WorkerProcess(dir, entryPoint, properties, logFolder);
   }
 
   /**
@@ -90,14 +99,14 @@ public final class WorkerProcess {
     List<String> e = new ArrayList<>();
     e.add(mainClass);
     e.addAll(List.of(args));
-    return new WorkerProcess(tempRoot, e, properties);
+    return new WorkerProcess(tempRoot, e, properties, logFolder);
   }
 
   /** The same, passing one more system property to the worker. */
   public WorkerProcess withProperty(String key, String value) {
     Map<String, String> p = new LinkedHashMap<>(properties);
     p.put(key, value);
-    return new WorkerProcess(tempRoot, entryPoint, p);
+    return new WorkerProcess(tempRoot, entryPoint, p, logFolder);
   }
 
   /** A fresh job folder; close it to delete it (and kill a worker still running). */
@@ -160,15 +169,17 @@ public final class WorkerProcess {
         pump.join(2_000);
         Path result = dir.resolve(WorkerMain.RESULT);
         if (!Files.isRegularFile(result)) {
-          throw new WorkerCrashedException(
+          String message =
               String.format(
                   Locale.ROOT,
                   "ONNX Runtime crashed while %s (exit code %d); the window and your model are"
                       + " unaffected",
                   job.doing(),
-                  code),
-              code,
-              tail(dir.resolve("worker.log")));
+                  code);
+          Path kept = keepLogs(dir, message);
+          System.getLogger(WorkerProcess.class.getName())
+              .log(System.Logger.Level.ERROR, message + "; worker log kept in " + kept);
+          throw new WorkerCrashedException(message, code, tail(dir.resolve("worker.log")), kept);
         }
         WorkerResult r = WorkerJson.read(result, WorkerResult.class);
         if (r.failure() != null) {
@@ -353,6 +364,21 @@ public final class WorkerProcess {
       case "argument" -> new IllegalArgumentException(m);
       default -> new WorkerError(m, f.trace());
     };
+  }
+
+  /**
+   * Copies what the crashed worker left (its stderr and the JVM's crash report) into the log folder
+   * before its temporary folder is deleted; null when that folder cannot be written.
+   */
+  private Path keepLogs(Path dir, String heading) {
+    List<Path> files = new ArrayList<>();
+    files.add(dir.resolve("worker.log"));
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> p.getFileName().toString().startsWith("hs_err_pid")).forEach(files::add);
+    } catch (IOException e) {
+      // the worker's stderr alone, then
+    }
+    return LogFiles.keepCrash(logFolder, heading, files);
   }
 
   /** The end of the worker's stderr (the JVM's crash notice, ORT's last words), for the record. */

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
@@ -71,20 +73,20 @@ class CliTest {
   void inspectJsonHasTheDocumentedKeys() throws IOException {
     Result r = run("inspect", "--json", model("if.onnx", TestModels.withIf()).toString());
     assertThat(r.code()).isZero();
-    JsonNode j = new ObjectMapper().readTree(r.out());
+    JsonNode j = SchemaCheck.valid(JsonDocument.INSPECT, r.out());
     assertThat(j.get("producer").asText()).isEqualTo("quantscope");
-    assertThat(j.get("irVersion").asLong()).isEqualTo(8);
+    assertThat(j.get("ir_version").asLong()).isEqualTo(8);
     assertThat(j.get("opsets").get("ai.onnx").asLong()).isEqualTo(17);
     assertThat(j.get("inputs")).hasSize(2);
     assertThat(j.get("inputs").get(0).get("name").asText()).isEqualTo("x");
     assertThat(j.get("inputs").get(0).get("type").asText()).isEqualTo("tensor(float)");
     assertThat(j.get("inputs").get(0).get("shape").toString()).isEqualTo("[1,4]");
     assertThat(j.get("outputs").get(0).get("name").asText()).isEqualTo("y");
-    assertThat(j.get("nodeCount").asInt()).isEqualTo(4);
-    assertThat(j.get("opCounts").get("MatMul").asInt()).isEqualTo(2);
-    assertThat(j.get("initializerBytes").asLong()).isEqualTo(64);
+    assertThat(j.get("node_count").asInt()).isEqualTo(4);
+    assertThat(j.get("op_counts").get("MatMul").asInt()).isEqualTo(2);
+    assertThat(j.get("initializer_bytes").asLong()).isEqualTo(64);
     JsonNode q = j.get("quantizable").get(0);
-    for (String key : List.of("node", "op", "graph", "weight", "willQuantize", "reason")) {
+    for (String key : List.of("node", "op", "graph", "weight", "will_quantize", "reason")) {
       assertThat(q.has(key)).as(key).isTrue();
     }
     assertThat(q.get("graph").asText()).isEqualTo("branch.then_branch");
@@ -97,7 +99,7 @@ class CliTest {
     Result r = run("inspect", "--json", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    assertThat(j.get("externalDataBytes").asLong()).isEqualTo(256 * 256 * 4 + 256 * 4);
+    assertThat(j.get("external_data_bytes").asLong()).isEqualTo(256 * 256 * 4 + 256 * 4);
   }
 
   @Test
@@ -166,20 +168,34 @@ class CliTest {
 
   @Test
   void noVerbOpensTheWindow() {
+    assertThat(opened("some.onnx", "--exit-after", "2")).containsExactly(Path.of("some.onnx"));
+    assertThat(opened()).isEmpty(); // the built-in example
+  }
+
+  @Test
+  void severalModelsOpenAWindowEach() {
+    // as a file manager passes them (the desktop entry's %F): every file, in order, even one
+    // that does not exist (its window says so), none refused with "Unmatched argument"
+    assertThat(opened("a.onnx", "b b.onnx", "missing.onnx"))
+        .containsExactly(Path.of("a.onnx"), Path.of("b b.onnx"), Path.of("missing.onnx"));
+  }
+
+  private static List<Path> opened(String... args) {
     StringWriter sink = new StringWriter();
-    Path[] opened = new Path[1];
+    List<Path> opened = new java.util.ArrayList<>();
     int code =
         Cli.run(
-            new String[] {"some.onnx", "--exit-after", "2"},
+            args,
             new PrintWriter(sink),
             new PrintWriter(sink),
-            (m, exitAfter) -> {
-              opened[0] = m;
-              assertThat(exitAfter).isEqualTo(2.0);
+            (models, exitAfter) -> {
+              opened.addAll(models);
+              assertThat(exitAfter)
+                  .isEqualTo(args.length > 1 && args[1].equals("--exit-after") ? 2.0 : 0.0);
               return 0;
             });
-    assertThat(code).isZero();
-    assertThat(opened[0]).isEqualTo(Path.of("some.onnx"));
+    assertThat(code).as(sink.toString()).isZero();
+    return opened;
   }
 
   private List<String> listing() throws IOException {

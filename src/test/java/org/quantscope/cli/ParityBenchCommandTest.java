@@ -4,7 +4,6 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ExampleModel;
 
 /** The parity and bench verbs end to end on the example classifier and its int8 copy. */
@@ -47,10 +48,12 @@ class ParityBenchCommandTest {
             "0.05");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("PASSED").contains("probabilities");
-    JsonNode j = new ObjectMapper().readTree(dir.resolve("parity_report.json").toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.PARITY, dir.resolve("parity_report.json"));
     List<String> keys = new java.util.ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys.subList(0, 3)).containsExactly("max_abs_diff", "mean_abs_diff", "passed");
+    // the document's version, then the seed's keys
+    assertThat(keys.subList(0, 4))
+        .containsExactly("schema_version", "max_abs_diff", "mean_abs_diff", "passed");
     assertThat(j.get("samples").asInt()).isEqualTo(20);
     assertThat(j.get("abs_tol").asDouble()).isEqualTo(0.2);
     JsonNode out = j.get("outputs").get(0);
@@ -135,7 +138,7 @@ class ParityBenchCommandTest {
             "-o",
             dir.resolve("e.json").toString());
     assertThat(r.code()).as(r.err()).isZero();
-    JsonNode j = new ObjectMapper().readTree(dir.resolve("e.json").toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.PARITY, dir.resolve("e.json"));
     assertThat(j.get("expected").asText()).endsWith("expected.csv");
     assertThat(j.get("samples").asInt()).isEqualTo(6);
   }
@@ -178,7 +181,7 @@ class ParityBenchCommandTest {
         .contains("FAILED")
         .contains("over 143 samples in one run (batch 143)")
         .contains("note: this verdict holds for batch 143: one row per run, the model passes");
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.PARITY, json);
     assertThat(j.get("batch").asInt()).isEqualTo(143);
     assertThat(j.get("batch_1").get("passed").asBoolean()).isTrue();
     assertThat(j.get("batch_1").get("max_abs_diff").asDouble()).isLessThan(0.04);
@@ -189,7 +192,7 @@ class ParityBenchCommandTest {
     CliTest.Result single = CliTest.run(one);
     assertThat(single.code()).as(single.out() + single.err()).isZero();
     assertThat(single.out()).contains("PASSED").contains("143 samples, one per run (batch 1)");
-    j = new ObjectMapper().readTree(json.toFile());
+    j = SchemaCheck.valid(JsonDocument.PARITY, json);
     assertThat(j.get("batch").asInt()).isEqualTo(1);
     assertThat(j.has("batch_1")).isFalse();
 
@@ -219,7 +222,7 @@ class ParityBenchCommandTest {
             json.toString());
     assertThat(cos.code()).as(cos.out() + cos.err()).isZero();
     assertThat(cos.out()).contains("PASSED: min row cosine 0.").contains("(tolerance 0.9, mean");
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.PARITY, json);
     assertThat(j.get("metric").asText()).isEqualTo("cosine");
     assertThat(j.get("metric_tol").asDouble()).isEqualTo(0.9);
     assertThat(j.get("row_cosine_min").asDouble()).isBetween(0.9, 1.0);
@@ -325,7 +328,7 @@ class ParityBenchCommandTest {
             "onnx");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("fp32").contains("int8").contains("speedup (p50)");
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.BENCH, json);
     assertThat(j.get("speedup_p50").asDouble()).isPositive();
     assertThat(j.get("environment").get("cores").asInt()).isPositive();
     JsonNode m = j.get("models").get(1);

@@ -4,7 +4,6 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.onnx.ModelProto;
@@ -69,15 +70,15 @@ class QuantizeCommandTest {
             report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("1 of 2 nodes quantized");
-    JsonNode j = new ObjectMapper().readTree(report.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.QUANTIZATION, report);
     assertThat(j.get("quantized").get(0).get("node").asText()).isEqualTo("fc1");
     JsonNode w = j.get("quantized").get(0).get("weights").get(0);
     assertThat(w.get("type").asText()).isEqualTo("uint8");
-    assertThat(w.get("perChannel").asBoolean()).isTrue();
+    assertThat(w.get("per_channel").asBoolean()).isTrue();
     assertThat(w.get("channels").asInt()).isEqualTo(8);
     assertThat(j.get("skipped").get(0).get("reason").asText())
         .isEqualTo("excluded (nodes_to_exclude)");
-    assertThat(j.get("fileBytesAfter").asLong()).isEqualTo(Files.size(out));
+    assertThat(j.get("file_bytes_after").asLong()).isEqualTo(Files.size(out));
   }
 
   @Test

@@ -4,13 +4,14 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.onnx.ModelProto;
 
 /**
@@ -50,15 +51,15 @@ class RecipeCommandsTest {
         .contains("MatMul uint8");
 
     CliTest.Result json = CliTest.run("inspect", shipped.toString(), "--json");
-    JsonNode j = new ObjectMapper().readTree(json.out());
+    JsonNode j = SchemaCheck.valid(JsonDocument.INSPECT, json.out());
     assertThat(j.get("recipe").asText()).isEqualTo("optimum-avx2");
     JsonNode q = j.get("quantization");
     assertThat(q.get("quantized").asBoolean()).isTrue();
-    assertThat(q.get("perChannel").asBoolean()).isTrue();
+    assertThat(q.get("per_channel").asBoolean()).isTrue();
     // zero point 128: symmetric, or asymmetric weights centred on zero; never "no"
-    assertThat(q.get("symmetricWeights").isNull() || q.get("symmetricWeights").asBoolean())
+    assertThat(q.get("symmetric_weights").isNull() || q.get("symmetric_weights").asBoolean())
         .isTrue();
-    assertThat(q.get("weightTypes").get("MatMul").asText()).isEqualTo("uint8");
+    assertThat(q.get("weight_types").get("MatMul").asText()).isEqualTo("uint8");
 
     Path again = quantize(f, "again.onnx", "--like", shipped.toString());
     CliTest.Result same = CliTest.run("diff", shipped.toString(), again.toString());
@@ -71,7 +72,7 @@ class RecipeCommandsTest {
   void aFloatModelHasNoQuantizationInInspect() throws IOException {
     CliTest.Result json =
         CliTest.run("inspect", model("mlp.onnx", TestModels.mlp()).toString(), "--json");
-    JsonNode j = new ObjectMapper().readTree(json.out());
+    JsonNode j = SchemaCheck.valid(JsonDocument.INSPECT, json.out());
     assertThat(j.has("quantization")).isTrue();
     assertThat(j.get("quantization").isNull()).isTrue();
     assertThat(j.get("recipe").isNull()).isTrue();
@@ -84,9 +85,12 @@ class RecipeCommandsTest {
     Path f = model("cand.onnx", TestModels.candidates());
     Path a = quantize(f, "a.onnx", "--recipe", "optimum-avx2", "--per-channel=false");
     Path b = quantize(f, "b.onnx", "--recipe", "optimum-avx2");
-    JsonNode ja = new ObjectMapper().readTree(CliTest.run("inspect", a.toString(), "--json").out());
-    assertThat(ja.get("quantization").get("perChannel").asBoolean()).isFalse();
-    assertThat(ja.get("quantization").get("weightTypes").get("MatMul").asText()).isEqualTo("uint8");
+    JsonNode ja =
+        SchemaCheck.valid(
+            JsonDocument.INSPECT, CliTest.run("inspect", a.toString(), "--json").out());
+    assertThat(ja.get("quantization").get("per_channel").asBoolean()).isFalse();
+    assertThat(ja.get("quantization").get("weight_types").get("MatMul").asText())
+        .isEqualTo("uint8");
     CliTest.Result d = CliTest.run("diff", a.toString(), b.toString());
     assertThat(d.code()).isEqualTo(ExitCodes.CHECK_FAILED);
   }
@@ -104,7 +108,7 @@ class RecipeCommandsTest {
         .contains("initializers that differ")
         .contains("type")
         .contains("Wrote " + json);
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.DIFF, json);
     assertThat(j.get("identical").asBoolean()).isFalse();
     assertThat(j.get("initializers").size()).isPositive();
 

@@ -4,7 +4,6 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +15,8 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ExampleModel;
 
 /** The report verb end to end: it quantizes, checks parity, benchmarks and writes every format. */
@@ -62,7 +63,7 @@ class ReportCommandTest {
             "letter");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).startsWith("PASSED").contains("Wrote " + pdf);
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
     assertThat(j.get("settings").get("reduce_range").asBoolean()).isTrue();
     assertThat(j.get("parity").get("passed").asBoolean()).isTrue();
     assertThat(j.get("bench").get("models").size()).isEqualTo(2);
@@ -92,7 +93,7 @@ class ReportCommandTest {
             json.toString());
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).startsWith("FAILED");
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
     assertThat(j.get("summary").get("verdict").asText()).isEqualTo("FAILED");
     assertThat(j.has("bench")).isFalse();
   }
@@ -118,7 +119,7 @@ class ReportCommandTest {
             "--json",
             json.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
     assertThat(j.has("quantization")).isFalse();
     assertThat(j.get("summary").get("int8_bytes").asLong()).isEqualTo(Files.size(int8));
   }

@@ -4,7 +4,6 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.NodeProto;
@@ -55,7 +56,7 @@ class SensitivityCommandTest {
     assertThat(rows.get(0)).startsWith("RANK  NODE");
     assertThat(rows.get(1)).matches("\\s+1  fc2\\s+MatMul\\s+.*\\*.*");
     assertThat(r.out()).contains("All 3 nodes in int8").contains("FAILED");
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.SENSITIVITY, json);
     assertThat(j.get("nodes")).hasSize(3);
     JsonNode first = j.get("nodes").get(0);
     assertThat(first.get("node").asText()).isEqualTo("fc2");
@@ -91,7 +92,7 @@ class SensitivityCommandTest {
             .map(NodeProto::getName)
             .toList();
     assertThat(floatMatMuls).containsExactly("fc2");
-    JsonNode j = new ObjectMapper().readTree(search.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.AUTO_EXCLUDE, search);
     assertThat(j.get("passed").asBoolean()).isTrue();
     assertThat(j.get("excluded").get(0).asText()).isEqualTo("fc2");
     assertThat(j.get("after").get("passed").asBoolean()).isTrue();

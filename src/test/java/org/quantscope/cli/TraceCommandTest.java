@@ -4,12 +4,13 @@ package org.quantscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 
 /** The trace verb end to end on the fragile MLP, whose second layer breaks parity. */
 class TraceCommandTest {
@@ -44,7 +45,7 @@ class TraceCommandTest {
         .contains("FAILED")
         .contains("--nodes-to-exclude fc2")
         .contains("Wrote " + json);
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.TRACE, json);
     assertThat(j.get("nodes")).hasSize(3);
     assertThat(j.at("/nodes/0/node").asText()).isEqualTo("fc2");
     assertThat(j.at("/nodes/0/introduced_db").isNumber()).isTrue();

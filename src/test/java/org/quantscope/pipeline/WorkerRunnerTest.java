@@ -52,6 +52,7 @@ class WorkerRunnerTest {
       new OrtRuntime.SessionConfig(1, OrtRuntime.OptLevel.ALL, false);
 
   @TempDir Path temp;
+  @TempDir Path logs;
 
   private static OnnxModel example() {
     return OnnxModel.of(ExampleModel.build());
@@ -70,7 +71,7 @@ class WorkerRunnerTest {
   }
 
   private WorkerRunner misbehaving(String mode) {
-    return new WorkerRunner(MisbehavingWorker.process(mode, temp));
+    return new WorkerRunner(MisbehavingWorker.process(mode, temp).withLogFolder(logs));
   }
 
   private void assertNoTempFilesLeft() throws IOException {
@@ -191,8 +192,18 @@ class WorkerRunnerTest {
         // a crash dump is turned off, so HotSpot exits with 1 instead of aborting (134)
         .hasMessageMatching(
             "ONNX Runtime crashed while checking parity \\(exit code \\d+\\); the window and"
-                + " your model are unaffected");
+                + " your model are unaffected \\(the worker's log is kept in .*worker-crash-.*\\.log\\)");
     assertNoTempFilesLeft();
+    // the worker's log outlives its folder: the heading, its stderr and the JVM's crash report
+    List<Path> kept;
+    try (Stream<Path> files = Files.list(logs)) {
+      kept = files.toList();
+    }
+    assertThat(kept).hasSize(1);
+    assertThat(Files.readString(kept.get(0)))
+        .startsWith("ONNX Runtime crashed while checking parity")
+        .contains("==> worker.log <==")
+        .contains("==> hs_err_pid");
     // and this process still runs ONNX Runtime
     try (ModelRunner r = ModelRunner.open(fp32, SESSIONS)) {
       assertThat(ParityCheck.run(r, exampleFeeds(), Progress.NONE).samples()).isEqualTo(64);

@@ -6,7 +6,6 @@ import static org.quantscope.model.Protos.node;
 import static org.quantscope.model.Protos.tensorValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,8 @@ import org.quantscope.TestModels;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
+import org.quantscope.json.JsonDocument;
+import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.OnnxModel;
@@ -92,7 +93,7 @@ class ReportTest {
           .contains("page 1 of " + pages)
           .contains("page " + pages + " of " + pages);
       // the same numbers as the JSON says
-      JsonNode j = new ObjectMapper().readTree(ReportJson.toJson(report));
+      JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, ReportJson.toJson(report));
       JsonNode sj = j.get("summary");
       assertThat(text)
           .contains(Figures.diff(sj.get("max_abs_diff").asDouble()))
@@ -227,7 +228,7 @@ class ReportTest {
     ReportJson.write(report, json);
     Report back = ReportJson.read(json);
     assertThat(ReportJson.toJson(back)).isEqualTo(ReportJson.toJson(report));
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
     JsonNode parity = j.get("parity");
     List<String> keys = new ArrayList<>();
     parity.fieldNames().forEachRemaining(keys::add);

@@ -57,6 +57,40 @@ class SampleFilesTest {
   }
 
   @Test
+  void csvQuotedFieldsMayHoldCommasAndLineBreaks() throws IOException {
+    // a header cell with a comma and a line break in quotes is one column; rows are counted from
+    // the line each record starts on: the header takes lines 1 and 2, so the bad record is row 3
+    Path csv = text("q.csv", "\"width, cm\",\"height\ncm\"\n\"1,5\",2\n3,4\n\"x\ny\",6\n");
+    assertThat(error(csv, spec("x", ElementType.FLOAT, null, 2L)))
+        .isEqualTo("q.csv, row 3, column 1 ('width, cm'): '1,5' is not a number");
+    Path ok = text("ok.csv", "\"width, cm\",\"height\ncm\"\n1.5,\"2\"\n3,4\n");
+    NdArray a =
+        SampleFiles.read(ok, List.of(spec("x", ElementType.FLOAT, null, 2L))).get(0).get("x");
+    assertThat(a.shape()).containsExactly(2, 2);
+    assertThat((float[]) a.data()).containsExactly(1.5f, 2, 3, 4);
+    Path open = text("open.csv", "a,b\n1,2\n\"3,4\n");
+    assertThat(error(open, spec("x", ElementType.FLOAT, null, 2L)))
+        .startsWith("open.csv, row 3: not valid CSV: ");
+  }
+
+  @Test
+  void csvReadsBigFiles() throws IOException {
+    // 200,000 rows of 4 numbers (about 3 MB of text), parsed as a stream of records
+    Path big = dir.resolve("big.csv");
+    try (var w = Files.newBufferedWriter(big)) {
+      w.write("a,b,c,d\n");
+      for (int i = 0; i < 200_000; i++) {
+        w.write(i + ",1.5,-2,3e-1\n");
+      }
+    }
+    NdArray a = SampleFiles.read(big, List.of(X)).get(0).get("x");
+    assertThat(a.shape()).containsExactly(200_000, 4);
+    float[] v = (float[]) a.data();
+    assertThat(v[4 * 199_999]).isEqualTo(199_999f);
+    assertThat(v[4 * 199_999 + 3]).isEqualTo(0.3f);
+  }
+
+  @Test
   void csvWithAFixedBatchIsSplitIntoBatches() throws IOException {
     Path csv = text("data.csv", "p,q\n1,2\n3,4\n5,6\n7,8\n");
     List<Map<String, NdArray>> feeds =

@@ -44,10 +44,12 @@ class RunViewModelWorkerTest {
     crash.set(true);
     runs.checkParity();
     RunFailure f = runs.failureProperty().get();
+    // one line, and where the worker's log was kept
     assertThat(f.message())
-        .isEqualTo(
-            "ONNX Runtime crashed while checking parity (exit code 134); the window and your"
-                + " model are unaffected");
+        .matches(
+            "ONNX Runtime crashed while checking parity \\(exit code 134\\); the window and your"
+                + " model are unaffected \\(the worker's log is kept in .*worker-crash-.*\\.log\\)")
+        .doesNotContain("\n");
     assertThat(f.details()).isEmpty();
     assertThat(runs.runningProperty().get()).isFalse();
     assertThat(runs.quantizedProperty().get()).isSameAs(quantized);
