@@ -12,6 +12,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -27,8 +28,9 @@ import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
 
 /**
- * The graph in the centre: a toolbar (which graph, search, zoom), the canvas, a legend, and while a
- * big graph is laid out a progress overlay whose Cancel appears after two seconds.
+ * The graph in the centre: a toolbar (which graph, search, after an error trace which error colours
+ * the nodes, zoom), the canvas, a legend, and while a big graph is laid out a progress overlay
+ * whose Cancel appears after two seconds.
  */
 public final class GraphPanel extends BorderPane {
   private final GraphViewModel vm;
@@ -66,7 +68,16 @@ public final class GraphPanel extends BorderPane {
     Button plus = button("+", "Zoom in (+)", () -> canvas.zoomBy(1.25));
     Button fit = button("Fit", "Fit the graph to the window (0)", canvas::fit);
     fit.setId("fitButton");
-    HBox bar = new HBox(6, scopes, search, searchInfo, spacer(), minus, plus, fit);
+    ToggleButton propagated = new ToggleButton("Error at outputs");
+    propagated.setId("propagatedToggle");
+    propagated.setTooltip(
+        new Tooltip(
+            "After an error trace: colour the nodes by the error at their output (made there or"
+                + " carried from upstream) instead of the error they introduce"));
+    propagated.selectedProperty().bindBidirectional(vm.propagatedProperty());
+    propagated.setVisible(false);
+    propagated.managedProperty().bind(propagated.visibleProperty());
+    HBox bar = new HBox(6, scopes, search, searchInfo, spacer(), propagated, minus, plus, fit);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(6, 8, 6, 8));
     bar.getStyleClass().add("graph-toolbar");
@@ -118,12 +129,16 @@ public final class GraphPanel extends BorderPane {
         .addListener(
             (o, a, b) -> {
               canvas.setStatuses(b);
+              boolean traced = b.values().stream().anyMatch(NodeStatus::hasError);
+              propagated.setVisible(traced);
               buildLegend(
-                  b.values().stream().anyMatch(NodeStatus::hasImpact)
-                      ? Legend.IMPACT
-                      : b.values().stream().anyMatch(NodeStatus::hasSqnr)
-                          ? Legend.SQNR
-                          : Legend.STATUS);
+                  traced
+                      ? vm.propagatedProperty().get() ? Legend.OUTPUT : Legend.INTRODUCED
+                      : b.values().stream().anyMatch(NodeStatus::hasImpact)
+                          ? Legend.IMPACT
+                          : b.values().stream().anyMatch(NodeStatus::hasSqnr)
+                              ? Legend.SQNR
+                              : Legend.STATUS);
             });
     vm.selectedProperty().addListener((o, a, b) -> canvas.setSelected(b));
     setOnKeyPressed(
@@ -185,12 +200,30 @@ public final class GraphPanel extends BorderPane {
   private enum Legend {
     STATUS,
     SQNR,
-    IMPACT
+    IMPACT,
+    INTRODUCED,
+    OUTPUT
   }
 
   private void buildLegend(Legend kind) {
     legend.getChildren().clear();
-    if (kind == Legend.IMPACT) {
+    if (kind == Legend.INTRODUCED || kind == Legend.OUTPUT) {
+      legend
+          .getChildren()
+          .addAll(
+              swatch(Palette.GOOD, "≥ " + (int) Palette.GOOD_DB + " dB"),
+              swatch(Palette.FAIR, (int) Palette.FAIR_DB + "–" + (int) Palette.GOOD_DB + " dB"),
+              swatch(
+                  Palette.POOR,
+                  "< "
+                      + (int) Palette.FAIR_DB
+                      + " dB "
+                      + (kind == Legend.INTRODUCED
+                          ? "(error introduced here, trace)"
+                          : "(error at the output, trace)")),
+              swatch(Palette.EXCLUDED, "excluded"),
+              swatch(Palette.CANNOT, "cannot"));
+    } else if (kind == Legend.IMPACT) {
       legend
           .getChildren()
           .addAll(

@@ -3,6 +3,7 @@ package org.quantscope.ui;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +32,11 @@ import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Images;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
+import org.quantscope.report.Texts;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
@@ -55,6 +59,8 @@ public final class RunViewModel {
       new ReadOnlyObjectWrapper<>(this, "parity");
   private final ReadOnlyObjectWrapper<BenchReport> bench =
       new ReadOnlyObjectWrapper<>(this, "bench");
+  private final ReadOnlyObjectWrapper<TraceReport> trace =
+      new ReadOnlyObjectWrapper<>(this, "trace");
   private final ReadOnlyObjectWrapper<Sizes> sizes = new ReadOnlyObjectWrapper<>(this, "sizes");
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -93,6 +99,14 @@ public final class RunViewModel {
 
   public ReadOnlyObjectProperty<BenchReport> benchProperty() {
     return bench.getReadOnlyProperty();
+  }
+
+  /**
+   * The last error trace of the int8 model (see {@code ErrorTrace}); cleared, like parity, when the
+   * model or the int8 model changes.
+   */
+  public ReadOnlyObjectProperty<TraceReport> traceProperty() {
+    return trace.getReadOnlyProperty();
   }
 
   /** Model sizes, known once the model is quantized. */
@@ -150,6 +164,7 @@ public final class RunViewModel {
     comparison.set(null);
     sizes.set(null);
     parity.set(null);
+    trace.set(null);
     bench.set(null);
   }
 
@@ -177,13 +192,61 @@ public final class RunViewModel {
     start("Run all", (r, p) -> RunResults.of(pipeline.run(r.timed(r.checked(r.fresh())), p)));
   }
 
+  /**
+   * Traces the error of the int8 model through every tensor (quantizing first if needed) on the
+   * samples and tolerances of the options: where it enters, node by node. The trace includes the
+   * parity check of the graph outputs, which becomes the window's parity.
+   */
+  public void traceError() {
+    start("Trace the error", (r, p) -> RunResults.of(pipeline.run(r.traced(r.reused()), p)));
+  }
+
   /** Leaves one node in float and checks parity again (quantizing afresh). */
   public void excludeAndRecheck(String node) {
-    if (node == null || running.get()) {
+    excludeAndRecheck(node == null ? List.of() : List.of(node));
+  }
+
+  /** Leaves these nodes in float and checks parity again (quantizing afresh). */
+  public void excludeAndRecheck(Collection<String> nodes) {
+    if (nodes.isEmpty() || running.get() || model.get() == null) {
       return;
     }
-    options.excluded().add(node);
+    options.excluded().addAll(nodes);
     start("Exclude and check", (r, p) -> RunResults.of(pipeline.run(r.checked(r.fresh()), p)));
+  }
+
+  /**
+   * The nodes the last trace blames: the one that introduces the most error, and those after it
+   * that introduce at least half as much (within {@value #CULPRIT_DB} dB), at most {@value
+   * #MAX_CULPRITS}. Empty without a trace or when no node introduces error.
+   */
+  public List<String> culprits() {
+    return culprits(trace.get());
+  }
+
+  /** How far below the worst node's introduced error (in dB) a node is still a culprit. */
+  static final double CULPRIT_DB = 3;
+
+  /** At most this many culprits are offered to leave in float at once. */
+  static final int MAX_CULPRITS = 3;
+
+  static List<String> culprits(TraceReport r) {
+    List<String> out = new ArrayList<>();
+    if (r == null || r.nodes().isEmpty()) {
+      return out;
+    }
+    Double worst = r.nodes().get(0).introducedDb();
+    if (worst == null || worst.isInfinite()) {
+      return out;
+    }
+    for (NodeError n : r.nodes()) {
+      Double d = n.introducedDb();
+      if (out.size() == MAX_CULPRITS || d == null || d > worst + CULPRIT_DB) {
+        break;
+      }
+      out.add(n.node());
+    }
+    return out;
   }
 
   /**
@@ -258,7 +321,8 @@ public final class RunViewModel {
 
   /**
    * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
-   * written atomically. Needs a quantized model; parity and latency are included when they ran.
+   * written atomically. Needs a quantized model; parity, the error trace and latency are included
+   * when they ran.
    */
   public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
     DynamicQuantizer.Output q = quantized.get();
@@ -276,7 +340,7 @@ public final class RunViewModel {
             z.fp32Bytes(),
             z.int8Bytes(),
             parity.get(),
-            null,
+            trace.get(),
             bench.get(),
             RunRequest.sessions(options.benchThreadCount()));
     ReportFiles files =
@@ -365,6 +429,7 @@ public final class RunViewModel {
     if (o != null) {
       if (o.quantized() != null && quantized.get() != o.quantized()) {
         parity.set(null);
+        trace.set(null);
         bench.set(null);
         quantizedWith = o.quantizedWith();
         quantized.set(o.quantized());
@@ -372,6 +437,9 @@ public final class RunViewModel {
       }
       if (o.parity() != null) {
         parity.set(o.parity());
+      }
+      if (o.trace() != null) {
+        trace.set(o.trace());
       }
       if (o.bench() != null) {
         bench.set(o.bench());
@@ -412,6 +480,10 @@ public final class RunViewModel {
               r.passed() ? "PASSED" : "FAILED",
               r.maxAbsDiff(),
               r.meanAbsDiff()));
+    }
+    List<String> blamed = culprits();
+    if (!blamed.isEmpty()) {
+      parts.add("most error introduced at " + Texts.clean(blamed.get(0), 60));
     }
     BenchReport b = bench.get();
     if (b != null && b.speedupP50() != null) {
