@@ -8,6 +8,7 @@ import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
@@ -144,6 +145,15 @@ public final class DetailsPanel extends ScrollPane {
     for (String name : node.activations()) {
       Optional<ActivationReport> a = trace.activation(name);
       if (a.isPresent()) {
+        Label caption =
+            new Label(
+                "Input "
+                    + Texts.clean(name, 80)
+                    + ", squeezed to uint8 at run time (as the error trace saw it), with the"
+                    + " uint8 levels of its widest run:");
+        caption.setWrapText(true);
+        caption.getStyleClass().add("fact-label");
+        box.getChildren().add(caption);
         ChartViewer v = new ChartViewer(TraceCharts.activation(a.get()));
         v.setId(i == 0 ? "activationChart" : "activationChart" + i);
         v.setPrefHeight(260);
@@ -244,6 +254,7 @@ public final class DetailsPanel extends ScrollPane {
   private static int fact(GridPane grid, int row, String label, String value) {
     Label l = new Label(Texts.clean(label, 40));
     l.getStyleClass().add("fact-label");
+    l.setMinWidth(Region.USE_PREF_SIZE);
     Label v = new Label(Texts.clean(value));
     v.setWrapText(true);
     grid.addRow(row, l, v);

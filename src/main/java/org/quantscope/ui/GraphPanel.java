@@ -8,13 +8,14 @@ import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -28,16 +29,17 @@ import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
 
 /**
- * The graph in the centre: a toolbar (which graph, search, after an error trace which error colours
- * the nodes, zoom), the canvas, a legend, and while a big graph is laid out a progress overlay
- * whose Cancel appears after two seconds.
+ * The graph in the centre: a toolbar (which graph, search, zoom), the canvas, a legend (after an
+ * error trace with the switch between the error each node introduces and the error at its output),
+ * and while a big graph is laid out a progress overlay whose Cancel appears after two seconds.
  */
 public final class GraphPanel extends BorderPane {
   private final GraphViewModel vm;
   private final GraphCanvas canvas = new GraphCanvas();
   private final TextField search = new TextField();
   private final Label searchInfo = new Label();
-  private final HBox legend = new HBox(10);
+  private final FlowPane legend = new FlowPane(10, 4);
+  private final CheckBox propagated = new CheckBox("error at the outputs instead");
   private List<GraphLayout.Box> hits = new ArrayList<>();
   private int hit;
 
@@ -68,16 +70,7 @@ public final class GraphPanel extends BorderPane {
     Button plus = button("+", "Zoom in (+)", () -> canvas.zoomBy(1.25));
     Button fit = button("Fit", "Fit the graph to the window (0)", canvas::fit);
     fit.setId("fitButton");
-    ToggleButton propagated = new ToggleButton("Error at outputs");
-    propagated.setId("propagatedToggle");
-    propagated.setTooltip(
-        new Tooltip(
-            "After an error trace: colour the nodes by the error at their output (made there or"
-                + " carried from upstream) instead of the error they introduce"));
-    propagated.selectedProperty().bindBidirectional(vm.propagatedProperty());
-    propagated.setVisible(false);
-    propagated.managedProperty().bind(propagated.visibleProperty());
-    HBox bar = new HBox(6, scopes, search, searchInfo, spacer(), propagated, minus, plus, fit);
+    HBox bar = new HBox(6, scopes, search, searchInfo, spacer(), minus, plus, fit);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(6, 8, 6, 8));
     bar.getStyleClass().add("graph-toolbar");
@@ -113,6 +106,12 @@ public final class GraphPanel extends BorderPane {
               }
             });
 
+    propagated.setId("propagatedToggle");
+    propagated.setTooltip(
+        new Tooltip(
+            "Colour the traced nodes by the error at their output (made there or carried from"
+                + " upstream) instead of the error they introduce"));
+    propagated.selectedProperty().bindBidirectional(vm.propagatedProperty());
     buildLegend(Legend.STATUS);
     legend.setId("graphLegend");
     legend.setPadding(new Insets(4, 8, 4, 8));
@@ -121,6 +120,7 @@ public final class GraphPanel extends BorderPane {
     StackPane.setAlignment(legend, Pos.BOTTOM_LEFT);
     StackPane.setMargin(legend, new Insets(8));
     StackPane centre = new StackPane(canvas, overlay, legend);
+    legend.prefWrapLengthProperty().bind(centre.widthProperty().subtract(40));
     setCenter(centre);
 
     canvas.setOnSelect(id -> vm.selectedProperty().set(id));
@@ -130,7 +130,6 @@ public final class GraphPanel extends BorderPane {
             (o, a, b) -> {
               canvas.setStatuses(b);
               boolean traced = b.values().stream().anyMatch(NodeStatus::hasError);
-              propagated.setVisible(traced);
               buildLegend(
                   traced
                       ? vm.propagatedProperty().get() ? Legend.OUTPUT : Legend.INTRODUCED
@@ -140,7 +139,12 @@ public final class GraphPanel extends BorderPane {
                               ? Legend.SQNR
                               : Legend.STATUS);
             });
-    vm.selectedProperty().addListener((o, a, b) -> canvas.setSelected(b));
+    vm.selectedProperty()
+        .addListener(
+            (o, a, b) -> {
+              canvas.setSelected(b);
+              canvas.reveal(b);
+            });
     setOnKeyPressed(
         e -> {
           switch (e.getCode()) {
@@ -208,21 +212,22 @@ public final class GraphPanel extends BorderPane {
   private void buildLegend(Legend kind) {
     legend.getChildren().clear();
     if (kind == Legend.INTRODUCED || kind == Legend.OUTPUT) {
+      Label title =
+          new Label(
+              kind == Legend.INTRODUCED
+                  ? "Error introduced here (trace, SQNR):"
+                  : "Error at the output (trace, SQNR):");
+      title.setId("legendTitle");
       legend
           .getChildren()
           .addAll(
+              title,
               swatch(Palette.GOOD, "≥ " + (int) Palette.GOOD_DB + " dB"),
               swatch(Palette.FAIR, (int) Palette.FAIR_DB + "–" + (int) Palette.GOOD_DB + " dB"),
-              swatch(
-                  Palette.POOR,
-                  "< "
-                      + (int) Palette.FAIR_DB
-                      + " dB "
-                      + (kind == Legend.INTRODUCED
-                          ? "(error introduced here, trace)"
-                          : "(error at the output, trace)")),
+              swatch(Palette.POOR, "< " + (int) Palette.FAIR_DB + " dB"),
               swatch(Palette.EXCLUDED, "excluded"),
-              swatch(Palette.CANNOT, "cannot"));
+              swatch(Palette.CANNOT, "cannot"),
+              propagated);
     } else if (kind == Legend.IMPACT) {
       legend
           .getChildren()

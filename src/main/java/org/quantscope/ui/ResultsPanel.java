@@ -177,21 +177,23 @@ public final class ResultsPanel extends ScrollPane {
         parts.add(
             Texts.clean(node, 80)
                 + " ("
-                + n.op()
+                + Texts.clean(n.op(), 40)
                 + ", "
                 + GraphViewModel.db(n.introducedDb())
-                + " introduced)");
+                + ")");
       }
       adviceText.setText(
           (blamed.size() == 1
                   ? "The error trace finds most error introduced at "
                   : "The error trace finds most error introduced at these nodes: ")
               + String.join(", ", parts)
-              + ". Leaving "
+              + " (SQNR of the error a node adds, lower is worse). Leaving "
               + (blamed.size() == 1 ? "it" : "them")
               + " in float may make parity pass.");
-      String names = Texts.clean(String.join(", ", blamed), 80);
-      excludeCulprits.setText("Leave " + names + " in float and check parity");
+      excludeCulprits.setText(
+          blamed.size() == 1
+              ? "Leave it in float and check parity"
+              : "Leave these " + blamed.size() + " in float and check parity");
     }
   }
 

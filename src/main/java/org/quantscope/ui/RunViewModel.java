@@ -35,7 +35,6 @@ import org.quantscope.report.ReportPdf;
 import org.quantscope.report.Texts;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
-import org.quantscope.trace.NodeError;
 import org.quantscope.trace.TraceReport;
 
 /**
@@ -215,38 +214,9 @@ public final class RunViewModel {
     start("Exclude and check", (r, p) -> RunResults.of(pipeline.run(r.checked(r.fresh()), p)));
   }
 
-  /**
-   * The nodes the last trace blames: the one that introduces the most error, and those after it
-   * that introduce at least half as much (within {@value #CULPRIT_DB} dB), at most {@value
-   * #MAX_CULPRITS}. Empty without a trace or when no node introduces error.
-   */
+  /** The nodes the last trace blames (see {@link Culprits}); empty without a trace. */
   public List<String> culprits() {
-    return culprits(trace.get());
-  }
-
-  /** How far below the worst node's introduced error (in dB) a node is still a culprit. */
-  static final double CULPRIT_DB = 3;
-
-  /** At most this many culprits are offered to leave in float at once. */
-  static final int MAX_CULPRITS = 3;
-
-  static List<String> culprits(TraceReport r) {
-    List<String> out = new ArrayList<>();
-    if (r == null || r.nodes().isEmpty()) {
-      return out;
-    }
-    Double worst = r.nodes().get(0).introducedDb();
-    if (worst == null || worst.isInfinite()) {
-      return out;
-    }
-    for (NodeError n : r.nodes()) {
-      Double d = n.introducedDb();
-      if (out.size() == MAX_CULPRITS || d == null || d > worst + CULPRIT_DB) {
-        break;
-      }
-      out.add(n.node());
-    }
-    return out;
+    return Culprits.of(trace.get());
   }
 
   /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -79,8 +80,8 @@ public final class TracePanel extends ScrollPane {
     summary.setWrapText(true);
 
     depth.setId("traceDepthChart");
-    depth.setPrefSize(520, 320);
-    depth.setMinHeight(280);
+    depth.setPrefSize(520, 380);
+    depth.setMinHeight(340);
     MenuItem save = new MenuItem("Save chart as PNG...");
     save.setId("traceDepthChartSave");
     save.setOnAction(
@@ -145,7 +146,7 @@ public final class TracePanel extends ScrollPane {
     legend.setWrapText(true);
     legend.getStyleClass().add("fact-label");
     results =
-        new VBox(8, depth, nodesTitle, exclude, ranking, actsTitle, activations, legend, notes);
+        new VBox(8, nodesTitle, exclude, ranking, depth, actsTitle, activations, legend, notes);
     results.managedProperty().bind(results.visibleProperty());
     VBox box = new VBox(8, intro, new HBox(8, trace), summary, results);
     box.setPadding(new Insets(10));
@@ -166,7 +167,7 @@ public final class TracePanel extends ScrollPane {
     depth.setChart(TraceCharts.depth(r));
     ranking.setItems(FXCollections.observableArrayList(r.nodes()));
     activations.setItems(FXCollections.observableArrayList(r.activations()));
-    List<String> blamed = RunViewModel.culprits(r);
+    List<String> blamed = Culprits.of(r);
     summary.setText(
         String.format(
                 Locale.ROOT,
@@ -179,10 +180,11 @@ public final class TracePanel extends ScrollPane {
                 ? "No quantized node introduces error."
                 : "Most error is introduced at "
                     + Texts.clean(String.join(", ", blamed))
-                    + ". The graph is coloured by the error each node introduces; Error at outputs"
-                    + " (above the graph) shows the error each carries."));
-    notes.setText(
-        String.join("\n", r.notes().stream().map(n -> "Note: " + Texts.clean(n)).toList()));
+                    + ". The graph is coloured by the error each node introduces; tick \"error at"
+                    + " the outputs instead\" in its legend to see the error each carries."));
+    List<String> all = new ArrayList<>(r.notes());
+    all.addAll(r.parity().warnings());
+    notes.setText(String.join("\n", all.stream().map(n -> "Note: " + Texts.clean(n)).toList()));
     follow(graph.selectedProperty().get());
   }
 
@@ -240,7 +242,7 @@ public final class TracePanel extends ScrollPane {
   /** A sortable dB column: "exact" for Infinity, "-" when unknown. */
   private static <T> TableColumn<T, Double> db(
       String title, String id, Function<T, ? extends Number> value) {
-    return number(title, id, 76, value, null);
+    return number(title, id, 88, value, null);
   }
 
   /** A sortable, right-aligned number column; {@code format} null writes dB. */

@@ -13,6 +13,7 @@ import org.quantscope.TestModels;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.Runner;
 import org.quantscope.trace.NodeError;
 import org.quantscope.trace.TraceReport;
 
@@ -134,6 +135,35 @@ class TraceViewModelTest {
         .isEqualTo(NodeStatus.Kind.EXCLUDED);
   }
 
+  @Test
+  void theWindowsWorkerTracesAsTheInProcessRunnerDoes() throws IOException {
+    MainViewModel inProcess = fragile();
+    inProcess.runs().traceError();
+    MainViewModel window =
+        new MainViewModel(JobRunner.synchronous(), new Pipeline(Runner.worker()));
+    fragile(window, dir);
+    window.runs().traceError();
+    assertThat(window.runs().failureProperty().get()).isNull();
+    TraceReport here = inProcess.runs().traceProperty().get();
+    TraceReport there = window.runs().traceProperty().get();
+    assertThat(there.nodes()).extracting(NodeError::node).isEqualTo(List.of("fc2", "fc1", "fc3"));
+    assertThat(there.nodes())
+        .extracting(NodeError::node)
+        .isEqualTo(here.nodes().stream().map(NodeError::node).toList());
+    for (int i = 0; i < here.nodes().size(); i++) {
+      NodeError a = here.nodes().get(i);
+      NodeError b = there.nodes().get(i);
+      assertThat(b.introducedDb())
+          .isCloseTo(a.introducedDb(), org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(b.outputSqnrDb())
+          .isCloseTo(a.outputSqnrDb(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+    assertThat(there.tensors()).hasSameSizeAs(here.tensors());
+    assertThat(there.activations()).hasSameSizeAs(here.activations());
+    assertThat(window.runs().parityProperty().get().maxAbsDiff())
+        .isEqualTo(inProcess.runs().parityProperty().get().maxAbsDiff());
+  }
+
   /** A trace of three nodes whose introduced error is given, worst first. */
   private static TraceReport ranked(Double... introduced) {
     List<NodeError> nodes = new java.util.ArrayList<>();
@@ -147,15 +177,13 @@ class TraceViewModelTest {
 
   @Test
   void theCulpritsAreTheWorstNodeAndThoseWithinThreeDecibelsOfIt() {
-    assertThat(RunViewModel.culprits(ranked(10.0, 12.9, 13.5, 20.0))).containsExactly("n0", "n1");
-    assertThat(RunViewModel.culprits(ranked(10.0, 11.0, 12.0, 12.5, 12.9)))
-        .containsExactly("n0", "n1", "n2");
-    assertThat(RunViewModel.culprits(ranked(25.0, null))).containsExactly("n0");
+    assertThat(Culprits.of(ranked(10.0, 12.9, 13.5, 20.0))).containsExactly("n0", "n1");
+    assertThat(Culprits.of(ranked(10.0, 11.0, 12.0, 12.5, 12.9))).containsExactly("n0", "n1", "n2");
+    assertThat(Culprits.of(ranked(25.0, null))).containsExactly("n0");
     // no node adds error, or none could be measured: nobody to blame
-    assertThat(RunViewModel.culprits(ranked(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY)))
-        .isEmpty();
-    assertThat(RunViewModel.culprits(ranked((Double) null))).isEmpty();
-    assertThat(RunViewModel.culprits(ranked())).isEmpty();
-    assertThat(RunViewModel.culprits(null)).isEmpty();
+    assertThat(Culprits.of(ranked(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY))).isEmpty();
+    assertThat(Culprits.of(ranked((Double) null))).isEmpty();
+    assertThat(Culprits.of(ranked())).isEmpty();
+    assertThat(Culprits.of(null)).isEmpty();
   }
 }

@@ -89,13 +89,22 @@ class TraceViewTest {
   }
 
   private static boolean visible(FxRobot robot, String query) {
-    Node n = robot.lookup(query).query();
+    Node n = robot.lookup(query).tryQuery().orElse(null);
+    if (n == null || n.getScene() == null) {
+      return false;
+    }
     for (Node p = n; p != null; p = p.getParent()) {
       if (!p.isVisible()) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether the centre of a node's box is within the canvas. */
+  private static boolean onScreen(GraphCanvas canvas, String id) {
+    double[] c = canvas.screenCentre(id);
+    return c[0] >= 0 && c[1] >= 0 && c[0] <= canvas.getWidth() && c[1] <= canvas.getHeight();
   }
 
   private static String selectedTab(FxRobot robot) {
@@ -139,23 +148,27 @@ class TraceViewTest {
     // the graph: coloured by the error introduced, with the toggle for the error at the outputs
     assertThat(visible(robot, "#propagatedToggle")).isTrue();
     assertThat(vm.graph().statusesProperty().get().get("fc2").hasError()).isTrue();
-    assertThat(
-            robot.lookup("#graphLegend .label").queryAllAs(Label.class).stream()
-                .map(Label::getText))
-        .anyMatch(t -> t.contains("error introduced here"));
+    assertThat(text(robot, "#legendTitle")).startsWith("Error introduced here");
     robot.clickOn("#propagatedToggle");
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(vm.graph().propagatedProperty().get()).isTrue();
-    assertThat(
-            robot.lookup("#graphLegend .label").queryAllAs(Label.class).stream()
-                .map(Label::getText))
-        .anyMatch(t -> t.contains("error at the output"));
+    assertThat(text(robot, "#legendTitle")).startsWith("Error at the output");
 
-    // a row selects the node in the graph and the nodes table; the Node tab shows its input
+    // a row selects the node in the graph (brought into view) and the nodes table; the Node tab
+    // shows its input
     robot.clickOn("#traceTab");
+    GraphCanvas canvas = robot.lookup("#graphCanvas").queryAs(GraphCanvas.class);
+    Platform.runLater(
+        () -> {
+          canvas.zoomBy(4);
+          canvas.centerOn("fc3");
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(onScreen(canvas, "fc2")).isFalse();
     Platform.runLater(() -> ranking.getSelectionModel().select(0));
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(vm.graph().selectedProperty().get()).isEqualTo("fc2");
+    assertThat(onScreen(canvas, "fc2")).isTrue();
     TableView<?> nodes = robot.lookup("#nodesTable").queryAs(TableView.class);
     assertThat(((NodesPanel.Row) nodes.getSelectionModel().getSelectedItem()).id())
         .isEqualTo("fc2");
