@@ -124,9 +124,11 @@ public final class DetailsPanel extends ScrollPane {
                 "error trace",
                 String.format(
                     Locale.ROOT,
-                    "rank %d of %d · introduced %s · output %s · input %s · uint8 input %s",
+                    "rank %d of %d · %s of the output error · introduced %s · output %s · input %s"
+                        + " · uint8 input %s",
                     e.rank(),
                     trace.nodes().size(),
+                    GraphViewModel.share(e.outputShare()),
                     GraphViewModel.db(e.introducedDb()),
                     GraphViewModel.db(e.outputSqnrDb()),
                     GraphViewModel.db(e.inputSqnrDb()),

@@ -211,7 +211,9 @@ public final class GraphViewModel {
                 + db(e.introducedDb())
                 + ", at its output "
                 + db(e.outputSqnrDb())
-                + " (trace rank "
+                + "; "
+                + share(e.outputShare())
+                + " of the output error (trace rank "
                 + e.rank()
                 + ")";
         Double shown = byOutput ? e.outputSqnrDb() : e.introducedDb();
@@ -227,6 +229,11 @@ public final class GraphViewModel {
               error));
     }
     statuses.set(m);
+  }
+
+  /** A node's share of the error at the graph outputs as a percentage, "-" when unknown. */
+  static String share(Double v) {
+    return v == null || v.isNaN() ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
   }
 
   /** A traced figure in dB, "-" when unknown. */

@@ -153,8 +153,8 @@ public final class ResultsPanel extends ScrollPane {
   }
 
   /**
-   * When parity fails: with a trace, the nodes that introduce the most error and the one click that
-   * leaves them in float and checks again; without one, the offer to run it.
+   * When parity fails: with a trace, the nodes whose error counts most at the outputs and the one
+   * click that leaves them in float and checks again; without one, the offer to run it.
    */
   private void advise(ParityReport p) {
     TraceReport t = vm.traceProperty().get();
@@ -165,11 +165,11 @@ public final class ResultsPanel extends ScrollPane {
     if (t == null) {
       adviceText.setText(
           "Where does the error enter? Trace error runs both models with every tensor compared"
-              + " and ranks the quantized nodes by the error they introduce.");
+              + " and ranks the quantized nodes by their share of the error at the outputs.");
     } else if (blamed.isEmpty()) {
       adviceText.setText(
-          "The error trace finds no quantized node that introduces error; see the Error trace"
-              + " tab.");
+          "The error trace finds no quantized node whose error reaches the outputs; see the Error"
+              + " trace tab.");
     } else {
       List<String> parts = new ArrayList<>();
       for (String node : blamed) {
@@ -179,15 +179,16 @@ public final class ResultsPanel extends ScrollPane {
                 + " ("
                 + Texts.clean(n.op(), 40)
                 + ", "
-                + GraphViewModel.db(n.introducedDb())
-                + ")");
+                + GraphViewModel.share(n.outputShare())
+                + " of the output error)");
       }
       adviceText.setText(
           (blamed.size() == 1
-                  ? "The error trace finds most error introduced at "
-                  : "The error trace finds most error introduced at these nodes: ")
+                  ? "The error trace finds most of the error at the outputs comes from "
+                  : "The error trace finds most of the error at the outputs comes from these"
+                      + " nodes: ")
               + String.join(", ", parts)
-              + " (SQNR of the error a node adds, lower is worse). Leaving "
+              + ". Leaving "
               + (blamed.size() == 1 ? "it" : "them")
               + " in float may make parity pass.");
       excludeCulprits.setText(

@@ -453,7 +453,7 @@ public final class RunViewModel {
     }
     List<String> blamed = culprits();
     if (!blamed.isEmpty()) {
-      parts.add("most error introduced at " + Texts.clean(blamed.get(0), 60));
+      parts.add("most output error from " + Texts.clean(blamed.get(0), 60));
     }
     BenchReport b = bench.get();
     if (b != null && b.speedupP50() != null) {

@@ -32,10 +32,11 @@ import org.quantscope.trace.TraceReport;
 
 /**
  * Where the error of the int8 model enters: runs the error trace, and shows the error along the
- * depth of the graph (a chart), the quantized nodes ranked by the error they introduce, and the
- * activations squeezed to uint8 at run time with the statistics that predict their loss. Selecting
- * a row (or a point of the chart) selects its node in the graph and the nodes table; the selected
- * ranked node can be left in float in one click.
+ * depth of the graph (a chart), the quantized nodes ranked by their share of the error at the graph
+ * outputs (with the error each introduces, receives and passes on), and the activations squeezed to
+ * uint8 at run time with the statistics that predict their loss. Selecting a row (or a point of the
+ * chart) selects its node in the graph and the nodes table; the selected ranked node can be left in
+ * float in one click.
  */
 public final class TracePanel extends ScrollPane {
   private final RunViewModel runs;
@@ -100,6 +101,9 @@ public final class TracePanel extends ScrollPane {
     ranking.getColumns().add(number("#", "traceRankColumn", 36, n -> (double) n.rank(), "%.0f"));
     ranking.getColumns().add(text("Node", "traceNodeColumn", 200, NodeError::node));
     ranking.getColumns().add(text("Op", "traceOpColumn", 70, NodeError::op));
+    ranking
+        .getColumns()
+        .add(number("Share", "shareColumn", 64, n -> share(n.outputShare()), "%.1f%%"));
     ranking.getColumns().add(db("Introduced", "introducedColumn", NodeError::introducedDb));
     ranking.getColumns().add(db("Output", "outputColumn", NodeError::outputSqnrDb));
     ranking.getColumns().add(db("Input", "inputColumn", NodeError::inputSqnrDb));
@@ -132,15 +136,18 @@ public final class TracePanel extends ScrollPane {
     notes.setWrapText(true);
     notes.getStyleClass().add("fact-label");
 
-    Label nodesTitle = new Label("Quantized nodes, the one introducing the most error first");
+    Label nodesTitle =
+        new Label("Quantized nodes, the one whose error counts most at the graph outputs first");
     nodesTitle.getStyleClass().add("section-title");
     nodesTitle.setWrapText(true);
     Label actsTitle = new Label("Activations quantized to uint8 at run time");
     actsTitle.getStyleClass().add("section-title");
     Label legend =
         new Label(
-            "SQNR in dB, higher is better. Introduced: the error made at the node (its output's"
-                + " beyond its input's); uint8 input: what quantizing its input at run time costs."
+            "Share: of the error at the graph outputs, the part the node's own error makes"
+                + " (estimated from the one run). SQNR in dB, higher is better. Introduced: the"
+                + " error made at the node (its output's beyond its input's); uint8 input: what"
+                + " quantizing its input at run time costs."
                 + " Outlier: max |x| over p99.9 |x|; one uint8 step covers the whole tensor, batch"
                 + " included, so a few large values widen it for every value.");
     legend.setWrapText(true);
@@ -177,8 +184,8 @@ public final class TracePanel extends ScrollPane {
                 r.samples(),
                 r.parity().passed() ? "passes" : "FAILS")
             + (blamed.isEmpty()
-                ? "No quantized node introduces error."
-                : "Most error is introduced at "
+                ? "No quantized node's error reaches the outputs."
+                : "Most of the error at the outputs comes from "
                     + Texts.clean(String.join(", ", blamed))
                     + ". The graph is coloured by the error each node introduces; tick \"error at"
                     + " the outputs instead\" in its legend to see the error each carries."));
@@ -210,6 +217,11 @@ public final class TracePanel extends ScrollPane {
     } finally {
       syncing = false;
     }
+  }
+
+  /** A share as a percentage (the column shows 62.1%), null when unknown. */
+  private static Double share(Double v) {
+    return v == null ? null : 100 * v;
   }
 
   private static String worstRow(ActivationReport a) {

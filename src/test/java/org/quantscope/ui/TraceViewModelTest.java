@@ -58,7 +58,7 @@ class TraceViewModelTest {
     assertThat(runs.culprits()).containsExactly("fc2");
     assertThat(runs.statusProperty().get())
         .contains("parity FAILED")
-        .contains("most error introduced at fc2");
+        .contains("most output error from fc2");
   }
 
   @Test
@@ -164,19 +164,53 @@ class TraceViewModelTest {
         .isEqualTo(inProcess.runs().parityProperty().get().maxAbsDiff());
   }
 
-  /** A trace of three nodes whose introduced error is given, worst first. */
+  /** A trace whose nodes introduce the given error (SQNR dB), worst first, shares unknown. */
   private static TraceReport ranked(Double... introduced) {
     List<NodeError> nodes = new java.util.ArrayList<>();
     for (int i = 0; i < introduced.length; i++) {
       nodes.add(
           new NodeError(
-              i + 1, "n" + i, "MatMul", i, List.of(), null, null, null, null, null, introduced[i]));
+              i + 1,
+              "n" + i,
+              "MatMul",
+              i,
+              List.of(),
+              null,
+              null,
+              null,
+              null,
+              null,
+              introduced[i],
+              null));
+    }
+    return new TraceReport(1, 1, nodes, List.of(), List.of(), null, List.of());
+  }
+
+  /** A trace whose nodes have the given shares of the output error, largest first. */
+  private static TraceReport shared(Double... shares) {
+    List<NodeError> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < shares.length; i++) {
+      // the introduced error deliberately disagrees with the shares: the shares decide
+      nodes.add(
+          new NodeError(
+              i + 1, "n" + i, "MatMul", i, List.of(), null, null, null, null, null, 40.0 - i,
+              shares[i]));
     }
     return new TraceReport(1, 1, nodes, List.of(), List.of(), null, List.of());
   }
 
   @Test
-  void theCulpritsAreTheWorstNodeAndThoseWithinThreeDecibelsOfIt() {
+  void theCulpritsAreTheNodesWithTheLargestShareOfTheOutputError() {
+    assertThat(Culprits.of(shared(0.5, 0.3, 0.2))).containsExactly("n0", "n1");
+    assertThat(Culprits.of(shared(0.4, 0.2, 0.2, 0.2))).containsExactly("n0", "n1", "n2");
+    assertThat(Culprits.of(shared(0.9, 0.05, 0.05))).containsExactly("n0");
+    assertThat(Culprits.of(shared(0.6, 0.4, null))).containsExactly("n0", "n1");
+    // no node adds error at the outputs: nobody to blame
+    assertThat(Culprits.of(shared(0.0, 0.0))).isEmpty();
+  }
+
+  @Test
+  void withoutSharesTheCulpritsAreTheWorstNodeAndThoseWithinThreeDecibelsOfIt() {
     assertThat(Culprits.of(ranked(10.0, 12.9, 13.5, 20.0))).containsExactly("n0", "n1");
     assertThat(Culprits.of(ranked(10.0, 11.0, 12.0, 12.5, 12.9))).containsExactly("n0", "n1", "n2");
     assertThat(Culprits.of(ranked(25.0, null))).containsExactly("n0");

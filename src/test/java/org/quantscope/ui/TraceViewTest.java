@@ -2,6 +2,7 @@
 package org.quantscope.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -135,6 +136,15 @@ class TraceViewTest {
             .orElseThrow();
     assertThat(introduced.getCellData(0))
         .isEqualTo(vm.runs().traceProperty().get().nodes().get(0).introducedDb());
+    // the share of the output error that ranks them, as a percentage, largest first
+    TableColumn<?, ?> share =
+        ranking.getColumns().stream()
+            .filter(c -> "shareColumn".equals(c.getId()))
+            .findFirst()
+            .orElseThrow();
+    double fc2Share = vm.runs().traceProperty().get().nodes().get(0).outputShare();
+    assertThat((Double) share.getCellData(0)).isCloseTo(100 * fc2Share, within(1e-9));
+    assertThat((Double) share.getCellData(0)).isGreaterThan((Double) share.getCellData(1));
     assertThat(text(robot, "#traceSummary")).contains("parity FAILS").contains("fc2");
     // the depth chart: one point per traced tensor
     ChartViewer depth = robot.lookup("#traceDepthChart").queryAs(ChartViewer.class);
