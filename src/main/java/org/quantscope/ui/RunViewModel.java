@@ -290,29 +290,40 @@ public final class RunViewModel {
   }
 
   /**
+   * The results so far as one outcome, what an export writes: the int8 model of the last run with
+   * the parity check, error trace and latency when they ran; null before a model was quantized.
+   */
+  Outcome outcome() {
+    DynamicQuantizer.Output q = quantized.get();
+    OnnxModel m = model.get();
+    Sizes z = sizes.get();
+    if (q == null || m == null || z == null) {
+      return null;
+    }
+    return new Outcome(
+        m,
+        Plan.QUANTIZED_IN_MEMORY,
+        quantizedWith,
+        q,
+        z.fp32Bytes(),
+        z.int8Bytes(),
+        parity.get(),
+        trace.get(),
+        bench.get(),
+        RunRequest.sessions(options.benchThreadCount()));
+  }
+
+  /**
    * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
    * written atomically. Needs a quantized model; parity, the error trace and latency are included
    * when they ran.
    */
   public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
-    DynamicQuantizer.Output q = quantized.get();
     OnnxModel m = model.get();
-    Sizes z = sizes.get();
-    if (q == null || m == null || z == null || running.get()) {
+    Outcome outcome = outcome();
+    if (outcome == null || running.get()) {
       return;
     }
-    Outcome outcome =
-        new Outcome(
-            m,
-            Plan.QUANTIZED_IN_MEMORY,
-            quantizedWith,
-            q,
-            z.fp32Bytes(),
-            z.int8Bytes(),
-            parity.get(),
-            trace.get(),
-            bench.get(),
-            RunRequest.sessions(options.benchThreadCount()));
     ReportFiles files =
         new ReportFiles(
             format == ReportFormat.JSON ? target : null,

@@ -136,6 +136,21 @@ class TraceViewModelTest {
   }
 
   @Test
+  void anExportCarriesTheTraceWhenOneRan() throws IOException {
+    MainViewModel vm = fragile();
+    RunViewModel runs = vm.runs();
+    runs.quantize();
+    assertThat(runs.outcome().trace()).isNull();
+    runs.traceError();
+    TraceReport t = runs.traceProperty().get();
+    assertThat(runs.outcome().trace()).isSameAs(t);
+    assertThat(runs.outcome().parity()).isSameAs(t.parity());
+    assertThat(runs.outcome().quantized()).isSameAs(runs.quantizedProperty().get());
+    runs.quantize(); // a new int8 model: its export no longer carries the old trace
+    assertThat(runs.outcome().trace()).isNull();
+  }
+
+  @Test
   void theWindowsWorkerTracesAsTheInProcessRunnerDoes() throws IOException {
     MainViewModel inProcess = fragile();
     inProcess.runs().traceError();
