@@ -99,8 +99,8 @@ public final class TracePanel extends ScrollPane {
     ranking.setPrefHeight(220);
     ranking.setPlaceholder(new Label("Run Trace error to rank the quantized nodes."));
     ranking.getColumns().add(number("#", "traceRankColumn", 36, n -> (double) n.rank(), "%.0f"));
-    ranking.getColumns().add(text("Node", "traceNodeColumn", 200, NodeError::node));
-    ranking.getColumns().add(text("Op", "traceOpColumn", 70, NodeError::op));
+    ranking.getColumns().add(text("Node", "traceNodeColumn", 160, NodeError::node));
+    ranking.getColumns().add(text("Op", "traceOpColumn", 64, NodeError::op));
     ranking
         .getColumns()
         .add(number("Share", "shareColumn", 64, n -> share(n.outputShare()), "%.1f%%"));
@@ -254,7 +254,7 @@ public final class TracePanel extends ScrollPane {
   /** A sortable dB column: "exact" for Infinity, "-" when unknown. */
   private static <T> TableColumn<T, Double> db(
       String title, String id, Function<T, ? extends Number> value) {
-    return number(title, id, 88, value, null);
+    return number(title, id, 94, value, null);
   }
 
   /** A sortable, right-aligned number column; {@code format} null writes dB. */
