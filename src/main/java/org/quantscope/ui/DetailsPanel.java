@@ -8,6 +8,7 @@ import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
@@ -25,12 +26,18 @@ import org.quantscope.quantize.Summaries;
 import org.quantscope.quantize.WeightPreview;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Texts;
+import org.quantscope.report.TraceCharts;
 import org.quantscope.report.WeightCharts;
+import org.quantscope.trace.ActivationReport;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The selected node: op, name, attributes, inputs and outputs with their types and shapes, and for
  * a weight the histogram of its values with the 8-bit grid over it, or its per-channel scales:
- * exactly what the quantizer uses with the current options, asked from {@link WeightPreview}.
+ * exactly what the quantizer uses with the current options, asked from {@link WeightPreview}. After
+ * an error trace, a quantized node also shows where it stands in the trace and the histogram of the
+ * input it quantizes to uint8 at run time, with the uint8 grid.
  */
 public final class DetailsPanel extends ScrollPane {
   private final MainViewModel vm;
@@ -51,6 +58,7 @@ public final class DetailsPanel extends ScrollPane {
     setContent(box);
     vm.graph().selectedProperty().addListener((o, a, b) -> show(b));
     vm.graph().scopeProperty().addListener((o, a, b) -> show(vm.graph().selectedProperty().get()));
+    vm.runs().traceProperty().addListener((o, a, b) -> show(vm.graph().selectedProperty().get()));
     show(null);
   }
 
@@ -106,8 +114,56 @@ public final class DetailsPanel extends ScrollPane {
                     facts.getRowCount(),
                     "verdict",
                     v.willQuantize() ? v.action() : v.reason()));
+    TraceReport trace = scope.isMain() ? vm.runs().traceProperty().get() : null;
+    Optional<NodeError> traced = trace == null ? Optional.empty() : trace.node(id);
+    traced.ifPresent(
+        e ->
+            fact(
+                facts,
+                facts.getRowCount(),
+                "error trace",
+                String.format(
+                    Locale.ROOT,
+                    "rank %d of %d · %s of the output error · introduced %s · output %s · input %s"
+                        + " · uint8 input %s",
+                    e.rank(),
+                    trace.nodes().size(),
+                    GraphViewModel.share(e.outputShare()),
+                    GraphViewModel.db(e.introducedDb()),
+                    GraphViewModel.db(e.outputSqnrDb()),
+                    GraphViewModel.db(e.inputSqnrDb()),
+                    GraphViewModel.db(e.activationSqnrDb()))));
     box.getChildren().add(facts);
+    traced.ifPresent(e -> activationCharts(trace, e));
     weightChart(model, scope, index, n);
+  }
+
+  /**
+   * The histogram of each input the node quantizes to uint8 at run time, as the trace saw it, with
+   * the uint8 grid of its widest run.
+   */
+  private void activationCharts(TraceReport trace, NodeError node) {
+    int i = 0;
+    for (String name : node.activations()) {
+      Optional<ActivationReport> a = trace.activation(name);
+      if (a.isPresent()) {
+        Label caption =
+            new Label(
+                "Input "
+                    + Texts.clean(name, 80)
+                    + ", squeezed to uint8 at run time (as the error trace saw it), with the"
+                    + " uint8 levels of its widest run:");
+        caption.setWrapText(true);
+        caption.getStyleClass().add("fact-label");
+        box.getChildren().add(caption);
+        ChartViewer v = new ChartViewer(TraceCharts.activation(a.get()));
+        v.setId(i == 0 ? "activationChart" : "activationChart" + i);
+        v.setPrefHeight(260);
+        v.setMinHeight(220);
+        box.getChildren().add(v);
+        i++;
+      }
+    }
   }
 
   private static Optional<Integer> find(Scope scope, String id) {
@@ -200,6 +256,7 @@ public final class DetailsPanel extends ScrollPane {
   private static int fact(GridPane grid, int row, String label, String value) {
     Label l = new Label(Texts.clean(label, 40));
     l.getStyleClass().add("fact-label");
+    l.setMinWidth(Region.USE_PREF_SIZE);
     Label v = new Label(Texts.clean(value));
     v.setWrapText(true);
     grid.addRow(row, l, v);

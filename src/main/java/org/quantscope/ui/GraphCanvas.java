@@ -184,6 +184,29 @@ public final class GraphCanvas extends Region {
     }
   }
 
+  /**
+   * Brings a box into view ({@link #centerOn}) unless all of it is on screen already: a node
+   * selected in a table is shown, one clicked in the graph stays where it is.
+   */
+  public void reveal(String id) {
+    if (layout == null || id == null || getWidth() <= 0 || getHeight() <= 0) {
+      return;
+    }
+    for (GraphLayout.Box b : layout.boxes()) {
+      if (b.id().equals(id)) {
+        double x0 = tx + b.x() * scale;
+        double y0 = ty + b.y() * scale;
+        if (x0 < 0
+            || y0 < 0
+            || x0 + b.width() * scale > getWidth()
+            || y0 + b.height() * scale > getHeight()) {
+          centerOn(id);
+        }
+        return;
+      }
+    }
+  }
+
   /** The box under a point of this region, or null. */
   public GraphLayout.Box boxAt(double x, double y) {
     if (layout == null) {

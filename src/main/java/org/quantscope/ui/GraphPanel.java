@@ -8,12 +8,14 @@ import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -27,15 +29,17 @@ import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
 
 /**
- * The graph in the centre: a toolbar (which graph, search, zoom), the canvas, a legend, and while a
- * big graph is laid out a progress overlay whose Cancel appears after two seconds.
+ * The graph in the centre: a toolbar (which graph, search, zoom), the canvas, a legend (after an
+ * error trace with the switch between the error each node introduces and the error at its output),
+ * and while a big graph is laid out a progress overlay whose Cancel appears after two seconds.
  */
 public final class GraphPanel extends BorderPane {
   private final GraphViewModel vm;
   private final GraphCanvas canvas = new GraphCanvas();
   private final TextField search = new TextField();
   private final Label searchInfo = new Label();
-  private final HBox legend = new HBox(10);
+  private final FlowPane legend = new FlowPane(10, 4);
+  private final CheckBox propagated = new CheckBox("error at the outputs instead");
   private List<GraphLayout.Box> hits = new ArrayList<>();
   private int hit;
 
@@ -102,6 +106,12 @@ public final class GraphPanel extends BorderPane {
               }
             });
 
+    propagated.setId("propagatedToggle");
+    propagated.setTooltip(
+        new Tooltip(
+            "Colour the traced nodes by the error at their output (made there or carried from"
+                + " upstream) instead of the error they introduce"));
+    propagated.selectedProperty().bindBidirectional(vm.propagatedProperty());
     buildLegend(Legend.STATUS);
     legend.setId("graphLegend");
     legend.setPadding(new Insets(4, 8, 4, 8));
@@ -110,6 +120,7 @@ public final class GraphPanel extends BorderPane {
     StackPane.setAlignment(legend, Pos.BOTTOM_LEFT);
     StackPane.setMargin(legend, new Insets(8));
     StackPane centre = new StackPane(canvas, overlay, legend);
+    legend.prefWrapLengthProperty().bind(centre.widthProperty().subtract(40));
     setCenter(centre);
 
     canvas.setOnSelect(id -> vm.selectedProperty().set(id));
@@ -118,14 +129,22 @@ public final class GraphPanel extends BorderPane {
         .addListener(
             (o, a, b) -> {
               canvas.setStatuses(b);
+              boolean traced = b.values().stream().anyMatch(NodeStatus::hasError);
               buildLegend(
-                  b.values().stream().anyMatch(NodeStatus::hasImpact)
-                      ? Legend.IMPACT
-                      : b.values().stream().anyMatch(NodeStatus::hasSqnr)
-                          ? Legend.SQNR
-                          : Legend.STATUS);
+                  traced
+                      ? vm.propagatedProperty().get() ? Legend.OUTPUT : Legend.INTRODUCED
+                      : b.values().stream().anyMatch(NodeStatus::hasImpact)
+                          ? Legend.IMPACT
+                          : b.values().stream().anyMatch(NodeStatus::hasSqnr)
+                              ? Legend.SQNR
+                              : Legend.STATUS);
             });
-    vm.selectedProperty().addListener((o, a, b) -> canvas.setSelected(b));
+    vm.selectedProperty()
+        .addListener(
+            (o, a, b) -> {
+              canvas.setSelected(b);
+              canvas.reveal(b);
+            });
     setOnKeyPressed(
         e -> {
           switch (e.getCode()) {
@@ -185,12 +204,31 @@ public final class GraphPanel extends BorderPane {
   private enum Legend {
     STATUS,
     SQNR,
-    IMPACT
+    IMPACT,
+    INTRODUCED,
+    OUTPUT
   }
 
   private void buildLegend(Legend kind) {
     legend.getChildren().clear();
-    if (kind == Legend.IMPACT) {
+    if (kind == Legend.INTRODUCED || kind == Legend.OUTPUT) {
+      Label title =
+          new Label(
+              kind == Legend.INTRODUCED
+                  ? "Error introduced here (trace, SQNR):"
+                  : "Error at the output (trace, SQNR):");
+      title.setId("legendTitle");
+      legend
+          .getChildren()
+          .addAll(
+              title,
+              swatch(Palette.GOOD, "≥ " + (int) Palette.GOOD_DB + " dB"),
+              swatch(Palette.FAIR, (int) Palette.FAIR_DB + "–" + (int) Palette.GOOD_DB + " dB"),
+              swatch(Palette.POOR, "< " + (int) Palette.FAIR_DB + " dB"),
+              swatch(Palette.EXCLUDED, "excluded"),
+              swatch(Palette.CANNOT, "cannot"),
+              propagated);
+    } else if (kind == Legend.IMPACT) {
       legend
           .getChildren()
           .addAll(

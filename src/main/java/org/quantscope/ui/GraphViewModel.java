@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -12,6 +13,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -22,11 +24,15 @@ import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.report.Figures;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The graph panel's state: which graph of the model is shown (the main graph or an If/Loop body),
- * its layout (computed in the background, cancellable), the status of every node, and the selected
- * node, which the nodes table shares.
+ * its layout (computed in the background, cancellable), the status of every node (and after an
+ * error trace which error the graph is coloured by), and the selected node, which the nodes table
+ * shares.
  */
 public final class GraphViewModel {
   private final JobRunner jobs;
@@ -44,6 +50,7 @@ public final class GraphViewModel {
   private final ReadOnlyObjectWrapper<Map<String, NodeStatus>> statuses =
       new ReadOnlyObjectWrapper<>(this, "statuses", Map.of());
   private final StringProperty selected = new SimpleStringProperty(this, "selected");
+  private final BooleanProperty propagated = new SimpleBooleanProperty(this, "propagated");
 
   public GraphViewModel(JobRunner jobs) {
     this.jobs = jobs;
@@ -75,6 +82,14 @@ public final class GraphViewModel {
   /** Node id to how it is shown. */
   public ReadOnlyObjectProperty<Map<String, NodeStatus>> statusesProperty() {
     return statuses.getReadOnlyProperty();
+  }
+
+  /**
+   * After an error trace, whether the graph shows the error at each node's output (what it carries,
+   * made there or upstream) rather than the error it introduces.
+   */
+  public BooleanProperty propagatedProperty() {
+    return propagated;
   }
 
   /** The selected node's id (shared with the nodes table), or null. */
@@ -141,14 +156,19 @@ public final class GraphViewModel {
 
   /**
    * Recomputes the node statuses from the verdicts, the user's exclusions, the last quantization
-   * result and the sensitivity impact of each analysed node (the graph is then coloured by impact;
-   * empty before an analysis).
+   * result, the sensitivity impact of each analysed node and the last error trace. The graph is
+   * coloured by the trace when one is given (by the error each node introduces, or with {@link
+   * #propagatedProperty} the error at its output), else by impact (empty before an analysis), else
+   * by weight SQNR.
+   *
+   * @param trace the error trace to colour by, or null
    */
   public void updateStatuses(
       List<QuantizableNode> verdicts,
       java.util.Set<String> excluded,
       QuantizationResult result,
-      Map<String, Double> impacts) {
+      Map<String, Double> impacts,
+      TraceReport trace) {
     Map<String, Double> sqnr = new HashMap<>();
     if (result != null) {
       for (QuantizationResult.NodeReport r : result.quantized()) {
@@ -159,6 +179,11 @@ public final class GraphViewModel {
         sqnr.put(r.node(), worst);
       }
     }
+    Map<String, NodeError> traced = new HashMap<>();
+    if (trace != null) {
+      trace.nodes().forEach(n -> traced.put(n.node(), n));
+    }
+    boolean byOutput = propagated.get();
     Map<String, NodeStatus> m = new HashMap<>();
     for (QuantizableNode v : verdicts) {
       NodeStatus.Kind kind;
@@ -173,9 +198,26 @@ public final class GraphViewModel {
         kind = NodeStatus.Kind.CANNOT;
         detail = v.reason();
       }
-      Double impact = impacts.get(v.node());
+      Double impact = trace == null ? impacts.get(v.node()) : null;
       if (impact != null && kind == NodeStatus.Kind.WILL_QUANTIZE) {
         detail = detail + String.format(java.util.Locale.ROOT, "\nsensitivity impact %.2f", impact);
+      }
+      NodeError e = traced.get(v.node());
+      double error = Double.NaN;
+      if (e != null) {
+        detail =
+            detail
+                + "\nerror introduced here "
+                + db(e.introducedDb())
+                + ", at its output "
+                + db(e.outputSqnrDb())
+                + "; "
+                + share(e.outputShare())
+                + " of the output error (trace rank "
+                + e.rank()
+                + ")";
+        Double shown = byOutput ? e.outputSqnrDb() : e.introducedDb();
+        error = shown == null ? Double.NaN : shown;
       }
       m.put(
           v.node(),
@@ -183,8 +225,19 @@ public final class GraphViewModel {
               kind,
               detail,
               sqnr.getOrDefault(v.node(), Double.NaN),
-              impact == null || kind == NodeStatus.Kind.CANNOT ? Double.NaN : impact));
+              impact == null || kind == NodeStatus.Kind.CANNOT ? Double.NaN : impact,
+              error));
     }
     statuses.set(m);
+  }
+
+  /** A node's share of the error at the graph outputs as a percentage, "-" when unknown. */
+  static String share(Double v) {
+    return v == null || v.isNaN() ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
+  }
+
+  /** A traced figure in dB, "-" when unknown. */
+  static String db(Double v) {
+    return v == null ? "-" : Figures.db(v + 0.0);
   }
 }

@@ -70,6 +70,7 @@ final class MainMenu extends MenuBar {
     MenuItem quantize = item("Quantize", "quantizeMenu", "Shortcut+Shift+Q", runs::quantize);
     MenuItem parity = item("Check parity", "parityMenu", "Shortcut+Shift+P", runs::checkParity);
     MenuItem bench = item("Benchmark", "benchMenu", "Shortcut+Shift+B", runs::benchmark);
+    MenuItem trace = item("Trace error", "traceMenu", "Shortcut+Shift+T", runs::traceError);
     MenuItem all = item("Run all", "runAllMenu", "Shortcut+R", runs::runAll);
     MenuItem sensitivity =
         item(
@@ -77,7 +78,7 @@ final class MainMenu extends MenuBar {
     MenuItem autoExclude = item("Auto-exclude", "autoExcludeMenu", null, runs::autoExclude);
     MenuItem cancelItem = item("Cancel", "cancelMenu", null, cancel);
     cancelItem.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
-    for (MenuItem m : List.of(quantize, parity, bench, all, sensitivity, autoExclude)) {
+    for (MenuItem m : List.of(quantize, parity, bench, all, trace, sensitivity, autoExclude)) {
       m.disableProperty().bind(noModel.or(busy));
     }
     cancelItem.disableProperty().bind(busy.not());
@@ -90,6 +91,7 @@ final class MainMenu extends MenuBar {
             bench,
             all,
             new SeparatorMenuItem(),
+            trace,
             sensitivity,
             autoExclude,
             new SeparatorMenuItem(),

@@ -45,6 +45,7 @@ public final class MainViewModel {
   private JobRunner.Handle classifyJob;
   private long classifyGeneration;
   private long generation;
+  private boolean traceNewer;
 
   // Properties
 
@@ -101,7 +102,20 @@ public final class MainViewModel {
         .excluded()
         .addListener((javafx.collections.SetChangeListener<String>) c -> updateStatuses());
     runs.quantizedProperty().addListener((o, a, b) -> updateStatuses());
-    runs.sensitivityProperty().addListener((o, a, b) -> updateStatuses());
+    // the newer of a sensitivity analysis and an error trace colours the graph
+    runs.sensitivityProperty()
+        .addListener(
+            (o, a, b) -> {
+              traceNewer &= b == null;
+              updateStatuses();
+            });
+    runs.traceProperty()
+        .addListener(
+            (o, a, b) -> {
+              traceNewer = b != null;
+              updateStatuses();
+            });
+    graph.propagatedProperty().addListener((o, a, b) -> updateStatuses());
   }
 
   public OptionsViewModel options() {
@@ -182,7 +196,11 @@ public final class MainViewModel {
       }
     }
     graph.updateStatuses(
-        verdicts.get(), options.excluded(), q == null ? null : q.result(), impacts);
+        verdicts.get(),
+        options.excluded(),
+        q == null ? null : q.result(),
+        impacts,
+        traceNewer ? runs.traceProperty().get() : null);
   }
 
   public ReadOnlyObjectProperty<OnnxModel> modelProperty() {

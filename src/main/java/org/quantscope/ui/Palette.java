@@ -6,9 +6,9 @@ import org.quantscope.graph.GraphLayout;
 import org.quantscope.report.StatusColors;
 
 /**
- * The colours of the graph: verdicts before a run, weight SQNR after one, the background and the
- * edges, and the shades used when zoomed far out. The legend, the canvas and the overview read the
- * same entries.
+ * The colours of the graph: verdicts before a run, weight SQNR after one (and the traced error, on
+ * the same dB scale), sensitivity impact, the background and the edges, and the shades used when
+ * zoomed far out. The legend, the canvas and the overview read the same entries.
  */
 final class Palette {
   private Palette() {}
@@ -40,6 +40,9 @@ final class Palette {
         return WEIGHT;
       }
       default -> {}
+    }
+    if (st.hasError()) {
+      return sqnr(st.errorDb());
     }
     if (st.hasImpact()) {
       return impact(st.impact());

@@ -2,12 +2,14 @@
 package org.quantscope.ui;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import javafx.geometry.Insets;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
@@ -21,12 +23,17 @@ import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.report.LatencyCharts;
 import org.quantscope.report.ParityCharts;
 import org.quantscope.report.SizeCharts;
+import org.quantscope.report.Texts;
 import org.quantscope.report.WeightErrorCharts;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The results of the last run: the parity verdict, big, and four charts built by {@code report}
  * (the same ones the reports use): model size, latency, the histogram of output differences with
- * the tolerance, and the weight error per node.
+ * the tolerance, and the weight error per node. When parity fails it says where the error enters
+ * (after an error trace, with one click to leave those nodes in float and check again) or offers to
+ * trace it.
  */
 public final class ResultsPanel extends ScrollPane {
   private final RunViewModel vm;
@@ -38,6 +45,10 @@ public final class ResultsPanel extends ScrollPane {
   private final ChartViewer histogram = viewer("histogramChart");
   private final ChartViewer weights = viewer("weightErrorChart");
   private final Map<ChartViewer, Supplier<JFreeChart>> builders = new HashMap<>();
+  private final Label adviceText = new Label();
+  private final Button excludeCulprits = new Button();
+  private final Button trace = new Button("Trace error");
+  private final VBox advice = new VBox(6, adviceText, excludeCulprits, trace);
   private final ChartSaver saver;
 
   /** Asks where to save a chart (a file chooser in the window, a fixed path in tests). */
@@ -62,7 +73,21 @@ public final class ResultsPanel extends ScrollPane {
     charts.add(weights, 0, 1);
     charts.add(size, 0, 2);
     charts.add(latency, 0, 3);
-    VBox box = new VBox(8, verdict, figures, charts);
+    adviceText.setId("traceAdviceText");
+    adviceText.setWrapText(true);
+    excludeCulprits.setId("excludeCulpritsButton");
+    excludeCulprits.setOnAction(e -> vm.excludeAndRecheck(vm.culprits()));
+    trace.setId("traceFromResultsButton");
+    trace.setOnAction(e -> vm.traceError());
+    for (Button button : List.of(excludeCulprits, trace)) {
+      button.managedProperty().bind(button.visibleProperty());
+      button.disableProperty().bind(vm.runningProperty());
+    }
+    advice.setId("traceAdvice");
+    advice.getStyleClass().add("advice");
+    advice.setPadding(new Insets(8));
+    advice.managedProperty().bind(advice.visibleProperty());
+    VBox box = new VBox(8, verdict, figures, advice, charts);
     box.setPadding(new Insets(10));
     setContent(box);
     for (ChartViewer v : List.of(histogram, weights, size, latency)) {
@@ -76,6 +101,7 @@ public final class ResultsPanel extends ScrollPane {
     vm.sizesProperty().addListener((o, a, b) -> update());
     vm.parityProperty().addListener((o, a, b) -> update());
     vm.benchProperty().addListener((o, a, b) -> update());
+    vm.traceProperty().addListener((o, a, b) -> update());
     update();
   }
 
@@ -105,9 +131,17 @@ public final class ResultsPanel extends ScrollPane {
   /** Saves the chart at twice the size shown (at least 1600 px wide), in the background. */
   void saveChart(ChartViewer v) {
     Supplier<JFreeChart> builder = builders.get(v);
-    if (builder == null) {
-      return;
+    if (builder != null) {
+      saveChart(vm, saver, v, builder);
     }
+  }
+
+  /**
+   * Asks where to save the chart of a viewer and saves it at twice the size shown (at least 1600 px
+   * wide), built afresh by {@code builder} in the background.
+   */
+  static void saveChart(
+      RunViewModel vm, ChartSaver saver, ChartViewer v, Supplier<JFreeChart> builder) {
     Path target = saver.choose(v.getId().replace("Chart", "") + ".png");
     if (target == null) {
       return;
@@ -116,6 +150,52 @@ public final class ResultsPanel extends ScrollPane {
     double h = Math.max(v.getHeight(), 300);
     double scale = Math.max(2, 1600 / w);
     vm.saveChart(builder, (int) Math.round(w * scale), (int) Math.round(h * scale), target);
+  }
+
+  /**
+   * When parity fails: with a trace, the nodes whose error counts most at the outputs and the one
+   * click that leaves them in float and checks again; without one, the offer to run it.
+   */
+  private void advise(ParityReport p) {
+    TraceReport t = vm.traceProperty().get();
+    List<String> blamed = vm.culprits();
+    advice.setVisible(p != null && !p.passed());
+    excludeCulprits.setVisible(t != null && !blamed.isEmpty());
+    trace.setVisible(t == null);
+    if (t == null) {
+      adviceText.setText(
+          "Where does the error enter? Trace error runs both models with every tensor compared"
+              + " and ranks the quantized nodes by their share of the error at the outputs.");
+    } else if (blamed.isEmpty()) {
+      adviceText.setText(
+          "The error trace finds no quantized node whose error reaches the outputs; see the Error"
+              + " trace tab.");
+    } else {
+      List<String> parts = new ArrayList<>();
+      for (String node : blamed) {
+        NodeError n = t.node(node).orElseThrow();
+        parts.add(
+            Texts.clean(node, 80)
+                + " ("
+                + Texts.clean(n.op(), 40)
+                + ", "
+                + GraphViewModel.share(n.outputShare())
+                + " of the output error)");
+      }
+      adviceText.setText(
+          (blamed.size() == 1
+                  ? "The error trace finds most of the error at the outputs comes from "
+                  : "The error trace finds most of the error at the outputs comes from these"
+                      + " nodes: ")
+              + String.join(", ", parts)
+              + ". Leaving "
+              + (blamed.size() == 1 ? "it" : "them")
+              + " in float may make parity pass.");
+      excludeCulprits.setText(
+          blamed.size() == 1
+              ? "Leave it in float and check parity"
+              : "Leave these " + blamed.size() + " in float and check parity");
+    }
   }
 
   private void update() {
@@ -150,6 +230,7 @@ public final class ResultsPanel extends ScrollPane {
       verdict.setText("Run to see results");
       figures.setText("Quantize, check parity and benchmark with Run all (Ctrl+R).");
     }
+    advise(p);
     show(histogram, p == null ? null : () -> ParityCharts.differenceHistogram(p));
     show(weights, q == null ? null : () -> WeightErrorCharts.weightError(q.result(), 20));
     show(size, z == null ? null : () -> SizeCharts.modelSize(z.fp32Bytes(), z.int8Bytes()));

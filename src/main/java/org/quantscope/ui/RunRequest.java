@@ -103,6 +103,11 @@ final class RunRequest {
     return p.withParity(parity, feeds());
   }
 
+  /** The plan with an error trace on the samples (it includes the parity check). */
+  Plan traced(Plan p) throws IOException {
+    return p.withTrace(parity, feeds());
+  }
+
   /** The plan with a benchmark on the first few samples. */
   Plan timed(Plan p) throws IOException {
     return p.withBench(

@@ -13,8 +13,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
 /**
- * The run toolbar under the menu: Run all, Quantize, Check parity, Benchmark and Save int8, and on
- * the right a summary of the quantization options in force.
+ * The run toolbar under the menu: Run all, Quantize, Check parity, Benchmark, Trace error and Save
+ * int8, and on the right a summary of the quantization options in force.
  */
 final class RunToolbar extends ToolBar {
   private final OptionsViewModel options;
@@ -30,15 +30,18 @@ final class RunToolbar extends ToolBar {
     Button quantize = button("Quantize", "quantizeButton", runs::quantize);
     Button parity = button("Check parity", "parityButton", runs::checkParity);
     Button bench = button("Benchmark", "benchButton", runs::benchmark);
+    Button trace = button("Trace error", "traceButton", runs::traceError);
     Button all = button("Run all", "runAllButton", runs::runAll);
     all.getStyleClass().add("primary");
-    for (Button b : List.of(quantize, parity, bench, all)) {
+    for (Button b : List.of(quantize, parity, bench, trace, all)) {
       b.disableProperty().bind(disabled);
     }
     quantize.setTooltip(new Tooltip("Quantize the weights in memory (Ctrl+Shift+Q)"));
     parity.setTooltip(new Tooltip("Compare float and int8 outputs (Ctrl+Shift+P)"));
     bench.setTooltip(new Tooltip("Measure CPU latency of both models (Ctrl+Shift+B)"));
     all.setTooltip(new Tooltip("Quantize, check parity and benchmark (Ctrl+R)"));
+    trace.setTooltip(
+        new Tooltip("Find where the error enters: every tensor, float vs int8 (Ctrl+Shift+T)"));
     Button save = button("Save int8...", "saveButton", saveInt8);
     save.disableProperty().bind(runs.quantizedProperty().isNull().or(runs.runningProperty()));
     Label summary = new Label();
@@ -54,7 +57,7 @@ final class RunToolbar extends ToolBar {
                 options.validProperty()));
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
-    getItems().addAll(all, quantize, parity, bench, save, spacer, summary);
+    getItems().addAll(all, quantize, parity, bench, trace, save, spacer, summary);
     setId("runToolbar");
   }
 

@@ -3,6 +3,7 @@ package org.quantscope.ui;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +32,10 @@ import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Images;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
+import org.quantscope.report.Texts;
 import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.sensitivity.SensitivityReport;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The runs on the open model: quantize (in memory), check parity, benchmark, or all three, one at a
@@ -55,6 +58,8 @@ public final class RunViewModel {
       new ReadOnlyObjectWrapper<>(this, "parity");
   private final ReadOnlyObjectWrapper<BenchReport> bench =
       new ReadOnlyObjectWrapper<>(this, "bench");
+  private final ReadOnlyObjectWrapper<TraceReport> trace =
+      new ReadOnlyObjectWrapper<>(this, "trace");
   private final ReadOnlyObjectWrapper<Sizes> sizes = new ReadOnlyObjectWrapper<>(this, "sizes");
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -93,6 +98,14 @@ public final class RunViewModel {
 
   public ReadOnlyObjectProperty<BenchReport> benchProperty() {
     return bench.getReadOnlyProperty();
+  }
+
+  /**
+   * The last error trace of the int8 model (see {@code ErrorTrace}); cleared, like parity, when the
+   * model or the int8 model changes.
+   */
+  public ReadOnlyObjectProperty<TraceReport> traceProperty() {
+    return trace.getReadOnlyProperty();
   }
 
   /** Model sizes, known once the model is quantized. */
@@ -150,6 +163,7 @@ public final class RunViewModel {
     comparison.set(null);
     sizes.set(null);
     parity.set(null);
+    trace.set(null);
     bench.set(null);
   }
 
@@ -177,13 +191,32 @@ public final class RunViewModel {
     start("Run all", (r, p) -> RunResults.of(pipeline.run(r.timed(r.checked(r.fresh())), p)));
   }
 
+  /**
+   * Traces the error of the int8 model through every tensor (quantizing first if needed) on the
+   * samples and tolerances of the options: where it enters, node by node. The trace includes the
+   * parity check of the graph outputs, which becomes the window's parity.
+   */
+  public void traceError() {
+    start("Trace the error", (r, p) -> RunResults.of(pipeline.run(r.traced(r.reused()), p)));
+  }
+
   /** Leaves one node in float and checks parity again (quantizing afresh). */
   public void excludeAndRecheck(String node) {
-    if (node == null || running.get()) {
+    excludeAndRecheck(node == null ? List.of() : List.of(node));
+  }
+
+  /** Leaves these nodes in float and checks parity again (quantizing afresh). */
+  public void excludeAndRecheck(Collection<String> nodes) {
+    if (nodes.isEmpty() || running.get() || model.get() == null) {
       return;
     }
-    options.excluded().add(node);
+    options.excluded().addAll(nodes);
     start("Exclude and check", (r, p) -> RunResults.of(pipeline.run(r.checked(r.fresh()), p)));
+  }
+
+  /** The nodes the last trace blames (see {@link Culprits}); empty without a trace. */
+  public List<String> culprits() {
+    return Culprits.of(trace.get());
   }
 
   /**
@@ -257,28 +290,40 @@ public final class RunViewModel {
   }
 
   /**
-   * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
-   * written atomically. Needs a quantized model; parity and latency are included when they ran.
+   * The results so far as one outcome, what an export writes: the int8 model of the last run with
+   * the parity check, error trace and latency when they ran; null before a model was quantized.
    */
-  public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
+  Outcome outcome() {
     DynamicQuantizer.Output q = quantized.get();
     OnnxModel m = model.get();
     Sizes z = sizes.get();
-    if (q == null || m == null || z == null || running.get()) {
+    if (q == null || m == null || z == null) {
+      return null;
+    }
+    return new Outcome(
+        m,
+        Plan.QUANTIZED_IN_MEMORY,
+        quantizedWith,
+        q,
+        z.fp32Bytes(),
+        z.int8Bytes(),
+        parity.get(),
+        trace.get(),
+        bench.get(),
+        RunRequest.sessions(options.benchThreadCount()));
+  }
+
+  /**
+   * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
+   * written atomically. Needs a quantized model; parity, the error trace and latency are included
+   * when they ran.
+   */
+  public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
+    OnnxModel m = model.get();
+    Outcome outcome = outcome();
+    if (outcome == null || running.get()) {
       return;
     }
-    Outcome outcome =
-        new Outcome(
-            m,
-            Plan.QUANTIZED_IN_MEMORY,
-            quantizedWith,
-            q,
-            z.fp32Bytes(),
-            z.int8Bytes(),
-            parity.get(),
-            null,
-            bench.get(),
-            RunRequest.sessions(options.benchThreadCount()));
     ReportFiles files =
         new ReportFiles(
             format == ReportFormat.JSON ? target : null,
@@ -365,6 +410,7 @@ public final class RunViewModel {
     if (o != null) {
       if (o.quantized() != null && quantized.get() != o.quantized()) {
         parity.set(null);
+        trace.set(null);
         bench.set(null);
         quantizedWith = o.quantizedWith();
         quantized.set(o.quantized());
@@ -372,6 +418,9 @@ public final class RunViewModel {
       }
       if (o.parity() != null) {
         parity.set(o.parity());
+      }
+      if (o.trace() != null) {
+        trace.set(o.trace());
       }
       if (o.bench() != null) {
         bench.set(o.bench());
@@ -412,6 +461,10 @@ public final class RunViewModel {
               r.passed() ? "PASSED" : "FAILED",
               r.maxAbsDiff(),
               r.meanAbsDiff()));
+    }
+    List<String> blamed = culprits();
+    if (!blamed.isEmpty()) {
+      parts.add("most output error from " + Texts.clean(blamed.get(0), 60));
     }
     BenchReport b = bench.get();
     if (b != null && b.speedupP50() != null) {

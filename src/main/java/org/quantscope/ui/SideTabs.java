@@ -8,9 +8,9 @@ import javafx.scene.control.TabPane;
 
 /**
  * The tabs on the right of the window: the model, the selected node, the options, the results, the
- * sensitivity analysis and the comparison. A tab comes to the front when it has something new: the
- * results after a run, the sensitivity tab after an analysis, the node after a click in the graph
- * while the model's facts are shown.
+ * error trace, the sensitivity analysis and the comparison. A tab comes to the front when it has
+ * something new: the results after a run, the error trace after a trace, the sensitivity tab after
+ * an analysis, the node after a click in the graph while the model's facts are shown.
  */
 final class SideTabs extends TabPane {
   /**
@@ -26,15 +26,20 @@ final class SideTabs extends TabPane {
     Tab nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
     Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
     Tab resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs, chartSaver));
+    Tab traceTab = tab("Error trace", "traceTab", new TracePanel(vm, chartSaver));
     Tab sensitivityTab = tab("Sensitivity", "sensitivityTab", new SensitivityPanel(vm));
     Tab compareTab = tab("Compare", "compareTab", new ComparePanel(vm));
     getTabs()
-        .setAll(List.of(modelTab, nodeTab, optionsTab, resultsTab, sensitivityTab, compareTab));
+        .setAll(
+            List.of(
+                modelTab, nodeTab, optionsTab, resultsTab, traceTab, sensitivityTab, compareTab));
     runs.sensitivityProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
     runs.autoExcludedProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
     runs.comparisonProperty().addListener((o, a, b) -> showTab(b, compareTab));
     runs.parityProperty().addListener((o, a, b) -> showTab(b, resultsTab));
     runs.benchProperty().addListener((o, a, b) -> showTab(b, resultsTab));
+    // after the parity it includes (see RunViewModel), so a trace brings its own tab forward
+    runs.traceProperty().addListener((o, a, b) -> showTab(b, traceTab));
     vm.graph()
         .selectedProperty()
         .addListener(

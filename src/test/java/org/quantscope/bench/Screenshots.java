@@ -31,7 +31,8 @@ import org.quantscope.ui.Settings;
  * <pre>
  * xvfb-run -s "-screen 0 1600x1000x24" java -cp "target/test-classes:target/classes:target/lib/*" \
  *     org.quantscope.bench.Screenshots OUT.png [MODEL.onnx] [--run-all] [--select NODE] [--tab ID] \
- *     [--reduce-range] [--sensitivity] [--auto-exclude] [--compare]
+ *     [--reduce-range] [--tolerances ABS MEAN] [--samples N] [--seed N] \
+ *     [--sensitivity] [--auto-exclude] [--compare] [--trace] [--propagated]
  * </pre>
  */
 public final class Screenshots {
@@ -45,8 +46,18 @@ public final class Screenshots {
     String tab = null;
     List<String> steps = new ArrayList<>();
     boolean reduceRange = false;
+    boolean propagated = false;
+    List<String[]> fields = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
+        case "--tolerances" -> {
+          fields.add(new String[] {"absTol", args[++i]});
+          fields.add(new String[] {"meanTol", args[++i]});
+        }
+        case "--samples" -> fields.add(new String[] {"samples", args[++i]});
+        case "--seed" -> fields.add(new String[] {"seed", args[++i]});
+        case "--propagated" -> propagated = true;
+        case "--trace" -> steps.add(args[i]);
         case "--run-all" -> runAll = true;
         case "--select" -> select = args[++i];
         case "--tab" -> tab = args[++i];
@@ -83,9 +94,20 @@ public final class Screenshots {
     MainView view = (MainView) made[1];
     idle(jobs);
     boolean rr = reduceRange;
+    boolean pr = propagated;
     onFx(
         () -> {
           vm.options().reduceRangeProperty().set(rr);
+          vm.graph().propagatedProperty().set(pr);
+          for (String[] f : fields) {
+            var o = vm.options();
+            switch (f[0]) {
+              case "absTol" -> o.absTol().textProperty().set(f[1]);
+              case "meanTol" -> o.meanTol().textProperty().set(f[1]);
+              case "samples" -> o.samples().textProperty().set(f[1]);
+              default -> o.seed().textProperty().set(f[1]);
+            }
+          }
           return null;
         });
     for (String step : steps) {
@@ -94,6 +116,7 @@ public final class Screenshots {
             switch (step) {
               case "--sensitivity" -> vm.runs().analyzeSensitivity();
               case "--auto-exclude" -> vm.runs().autoExclude();
+              case "--trace" -> vm.runs().traceError();
               default -> vm.runs().compare(org.quantscope.ui.CompareWith.PER_CHANNEL);
             }
             return null;
