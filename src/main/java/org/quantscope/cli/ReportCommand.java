@@ -11,27 +11,35 @@ import java.util.concurrent.Callable;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.pipeline.Outcome;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
 import org.quantscope.pipeline.ReportFiles;
+import org.quantscope.report.Culprits;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
 import org.quantscope.runtime.NdArray;
+import org.quantscope.trace.NodeError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code quantscope report}: quantize, check parity, benchmark, and write the report. */
+/**
+ * {@code quantscope report}: quantize, check parity with the error trace, benchmark, and write the
+ * report.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize (unless --candidate is given), check parity, benchmark, and write the report:",
-      "PDF, PNG charts, the graph as PNG, and JSON for CI.",
+      "Quantize (unless --candidate is given), check parity and trace where the error enters,",
+      "benchmark, and write the report: PDF, PNG charts, the graph as PNG, and JSON for CI.",
+      "The trace includes the parity check and costs about twice as much; --no-trace checks",
+      "parity only. When parity fails, the report ends with what to do.",
       "",
       "Exits 0 when parity passed, 1 when it failed, 2 on bad input."
     })
@@ -91,11 +99,31 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--no-bench", description = "Leave the latency benchmark out.")
   boolean noBench;
 
+  @Option(
+      names = "--no-trace",
+      description =
+          "Check parity only, without tracing the error through every tensor (about half the"
+              + " time).")
+  boolean noTrace;
+
+  @Option(
+      names = "--auto-exclude",
+      description =
+          "When parity fails, also search for the fewest nodes to leave in float (as quantize"
+              + " --auto-exclude does) and end the report with them. The report stays about"
+              + " MODEL quantized with the options given.")
+  boolean autoExclude;
+
   @Override
   public Integer call() throws Exception {
     if (pdf == null && png == null && graphPng == null && json == null) {
       throw new IllegalArgumentException(
           "nothing to write: give at least one of --pdf, --png, --graph-png, --json");
+    }
+    if (autoExclude && candidate != null) {
+      throw new IllegalArgumentException(
+          "--auto-exclude quantizes MODEL with nodes left in float; it cannot be used with"
+              + " --candidate");
     }
     ReportFiles files = new ReportFiles(json, pdf, png, graphPng, paper());
     PrintWriter out = spec.commandLine().getOut();
@@ -108,18 +136,28 @@ final class ReportCommand implements Callable<Integer> {
     }
     List<Map<String, NdArray>> feeds = samples.source().read(reference);
     Plan plan =
-        (cand == null
-                ? Plan.quantize(reference, quantize.options())
-                : Plan.given(reference, cand, candidate.toString()))
-            .withParity(tolerances.parityOptions(outputs), feeds)
+        cand == null
+            ? Plan.quantize(reference, quantize.options())
+            : Plan.given(reference, cand, candidate.toString());
+    plan =
+        (noTrace
+                ? plan.withParity(tolerances.parityOptions(outputs), feeds)
+                : plan.withTrace(tolerances.parityOptions(outputs), feeds))
             .withSessions(samples.sessionConfig());
     if (!noBench) {
       plan =
           plan.withBench(new LatencyBenchmark.Options(warmup, runs, 0), Plan.benchSamples(feeds));
     }
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
-    Report report = Pipeline.inProcess().run(plan, progress.part(0, 2, "")).report();
-    List<Path> written = files.write(report, reference, progress.part(1, 2, ""));
+    int parts = autoExclude ? 3 : 2;
+    Pipeline pipeline = Pipeline.inProcess();
+    Outcome outcome = pipeline.run(plan, progress.part(0, parts, ""));
+    if (autoExclude) {
+      outcome =
+          pipeline.autoExcludeIfFailed(plan, outcome, progress.part(1, parts, "Auto-exclude: "));
+    }
+    Report report = outcome.report();
+    List<Path> written = files.write(report, reference, progress.part(parts - 1, parts, ""));
     print(report, out);
     for (Path p : written) {
       out.println("Wrote " + p);
@@ -149,6 +187,9 @@ final class ReportCommand implements Callable<Integer> {
           s.decisionFlips(),
           s.samples());
     }
+    if (s.topNodes() != null) {
+      out.println("  trace    " + topNodes(s.topNodes()));
+    }
     if (s.int8Bytes() != null) {
       out.printf(
           Locale.ROOT,
@@ -168,6 +209,55 @@ final class ReportCommand implements Callable<Integer> {
           Figures.ms(s.fp32Latency().p50()),
           Figures.ms(s.int8Latency().p50()),
           Figures.ratio(s.speedup()));
+    }
+    if (Report.FAILED.equals(s.verdict())) {
+      advice(r, out);
+    }
+  }
+
+  private static String topNodes(List<Report.TopNode> top) {
+    if (top.isEmpty()) {
+      return "no quantized node introduces error of its own";
+    }
+    StringBuilder sb = new StringBuilder("most error enters at ");
+    for (int i = 0; i < Math.min(3, top.size()); i++) {
+      Report.TopNode n = top.get(i);
+      sb.append(i == 0 ? "" : i == 1 ? "; then " : ", ")
+          .append(n.node())
+          .append(" (")
+          .append(i == 0 ? n.op() + ", " : "")
+          .append(Figures.db(n.introducedDb()))
+          .append(i == 0 ? " introduced)" : ")");
+    }
+    return sb.toString();
+  }
+
+  /** What to do after a failed parity check: the trace's culprits, and the search when it ran. */
+  private static void advice(Report r, PrintWriter out) {
+    List<String> excluded = r.settings() == null ? List.of() : r.settings().nodesToExclude();
+    if (r.trace() == null) {
+      out.println("Run without --no-trace to see which nodes introduce the error.");
+    } else {
+      List<NodeError> culprits = Culprits.of(r.trace());
+      if (!culprits.isEmpty()) {
+        List<String> names = Culprits.names(culprits);
+        out.println(
+            (r.settings() == null ? "Quantize MODEL again leaving " : "Try leaving ")
+                + String.join(", ", names)
+                + " in float: "
+                + Culprits.excludeOption(excluded, names)
+                + (r.autoExclude() == null && r.settings() != null
+                    ? " (or --auto-exclude to find the fewest)"
+                    : ""));
+      }
+    }
+    if (r.autoExclude() != null) {
+      AutoExcludeRun.print(r.autoExclude(), out);
+      if (r.autoExclude().passed() && !r.autoExclude().excluded().isEmpty()) {
+        out.println(
+            "To write that model: quantscope quantize MODEL -o OUT "
+                + Culprits.excludeOption(excluded, r.autoExclude().excluded()));
+      }
     }
   }
 }
