@@ -296,6 +296,33 @@ class ReportTraceTest {
   }
 
   @Test
+  void hostileNamesInTheTraceAreCleanedAndCutInThePdf() throws Exception {
+    ModelProto.Builder m = TestModels.fragileMlp("fc2").toBuilder();
+    var g = m.getGraphBuilder();
+    String hostile = "fc\u0000two\n\u202e" + "x".repeat(600);
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      if (g.getNode(i).getName().equals("fc2")) {
+        g.setNode(i, g.getNode(i).toBuilder().setName(hostile));
+      }
+    }
+    Report r =
+        Pipeline.inProcess()
+            .run(traced(OnnxModel.of(m.build()), TOLERANCES), Progress.NONE)
+            .report();
+    assertThat(r.trace().nodes().get(0).node()).isEqualTo(hostile);
+    Path pdf = dir.resolve("hostile.pdf");
+    ReportPdf.write(r, null, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      String text = new PDFTextStripper().getText(doc);
+      assertThat(text).contains("fc two").doesNotContain("\u0000").doesNotContain("\u202e");
+      assertThat(text.replaceAll("\\R", "")).doesNotContain("x".repeat(400));
+      assertThat(oneLine(page(doc, doc.getNumberOfPages())))
+          .contains(PdfWhatToDo.TITLE)
+          .contains("--nodes-to-exclude 'fc two");
+    }
+  }
+
+  @Test
   void thePngSheetGainsTheDepthChartAcrossTheWidth() {
     var charts = ReportPng.charts(failed);
     // the difference histogram, the weight error, the size (no benchmark), then the depth
