@@ -215,19 +215,26 @@ final class ReportCommand implements Callable<Integer> {
     }
   }
 
+  /** The top node, and on a second line the next two, with the error they introduce. */
   private static String topNodes(List<Report.TopNode> top) {
     if (top.isEmpty()) {
       return "no quantized node introduces error of its own";
     }
-    StringBuilder sb = new StringBuilder("most error enters at ");
-    for (int i = 0; i < Math.min(3, top.size()); i++) {
-      Report.TopNode n = top.get(i);
-      sb.append(i == 0 ? "" : i == 1 ? "; then " : ", ")
-          .append(n.node())
+    Report.TopNode first = top.get(0);
+    StringBuilder sb =
+        new StringBuilder("most error enters at ")
+            .append(first.node())
+            .append(" (")
+            .append(first.op())
+            .append(", ")
+            .append(Figures.db(first.introducedDb()))
+            .append(" introduced)");
+    for (int i = 1; i < Math.min(3, top.size()); i++) {
+      sb.append(i == 1 ? System.lineSeparator() + "           then " : ", ")
+          .append(top.get(i).node())
           .append(" (")
-          .append(i == 0 ? n.op() + ", " : "")
-          .append(Figures.db(n.introducedDb()))
-          .append(i == 0 ? " introduced)" : ")");
+          .append(Figures.db(top.get(i).introducedDb()))
+          .append(')');
     }
     return sb.toString();
   }
