@@ -1,12 +1,14 @@
 """Models for measuring sensitivity analysis and --auto-exclude by hand (not used by the tests).
 
-    /usr/bin/python3 src/test/python/sensitivity_models.py [OUT_DIR]     (default /tmp/sens)
+    /usr/bin/python3 src/test/python/sensitivity_models.py [OUT_DIR] [big]    (default /tmp/sens)
 
 Writes, with Debian's python3-torch, python3-sklearn and python3-onnx:
   minilm_like.onnx      a MiniLM-sized BERT encoder exported from PyTorch (6 layers, hidden 384,
                         12 heads, intermediate 1536, vocabulary 30522, opset 14): 36 MatMul with
                         constant weights, plus the embedding Gathers; inputs input_ids and
                         attention_mask [batch, sequence]
+  bert_base_like.onnx   the same encoder at BERT-base size (12 layers, hidden 768, 12 heads,
+                        intermediate 3072; 438 MB): 72 MatMul; only with the argument "big"
   mlp3_torch.onnx       a 3-layer MLP exported from PyTorch ([N, 64] -> 256 -> 128 -> 10, softmax)
   skl_*.onnx            scikit-learn MLPClassifiers written as MatMul + Add + Relu layers and a
                         Softmax (what skl2onnx writes, without ZipMap); float input [N, F]
@@ -26,12 +28,12 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else "/tmp/sens"
 os.makedirs(OUT, exist_ok=True)
 
 
-def minilm_like():
+def minilm_like(name="minilm_like", hidden=384, heads=12, inter=1536, layers=6):
     import torch
     from torch import nn
 
     torch.manual_seed(0)
-    hidden, heads, inter, layers, vocab, positions = 384, 12, 1536, 6, 30522, 512
+    vocab, positions = 30522, 512
 
     class Layer(nn.Module):
         def __init__(self):
@@ -77,7 +79,7 @@ def minilm_like():
     m = Encoder().eval()
     ids = torch.randint(0, vocab, (1, 128))
     mask = torch.ones(1, 128, dtype=torch.long)
-    path = os.path.join(OUT, "minilm_like.onnx")
+    path = os.path.join(OUT, name + ".onnx")
     torch.onnx.export(
         m, (ids, mask), path, opset_version=14,
         input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
@@ -189,3 +191,5 @@ if __name__ == "__main__":
     sklearn_models()
     mlp3_torch()
     minilm_like()
+    if "big" in sys.argv[2:]:
+        minilm_like("bert_base_like", hidden=768, heads=12, inter=3072, layers=12)

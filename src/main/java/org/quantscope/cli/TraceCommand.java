@@ -104,10 +104,11 @@ final class TraceCommand implements Callable<Integer> {
     int w = Math.max(4, nodes.stream().mapToInt(n -> n.node().length()).max().orElse(4));
     out.printf(
         Locale.ROOT,
-        "%4s  %-" + w + "s  %-14s %11s %9s %9s %9s %9s%n",
+        "%4s  %-" + w + "s  %-14s %7s %11s %9s %9s %9s %9s%n",
         "RANK",
         "NODE",
         "OP",
+        "SHARE",
         "INTRODUCED",
         "OUTPUT",
         "INPUT",
@@ -116,10 +117,13 @@ final class TraceCommand implements Callable<Integer> {
     for (NodeError n : nodes) {
       out.printf(
           Locale.ROOT,
-          "%4d  %-" + w + "s  %-14s %11s %9s %9s %9s %9s%n",
+          "%4d  %-" + w + "s  %-14s %7s %11s %9s %9s %9s %9s%n",
           n.rank(),
           n.node(),
           SensitivityCommand.clip(n.op(), 14),
+          n.outputShare() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f%%", 100 * n.outputShare()),
           db(n.introducedDb()),
           db(n.outputSqnrDb()),
           db(n.inputSqnrDb()),
@@ -130,8 +134,9 @@ final class TraceCommand implements Callable<Integer> {
       out.println("  ... and " + (r.nodes().size() - shown) + " more (--top 0 or --json for all)");
     }
     out.println(
-        "SQNR in dB, higher is better. INTRODUCED: the error made at the node (its output's beyond"
-            + " its input's); UINT8 IN: what quantizing its input at run time costs.");
+        "SHARE: of the error at the graph outputs, estimated from this one run. SQNR in dB, higher"
+            + " is better: INTRODUCED, the error made at the node (its output's beyond its"
+            + " input's); UINT8 IN, what quantizing its input at run time costs.");
     if (!r.activations().isEmpty()) {
       out.println();
       List<ActivationReport> acts = new ArrayList<>(r.activations());

@@ -353,6 +353,16 @@ public final class ModelFiles {
   }
 
   /** The tensor with its payload inside the protobuf (raw_data), if it was external. */
+  /**
+   * The tensor with its payload in raw_data: read from the model's external data when it lives
+   * there (without copying a memory-mapped payload), unchanged otherwise. For moving a weight into
+   * another model held in memory.
+   */
+  public static TensorProto inlineTensor(OnnxModel model, TensorProto t)
+      throws ModelFormatException {
+    return internalize(model, t);
+  }
+
   private static TensorProto internalize(OnnxModel model, TensorProto t)
       throws ModelFormatException {
     if (!ExternalData.isExternal(t)) {

@@ -37,7 +37,6 @@ public final class TraceCharts {
   static final String ALL_TENSORS = "every tensor";
   static final String QUANTIZED = "outputs of quantized nodes";
   static final String INTRODUCED = "error introduced here";
-  static final String OUTPUT = "error at its output";
 
   /** SQNR of every traced tensor by its producer's position in the graph. */
   public static JFreeChart depth(TraceReport r) {
@@ -115,44 +114,49 @@ public final class TraceCharts {
     return chart;
   }
 
-  /** The {@code topN} nodes that introduce the most error, with the error at their output. */
+  /**
+   * The {@code topN} nodes whose error counts most at the graph outputs: each one's share of the
+   * output error (an estimate from the trace; the tooltip has its SQNR figures).
+   */
   public static JFreeChart introduced(TraceReport r, int topN) {
     List<NodeError> nodes = r.nodes().subList(0, Math.min(topN, r.nodes().size()));
-    double top = ceiling(r);
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (NodeError n : nodes) {
       String key = Texts.clean(n.node(), ChartTheme.MAX_LABEL_CHARS);
-      data.addValue(finite(n.introducedDb(), top), INTRODUCED, key);
-      data.addValue(finite(n.outputSqnrDb(), top), OUTPUT, key);
+      data.addValue(n.outputShare() == null ? 0 : 100 * n.outputShare(), INTRODUCED, key);
     }
-    NumberAxis db = new NumberAxis("SQNR (dB), lower is worse");
+    NumberAxis share = new NumberAxis("share of the error at the graph outputs (%)");
     BarRenderer renderer = new BarRenderer();
     renderer.setDefaultToolTipGenerator(
         (d, row, column) -> {
           NodeError n = nodes.get(column);
           return String.format(
               Locale.ROOT,
-              "%s (%s): introduced %s, output %s, input %s, uint8 input %s, weight %s",
+              "%s (%s): %s of the output error; introduced %s, output %s, input %s, uint8 input"
+                  + " %s, weight %s",
               n.node(),
               n.op(),
+              n.outputShare() == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.1f %%", 100 * n.outputShare()),
               db(n.introducedDb()),
               db(n.outputSqnrDb()),
               db(n.inputSqnrDb()),
               db(n.activationSqnrDb()),
               db(n.weightSqnrDb()));
         });
-    CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null), db, renderer);
+    CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null), share, renderer);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
-    JFreeChart chart = new JFreeChart("Error introduced per node", ChartTheme.TITLE, plot, true);
+    JFreeChart chart =
+        new JFreeChart("Where the output error comes from", ChartTheme.TITLE, plot, false);
     ChartTheme.apply(chart);
     renderer.setSeriesPaint(0, ChartTheme.INT8);
-    renderer.setSeriesPaint(1, ChartTheme.INT8_LIGHT);
     chart.addSubtitle(
         ChartTheme.subtitle(
             String.format(
                 Locale.ROOT,
-                "top %d of %d quantized nodes, the one introducing the most first",
+                "top %d of %d quantized nodes: the error each makes, as it reaches the outputs",
                 nodes.size(),
                 r.nodes().size())));
     return chart;

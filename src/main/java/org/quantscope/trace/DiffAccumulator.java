@@ -45,6 +45,16 @@ final class DiffAccumulator {
     sumRefCand += rc;
   }
 
+  /** Sum of squared differences: the noise power, in the tensor's units squared. */
+  double noise() {
+    return sumD2;
+  }
+
+  /** Sum of the squared float values: the signal power. */
+  double signal() {
+    return sumRef2;
+  }
+
   long elements() {
     return elements;
   }

@@ -62,24 +62,47 @@ public final class ErrorTrace {
     plan.matched.forEach(t -> diffs.put(t.name(), new DiffAccumulator()));
     Map<String, ActivationAccumulator> acts = new LinkedHashMap<>();
     plan.activations.keySet().forEach(a -> acts.put(a, new ActivationAccumulator()));
+    // per float copy: what the input carries (copy vs float run), what the node makes (int8 vs
+    // copy)
+    Map<String, DiffAccumulator> carried = new LinkedHashMap<>();
+    Map<String, DiffAccumulator> own = new LinkedHashMap<>();
+    plan.copies
+        .keySet()
+        .forEach(
+            id -> {
+              carried.put(id, new DiffAccumulator());
+              own.put(id, new DiffAccumulator());
+            });
     Progress runs = progress.part(0, 2, "trace: ");
     long samples = 0;
     try (ModelRunner a =
             ModelRunner.open(TracePlan.expose(fp32, plan.fp32Outputs(), Map.of()), sessions);
         ModelRunner b =
-            ModelRunner.open(
-                TracePlan.expose(int8, plan.int8Outputs(), plan.int8Types()), sessions)) {
+            ModelRunner.open(plan.exposeWithCopies(int8, fp32, plan.int8Outputs()), sessions)) {
       for (int i = 0; i < feeds.size(); i++) {
         Cancellation.check();
         Map<String, NdArray> feed = feeds.get(i);
         samples += rows(feed);
         try (ModelRunner.Outputs ra = a.run(feed, plan.fp32Outputs());
-            ModelRunner.Outputs rb = b.run(feed, plan.int8Outputs())) {
+            ModelRunner.Outputs rb = b.run(feed, plan.int8OutputsWithCopies())) {
           for (Map.Entry<String, DiffAccumulator> e : diffs.entrySet()) {
             NdArray x = ra.get(e.getKey());
             NdArray y = rb.get(e.getKey());
             if (x != null && y != null && x.isFloat() && x.size() == y.size()) {
               e.getValue().add(floats(x), floats(y));
+            }
+          }
+          for (Map.Entry<String, TracePlan.FloatCopy> e : plan.copies.entrySet()) {
+            NdArray ref = ra.get(e.getValue().output());
+            NdArray copy = rb.get(e.getValue().floatOutput());
+            NdArray q = rb.get(e.getValue().output());
+            if (ref != null
+                && copy != null
+                && q != null
+                && ref.size() == copy.size()
+                && q.size() == copy.size()) {
+              carried.get(e.getKey()).add(floats(ref), floats(copy));
+              own.get(e.getKey()).add(floats(copy), floats(q));
             }
           }
           for (Map.Entry<String, ActivationAccumulator> e : acts.entrySet()) {
@@ -96,7 +119,7 @@ public final class ErrorTrace {
     ParityReport p =
         ParityCheck.check(
             reference, candidate, feeds, parity, sessions, notes, progress.part(1, 2, "parity: "));
-    return assemble(plan, diffs, acts, samples, feeds.size(), p);
+    return assemble(plan, diffs, acts, carried, own, samples, feeds.size(), p);
   }
 
   private static OnnxModel load(ModelSource s) throws IOException {
@@ -107,6 +130,8 @@ public final class ErrorTrace {
       TracePlan plan,
       Map<String, DiffAccumulator> diffs,
       Map<String, ActivationAccumulator> acts,
+      Map<String, DiffAccumulator> carried,
+      Map<String, DiffAccumulator> own,
       long samples,
       int runs,
       ParityReport parity) {
@@ -139,9 +164,46 @@ public final class ErrorTrace {
         activations.add(activation(e.getKey(), e.getValue(), a));
       }
     }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < plan.graph.getNodeCount(); i++) {
+      ids.add(org.quantscope.graph.NodeId.of(plan.graph.getNode(i), i));
+    }
+    Map<String, Double> gains = new LinkedHashMap<>();
+    Map<String, Double> ownNoise = new LinkedHashMap<>();
+    for (TracePlan.Quantized q : plan.nodes) {
+      DiffAccumulator c = carried.get(q.id());
+      DiffAccumulator o = own.get(q.id());
+      double inNoise = 0;
+      for (String in : q.inputs()) {
+        DiffAccumulator d = measured.get(in);
+        if (d != null) {
+          inNoise += d.noise();
+        }
+      }
+      boolean copied = c != null && c.elements() > 0;
+      gains.put(q.id(), copied && inNoise > 0 ? c.noise() / inNoise : Double.NaN);
+      ownNoise.put(q.id(), copied ? o.noise() : Double.NaN);
+    }
+    ErrorPropagation propagation = new ErrorPropagation(plan.graph, measured, gains, ids);
+    double[] atOutputs = new double[plan.nodes.size()];
+    double total = 0;
+    for (int k = 0; k < atOutputs.length; k++) {
+      TracePlan.Quantized q = plan.nodes.get(k);
+      atOutputs[k] = Double.NaN;
+      for (String o : q.outputs()) {
+        if (measured.containsKey(o)) {
+          atOutputs[k] = propagation.atOutputs(o, q.inputs(), ownNoise.get(q.id()));
+          break;
+        }
+      }
+      if (!Double.isNaN(atOutputs[k])) {
+        total += atOutputs[k];
+      }
+    }
     List<double[]> order = new ArrayList<>();
     List<NodeError> unranked = new ArrayList<>();
-    for (TracePlan.Quantized q : plan.nodes) {
+    for (int k = 0; k < plan.nodes.size(); k++) {
+      TracePlan.Quantized q = plan.nodes.get(k);
       double inNsr = 0;
       Double actSqnr = null;
       boolean inputKnown = true;
@@ -170,8 +232,14 @@ public final class ErrorTrace {
       }
       Double inputDb = q.activations().isEmpty() || !inputKnown ? null : db(inNsr);
       Double outputDb = out == null ? null : out.sqnrDb();
+      double made = ownNoise.get(q.id());
       double introduced =
-          out == null || !inputKnown ? Double.NaN : Math.max(0, out.noiseToSignal() - inNsr);
+          out == null
+              ? Double.NaN
+              : !Double.isNaN(made)
+                  ? (out.signal() > 0 ? made / out.signal() : 0)
+                  : !inputKnown ? Double.NaN : Math.max(0, out.noiseToSignal() - inNsr);
+      Double share = Double.isNaN(atOutputs[k]) ? null : total > 0 ? atOutputs[k] / total : 0.0;
       unranked.add(
           new NodeError(
               0,
@@ -184,8 +252,12 @@ public final class ErrorTrace {
               actSqnr,
               q.weightSqnrDb(),
               outputDb,
-              Double.isNaN(introduced) ? null : db(introduced)));
-      order.add(new double[] {Double.isNaN(introduced) ? -1 : introduced, q.position()});
+              Double.isNaN(introduced) ? null : db(introduced),
+              share));
+      order.add(
+          new double[] {
+            share == null ? -1 : share, Double.isNaN(introduced) ? -1 : introduced, q.position()
+          });
     }
     Integer[] idx = new Integer[unranked.size()];
     for (int i = 0; i < idx.length; i++) {
@@ -194,7 +266,8 @@ public final class ErrorTrace {
     Arrays.sort(
         idx,
         Comparator.comparingDouble((Integer i) -> -order.get(i)[0])
-            .thenComparingDouble(i -> order.get(i)[1]));
+            .thenComparingDouble(i -> -order.get(i)[1])
+            .thenComparingDouble(i -> order.get(i)[2]));
     List<NodeError> nodes = new ArrayList<>();
     for (int r = 0; r < idx.length; r++) {
       NodeError n = unranked.get(idx[r]);
@@ -210,7 +283,8 @@ public final class ErrorTrace {
               n.activationSqnrDb(),
               n.weightSqnrDb(),
               n.outputSqnrDb(),
-              n.introducedDb()));
+              n.introducedDb(),
+              n.outputShare()));
     }
     return new TraceReport(
         samples, runs, nodes, activations, tensors, parity, List.copyOf(plan.notes));

@@ -10,7 +10,8 @@ import java.util.List;
  * introduced here, which tells a node that makes error from one that passes on what it received.
  * All in dB of signal over noise: higher is better, Infinity is exact, null is unknown.
  *
- * @param rank 1 for the node that introduces the most error
+ * @param rank 1 for the node whose error counts most at the graph outputs ({@code outputShare}),
+ *     then by error introduced
  * @param node the node's name (or an id such as {@code MatMul#2})
  * @param op its op type in the float model
  * @param position its index in the float model's node order (topological)
@@ -35,4 +36,5 @@ public record NodeError(
     @JsonProperty("activation_sqnr_db") Double activationSqnrDb,
     @JsonProperty("weight_sqnr_db") Double weightSqnrDb,
     @JsonProperty("output_sqnr_db") Double outputSqnrDb,
-    @JsonProperty("introduced_db") Double introducedDb) {}
+    @JsonProperty("introduced_db") Double introducedDb,
+    @JsonProperty("output_share") Double outputShare) {}

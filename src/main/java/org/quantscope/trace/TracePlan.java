@@ -15,6 +15,7 @@ import org.quantscope.model.OnnxModel;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.NodeProto;
+import org.quantscope.onnx.TensorProto;
 import org.quantscope.onnx.TypeProto;
 import org.quantscope.onnx.ValueInfoProto;
 import org.quantscope.quantize.QuantizationResult;
@@ -45,15 +46,37 @@ final class TracePlan {
       String id,
       String op,
       int position,
+      List<String> inputs,
       List<String> activations,
       List<String> outputs,
       Double weightSqnrDb) {}
+
+  /**
+   * A float copy of a quantized node, computed inside the int8 run on the int8 run's own inputs:
+   * the float op on what actually arrives, so that the node's own error (int8 output against this)
+   * is told apart exactly from the error its input carries (this against the float run).
+   *
+   * @param node the copy: the float model's node, its weights renamed, its outputs renamed
+   * @param weights the float weights it reads, under their new names
+   * @param output the original output compared
+   * @param floatOutput the copy's name for it
+   */
+  record FloatCopy(NodeProto node, List<TensorProto> weights, String output, String floatOutput) {}
+
+  /** Suffix of the names of float copies and their weights in the int8 run. */
+  static final String COPY = "__quantscope_float";
+
+  final Map<String, FloatCopy> copies = new LinkedHashMap<>();
 
   final List<Tap> matched = new ArrayList<>();
   final Map<String, List<String>> activations = new LinkedHashMap<>();
   final List<Quantized> nodes = new ArrayList<>();
   final Set<String> graphInputs = new LinkedHashSet<>();
   final List<String> notes = new ArrayList<>();
+
+  /** The float model's main graph, for propagating errors to its outputs. */
+  GraphProto graph;
+
   private final Map<String, ElementType> int8Types = new LinkedHashMap<>();
 
   /**
@@ -70,6 +93,7 @@ final class TracePlan {
   }
 
   private void read(GraphProto fp, GraphProto q, QuantizationResult result) {
+    this.graph = fp;
     GraphIndex fi = GraphIndex.of(fp);
     GraphIndex qi = GraphIndex.of(q);
     fp.getInputList().forEach(v -> graphInputs.add(v.getName()));
@@ -130,7 +154,8 @@ final class TracePlan {
       if (quantized) {
         List<String> outs = new ArrayList<>();
         n.getOutputList().stream().filter(o -> !o.isEmpty()).forEach(outs::add);
-        nodes.add(new Quantized(id, n.getOpType(), i, acts, outs, weightSqnr.get(id)));
+        List<String> ins = n.getInputList().stream().filter(x -> !x.isEmpty()).toList();
+        nodes.add(new Quantized(id, n.getOpType(), i, ins, acts, outs, weightSqnr.get(id)));
         for (String a : acts) {
           activations.computeIfAbsent(a, k -> new ArrayList<>()).add(id);
           // the float model's type: the int8 graph's com.microsoft ops are not always typed
@@ -162,6 +187,25 @@ final class TracePlan {
         matched.add(new Tap(o, id, n.getOpType(), i));
       }
     }
+    Set<String> matchedNames = new LinkedHashSet<>();
+    matched.forEach(t -> matchedNames.add(t.name()));
+    Set<String> int8Inputs = new LinkedHashSet<>();
+    q.getInputList().forEach(v -> int8Inputs.add(v.getName()));
+    Map<String, TensorProto> fpInitializers = new LinkedHashMap<>();
+    fp.getInitializerList().forEach(t -> fpInitializers.put(t.getName(), t));
+    for (Quantized node : nodes) {
+      FloatCopy c =
+          copy(
+              fp.getNode(node.position()),
+              node,
+              matchedNames,
+              int8Inputs,
+              qProducers,
+              fpInitializers);
+      if (c != null) {
+        copies.put(node.id(), c);
+      }
+    }
     if (untyped > 0) {
       notes.add(
           untyped
@@ -182,6 +226,48 @@ final class TracePlan {
           "tensors inside If/Loop/Scan bodies are not traced (a body's tensor cannot be a graph"
               + " output); their nodes' outputs in the main graph are");
     }
+  }
+
+  /**
+   * The float copy of a quantized node for the int8 run, or null when one of its inputs is not
+   * there as a float tensor (an 8-bit table's output read directly, a weight held in a Constant).
+   */
+  private static FloatCopy copy(
+      NodeProto n,
+      Quantized q,
+      Set<String> matchedNames,
+      Set<String> int8Inputs,
+      Map<String, NodeProto> qProducers,
+      Map<String, TensorProto> fpInitializers) {
+    String output = q.outputs().stream().filter(matchedNames::contains).findFirst().orElse(null);
+    if (output == null) {
+      return null;
+    }
+    NodeProto.Builder b = n.toBuilder().clearInput().clearOutput().setName(n.getName() + COPY);
+    List<TensorProto> weights = new ArrayList<>();
+    for (String in : n.getInputList()) {
+      if (in.isEmpty()) {
+        b.addInput(in);
+      } else if (fpInitializers.containsKey(in)) {
+        b.addInput(in + COPY);
+        weights.add(fpInitializers.get(in).toBuilder().setName(in + COPY).build());
+      } else if (int8Inputs.contains(in)
+          || (qProducers.containsKey(in)
+              && !EIGHT_BIT_OPS.contains(qProducers.get(in).getOpType()))) {
+        b.addInput(in);
+      } else {
+        return null;
+      }
+    }
+    String floatOutput = null;
+    for (String o : n.getOutputList()) {
+      String renamed = o.isEmpty() ? o : o + COPY;
+      b.addOutput(renamed);
+      if (o.equals(output)) {
+        floatOutput = renamed;
+      }
+    }
+    return new FloatCopy(b.build(), weights, output, floatOutput);
   }
 
   /** True when the int8 model computes the node's first output with another node or op. */
@@ -238,6 +324,32 @@ final class TracePlan {
       }
     }
     return m.withProto(b.build());
+  }
+
+  /**
+   * The int8 model with the float copies added (their weights inlined from {@code fp32}), and
+   * {@code names} plus the copies' outputs exposed.
+   */
+  OnnxModel exposeWithCopies(OnnxModel int8, OnnxModel fp32, Set<String> names)
+      throws org.quantscope.model.ModelFormatException {
+    ModelProto.Builder b = int8.proto().toBuilder();
+    GraphProto.Builder g = b.getGraphBuilder();
+    Set<String> exposed = new LinkedHashSet<>(names);
+    for (FloatCopy c : copies.values()) {
+      for (TensorProto w : c.weights()) {
+        g.addInitializer(org.quantscope.model.ModelFiles.inlineTensor(fp32, w));
+      }
+      g.addNode(c.node());
+      exposed.add(c.floatOutput());
+    }
+    return expose(int8.withProto(b.build()), exposed, int8Types);
+  }
+
+  /** The names to read from the int8 run: the matched tensors, activations and copies. */
+  Set<String> int8OutputsWithCopies() {
+    Set<String> s = int8Outputs();
+    copies.values().forEach(c -> s.add(c.floatOutput()));
+    return s;
   }
 
   /** Element types for exposing the int8 model's activations. */

@@ -68,7 +68,7 @@ class TraceChartsTest {
     assertThat(plot.getDataset().getColumnKeys())
         .containsExactly("fc2", trace.nodes().get(1).node());
     assertThat(plot.getDataset().getValue(0, 0).doubleValue())
-        .isEqualTo(trace.nodes().get(0).introducedDb());
+        .isEqualTo(100 * trace.nodes().get(0).outputShare());
     drawable(c);
   }
 
