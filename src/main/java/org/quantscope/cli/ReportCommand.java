@@ -215,10 +215,10 @@ final class ReportCommand implements Callable<Integer> {
     }
   }
 
-  /** The top node, and on a second line the next two, with the error they introduce. */
+  /** The top node, and on a second line the next two, with their shares of the output error. */
   private static String topNodes(List<Report.TopNode> top) {
     if (top.isEmpty()) {
-      return "no quantized node introduces error of its own";
+      return "no quantized node makes error of its own";
     }
     Report.TopNode first = top.get(0);
     StringBuilder sb =
@@ -227,13 +227,17 @@ final class ReportCommand implements Callable<Integer> {
             .append(" (")
             .append(first.op())
             .append(", ")
-            .append(Figures.db(first.introducedDb()))
-            .append(" introduced)");
+            .append(first.figures())
+            .append(')');
     for (int i = 1; i < Math.min(3, top.size()); i++) {
+      Report.TopNode n = top.get(i);
       sb.append(i == 1 ? System.lineSeparator() + "           then " : ", ")
-          .append(top.get(i).node())
+          .append(n.node())
           .append(" (")
-          .append(Figures.db(top.get(i).introducedDb()))
+          .append(
+              n.outputShare() != null && !n.outputShare().isNaN()
+                  ? Figures.share(n.outputShare())
+                  : Figures.db(n.introducedDb()) + " introduced")
           .append(')');
     }
     return sb.toString();
@@ -243,7 +247,7 @@ final class ReportCommand implements Callable<Integer> {
   private static void advice(Report r, PrintWriter out) {
     List<String> excluded = r.settings() == null ? List.of() : r.settings().nodesToExclude();
     if (r.trace() == null) {
-      out.println("Run without --no-trace to see which nodes introduce the error.");
+      out.println("Run without --no-trace to see which nodes make the error.");
     } else {
       List<NodeError> culprits = Culprits.of(r.trace());
       if (!culprits.isEmpty()) {

@@ -79,6 +79,20 @@ public final class Figures {
     return Double.isInfinite(x) ? "exact" : String.format(Locale.ROOT, "%.1f dB", x);
   }
 
+  /**
+   * A share (0 to 1) as a percentage with one decimal: 87.3 %; a share under 0.05 % but above zero
+   * as "< 0.1 %", so that it does not read as none; null (unknown) as "-".
+   */
+  public static String share(Double x) {
+    if (x == null || x.isNaN()) {
+      return "-";
+    }
+    if (x > 0 && x < 0.0005) {
+      return "< 0.1 %";
+    }
+    return String.format(Locale.ROOT, "%.1f %%", 100 * x);
+  }
+
   /** A quantization scale, four significant digits. */
   public static String scale(double x) {
     return String.format(Locale.ROOT, "%.4g", x);

@@ -176,7 +176,7 @@ final class PdfFirstPage {
     boolean failed = Report.FAILED.equals(report.summary().verdict());
     String text;
     if (top.isEmpty()) {
-      text = "The error trace found no quantized node that introduces error of its own.";
+      text = "The error trace found no quantized node that makes error of its own.";
     } else {
       Report.TopNode n = top.get(0);
       text =
@@ -185,8 +185,8 @@ final class PdfFirstPage {
               + " ("
               + Texts.clean(n.op())
               + ", "
-              + Figures.db(n.introducedDb())
-              + " introduced); see \u201c"
+              + n.figures()
+              + "); see \u201c"
               + PdfTracePages.TITLE
               + "\u201d"
               + (failed ? ", and \u201c" + PdfWhatToDo.TITLE + "\u201d at the end." : ".");

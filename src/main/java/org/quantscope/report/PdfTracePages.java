@@ -20,10 +20,10 @@ import org.quantscope.trace.TraceReport;
 
 /**
  * The PDF report's section "Where the error enters", from the error trace: the error along the
- * depth of the graph ({@link TraceCharts#depth}), the nodes that introduce the most error (with
- * what came in, what quantizing their input and their weight costs, and what goes out), and the
- * statistics of those nodes' inputs as dynamic quantization squeezes them to uint8 at run time. A
- * report without a trace writes nothing.
+ * depth of the graph ({@link TraceCharts#depth}), the nodes whose error counts most at the graph
+ * outputs (their share of it, the error they introduce, with what came in, what quantizing their
+ * input and their weight costs, and what goes out), and the statistics of those nodes' inputs as
+ * dynamic quantization squeezes them to uint8 at run time. A report without a trace writes nothing.
  */
 final class PdfTracePages {
   private PdfTracePages() {}
@@ -55,10 +55,14 @@ final class PdfTracePages {
         String.format(
             Locale.ROOT,
             "Both models ran on the same %d samples with every intermediate tensor compared"
-                + " (%d tensors, %d quantized nodes). A node's error introduced is the error of"
-                + " its output beyond the error its input brought: a low figure marks a node that"
-                + " makes error, not one that passes on what it received. Figures are SQNR, int8"
-                + " against float, in dB: higher is better; exact means no difference.",
+                + " (%d tensors, %d quantized nodes). Nodes are ranked by their share of the"
+                + " error at the graph outputs: the error each makes, carried through the rest of"
+                + " the graph with the gains this run measured (an estimate; the sensitivity"
+                + " analysis measures it exactly, at far greater cost). A node's error introduced"
+                + " is the error of its output beyond the error its input brought: a low figure"
+                + " marks a node that makes error, not one that passes on what it received. Other"
+                + " figures are SQNR, int8 against float, in dB: higher is better; exact means no"
+                + " difference.",
             t.samples(),
             t.tensors().size(),
             t.nodes().size()),
@@ -95,12 +99,12 @@ final class PdfTracePages {
   private static void nodes(PdfPages pages, TraceReport t, List<NodeError> top) throws IOException {
     pages.heading(
         top.size() == t.nodes().size()
-            ? "Quantized nodes by error introduced"
+            ? "Quantized nodes by share of the output error"
             : "The "
                 + top.size()
                 + " of "
                 + t.nodes().size()
-                + " nodes that introduce the most error");
+                + " nodes whose error counts most at the outputs");
     List<String[]> rows = new ArrayList<>();
     for (NodeError n : top) {
       rows.add(
@@ -108,6 +112,7 @@ final class PdfTracePages {
             Integer.toString(n.rank()),
             n.node(),
             n.op(),
+            Figures.share(n.outputShare()),
             db(n.introducedDb()),
             db(n.outputSqnrDb()),
             db(n.inputSqnrDb()),
@@ -115,13 +120,16 @@ final class PdfTracePages {
             db(n.weightSqnrDb())
           });
     }
-    String[] header = {"#", "Node", "Op", "Introduced", "Output", "Input", "uint8 input", "Weight"};
+    String[] header = {
+      "#", "Node", "Op", "Share", "Introduced", "Output", "Input", "uint8 input", "Weight"
+    };
     pages.table(header, pages.fitted(header, rows, 1), rows, 1);
     pages.prose(
         pages.fonts.regular,
         PdfPages.SMALL,
         MUTED,
-        "Introduced: the error made at the node. Output and Input: the error its output and its"
+        "Share: of the error at the graph outputs, estimated from this run; the shares add up"
+            + " to 100 %. Introduced: the error made at the node. Output and Input: the error its output and its"
             + " (worst) quantized input carry. uint8 input: its input against that input's uint8"
             + " round trip, the error dynamic quantization adds to it at run time. Weight: its"
             + " weight against the int8 weight. A dash: unknown (no quantized input, or a given"

@@ -84,7 +84,7 @@ final class PdfWhatToDo {
     if (report.trace() == null) {
       out.add(
           Block.of(
-              "1. Find the nodes that introduce the error: make the report with its error trace"
+              "1. Find the nodes that make the error: make the report with its error trace"
                   + " (report traces unless --no-trace is given), or run quantscope trace.",
               0,
               6));
@@ -93,7 +93,7 @@ final class PdfWhatToDo {
       if (culprits.isEmpty()) {
         out.add(
             Block.of(
-                "1. The error trace found no quantized node that introduces error of its own; see"
+                "1. The error trace found no quantized node that makes error of its own; see"
                     + " \u201c"
                     + PdfTracePages.TITLE
                     + "\u201d for where the difference grows.",
@@ -104,8 +104,10 @@ final class PdfWhatToDo {
             Block.of(
                 "1. Leave "
                     + (culprits.size() == 1
-                        ? "the node that introduces the most error"
-                        : "the " + culprits.size() + " nodes that introduce the most error")
+                        ? "the node whose error counts most at the outputs"
+                        : "the "
+                            + culprits.size()
+                            + " nodes whose error counts most at the outputs")
                     + " in float (see \u201c"
                     + PdfTracePages.TITLE
                     + "\u201d):",
@@ -175,11 +177,11 @@ final class PdfWhatToDo {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "\u2022 %s (%s, rank %d): %s introduced",
+                "\u2022 %s (%s, rank %d): %s",
                 Texts.clean(n.node()),
                 Texts.clean(n.op()),
                 n.rank(),
-                PdfTracePages.db(n.introducedDb())));
+                Report.TopNode.of(n).figures()));
     if (n.inputSqnrDb() != null && n.outputSqnrDb() != null) {
       sb.append("; its input arrives at ")
           .append(PdfTracePages.db(n.inputSqnrDb()))

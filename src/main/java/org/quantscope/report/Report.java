@@ -212,8 +212,8 @@ public record Report(
    * @param fp32Latency latency of the float model, ms
    * @param int8Latency latency of the int8 model, ms
    * @param speedup fp32 p50 / int8 p50
-   * @param topNodes error trace: the {@value #TOP_NODES} quantized nodes that introduce the most
-   *     error, the worst first (nodes that introduce none are not listed)
+   * @param topNodes error trace: the {@value #TOP_NODES} quantized nodes whose error counts most at
+   *     the graph outputs, the largest share first (nodes that make none are not listed)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -236,37 +236,65 @@ public record Report(
       @JsonProperty("top_nodes") List<TopNode> topNodes) {}
 
   /**
-   * A node that introduces error, as the summary names it.
+   * A quantized node whose error counts at the graph outputs, as the summary names it.
    *
    * @param node its name (or an id such as {@code MatMul#2})
    * @param op its op type
-   * @param introducedDb the error made at the node, in dB of signal over noise (lower is worse)
+   * @param outputShare its estimated share of the error at the graph outputs, 0 to 1; null when the
+   *     trace could not estimate it
+   * @param introducedDb the error made at the node, in dB of signal over noise (lower is worse);
+   *     null when unknown
    * @param outputSqnrDb SQNR of its output, int8 run against float run, in dB
    */
   public record TopNode(
       String node,
       String op,
-      @JsonProperty("introduced_db") double introducedDb,
+      @JsonProperty("output_share") Double outputShare,
+      @JsonProperty("introduced_db") Double introducedDb,
       @JsonProperty("output_sqnr_db") Double outputSqnrDb) {
 
     static TopNode of(NodeError n) {
-      return new TopNode(n.node(), n.op(), n.introducedDb(), n.outputSqnrDb());
+      return new TopNode(n.node(), n.op(), n.outputShare(), n.introducedDb(), n.outputSqnrDb());
+    }
+
+    /**
+     * Its figures as the report's text names them: "87.3 % of the output error, 20.1 dB
+     * introduced", each part left out when unknown.
+     */
+    public String figures() {
+      List<String> parts = new ArrayList<>();
+      if (outputShare != null && !outputShare.isNaN()) {
+        parts.add(Figures.share(outputShare) + " of the output error");
+      }
+      if (introducedDb != null && !introducedDb.isNaN()) {
+        parts.add(Figures.db(introducedDb) + " introduced");
+      }
+      return String.join(", ", parts);
     }
   }
 
   /**
-   * The nodes of a trace that introduce error, the worst first, at most {@code max}: those whose
-   * error introduced is known and finite (a node that adds none is not a culprit).
+   * The nodes of a trace that make error, in the trace's order (the largest share of the error at
+   * the graph outputs first), at most {@code max}: those with a share above zero, or, where the
+   * trace could not estimate a share, those whose error introduced is known and finite. A node that
+   * adds no error is not a culprit.
    */
-  public static List<NodeError> introducingError(TraceReport trace, int max) {
+  public static List<NodeError> makingError(TraceReport trace, int max) {
     List<NodeError> out = new ArrayList<>();
     for (NodeError n : trace.nodes()) {
-      Double d = n.introducedDb();
-      if (out.size() < max && d != null && !d.isNaN() && !d.isInfinite()) {
+      if (out.size() < max && makesError(n)) {
         out.add(n);
       }
     }
     return out;
+  }
+
+  private static boolean makesError(NodeError n) {
+    if (n.outputShare() != null && !n.outputShare().isNaN()) {
+      return n.outputShare() > 0;
+    }
+    Double d = n.introducedDb();
+    return d != null && !d.isNaN() && !d.isInfinite();
   }
 
   /** Latency percentiles in milliseconds. */
@@ -342,7 +370,7 @@ public record Report(
             speedup,
             trace == null
                 ? null
-                : introducingError(trace, TOP_NODES).stream().map(TopNode::of).toList());
+                : makingError(trace, TOP_NODES).stream().map(TopNode::of).toList());
     return new Report(
         title,
         created,

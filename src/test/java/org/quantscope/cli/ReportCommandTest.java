@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
 import org.quantscope.model.ExampleModel;
+import org.quantscope.report.Figures;
 
 /**
  * The report verb end to end: it quantizes, checks parity with the error trace, benchmarks and
@@ -195,6 +196,12 @@ class ReportCommandTest {
     JsonNode j = new ObjectMapper().readTree(json.toFile());
     assertThat(j.at("/trace/nodes/0/node").asText()).isEqualTo("fc2");
     assertThat(j.has("auto_exclude")).isFalse();
+    // the line names the node's share of the output error, as the JSON has it
+    double share = j.at("/summary/top_nodes/0/output_share").asDouble();
+    assertThat(share).isEqualTo(j.at("/trace/nodes/0/output_share").asDouble()).isPositive();
+    assertThat(r.out())
+        .contains(
+            "most error enters at fc2 (MatMul, " + Figures.share(share) + " of the output error, ");
   }
 
   @Test
@@ -238,7 +245,7 @@ class ReportCommandTest {
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out())
         .doesNotContain("  trace ")
-        .contains("Run without --no-trace to see which nodes introduce the error.");
+        .contains("Run without --no-trace to see which nodes make the error.");
     JsonNode j = new ObjectMapper().readTree(json.toFile());
     assertThat(j.has("trace")).isFalse();
     assertThat(j.at("/summary").has("top_nodes")).isFalse();

@@ -76,10 +76,14 @@ class ReportTraceTest {
     assertThat(failed.parity()).isSameAs(outcome.trace().parity());
     assertThat(failed.trace().nodes().get(0).node()).isEqualTo("fc2");
     List<Report.TopNode> top = failed.summary().topNodes();
-    // fc3 introduces no error of its own (its input r2 is all zeros): it is not a top node
+    // fc3 makes no error of its own (its input r2 is all zeros): it is not a top node
     assertThat(top).extracting(Report.TopNode::node).containsExactly("fc2", "fc1");
-    assertThat(top.get(0).introducedDb())
-        .isEqualTo(failed.trace().node("fc2").orElseThrow().introducedDb());
+    NodeError fc2 = failed.trace().node("fc2").orElseThrow();
+    assertThat(top.get(0).introducedDb()).isEqualTo(fc2.introducedDb());
+    assertThat(top.get(0).outputShare()).isEqualTo(fc2.outputShare());
+    // ranked by share of the output error; fc3's is none
+    assertThat(top.get(0).outputShare()).isGreaterThan(top.get(1).outputShare());
+    assertThat(failed.trace().node("fc3").orElseThrow().outputShare()).isZero();
     assertThat(Culprits.names(Culprits.of(failed.trace()))).containsExactly("fc2");
   }
 
@@ -89,11 +93,16 @@ class ReportTraceTest {
     ReportPdf.write(failed, null, ReportPdf.Paper.A4, pdf);
     try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
       String first = page(doc, 1);
-      assertThat(first).contains("Most error enters at fc2 (MatMul");
-      int at = pageWith(doc, "Quantized nodes by error introduced");
+      assertThat(first)
+          .contains(
+              "Most error enters at fc2 (MatMul, "
+                  + Figures.share(failed.trace().nodes().get(0).outputShare())
+                  + " of the output error");
+      int at = pageWith(doc, "Quantized nodes by share of the output error");
       String section = page(doc, at);
       assertThat(section)
           .contains(PdfTracePages.TITLE)
+          .contains("Share")
           .contains("Introduced")
           .contains("uint8 input")
           .contains("Weight");
@@ -101,6 +110,7 @@ class ReportTraceTest {
       for (NodeError n : t.nodes()) {
         assertThat(section)
             .contains(n.node())
+            .contains(Figures.share(n.outputShare()))
             .contains(PdfTracePages.db(n.introducedDb()))
             .contains(PdfTracePages.db(n.outputSqnrDb()))
             .contains(PdfTracePages.db(n.weightSqnrDb()));
@@ -110,6 +120,8 @@ class ReportTraceTest {
       assertThat(oneLine(section))
           .contains(
               "1 fc2 MatMul "
+                  + Figures.share(fc2.outputShare())
+                  + " "
                   + PdfTracePages.db(fc2.introducedDb())
                   + " "
                   + PdfTracePages.db(fc2.outputSqnrDb())
@@ -145,11 +157,17 @@ class ReportTraceTest {
     Path pdf = dir.resolve("failed.pdf");
     ReportPdf.write(failed, null, ReportPdf.Paper.A4, pdf);
     try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
-      String last = page(doc, doc.getNumberOfPages());
+      String last = oneLine(page(doc, doc.getNumberOfPages()));
+      NodeError fc2 = failed.trace().nodes().get(0);
       assertThat(last)
           .contains(PdfWhatToDo.TITLE)
           .contains("Parity failed on 20 samples")
-          .contains("fc2 (MatMul, rank 1)")
+          .contains(
+              "fc2 (MatMul, rank 1): "
+                  + Figures.share(fc2.outputShare())
+                  + " of the output error, "
+                  + Figures.db(fc2.introducedDb())
+                  + " introduced")
           .contains("--nodes-to-exclude fc2")
           .contains("--auto-exclude")
           .doesNotContain("Auto-exclude searched");
@@ -216,6 +234,10 @@ class ReportTraceTest {
     assertThat(j.at("/trace/parity/max_abs_diff").asDouble()).isEqualTo(t.parity().maxAbsDiff());
     assertThat(j.at("/summary/top_nodes/0/node").asText()).isEqualTo("fc2");
     assertThat(j.at("/summary/top_nodes/0/op").asText()).isEqualTo("MatMul");
+    assertThat(j.at("/summary/top_nodes/0/output_share").asDouble())
+        .isEqualTo(t.nodes().get(0).outputShare());
+    assertThat(j.at("/trace/nodes/0/output_share").asDouble())
+        .isEqualTo(t.nodes().get(0).outputShare());
     assertThat(j.at("/summary/top_nodes")).hasSize(2);
     List<String> keys = new java.util.ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
@@ -285,7 +307,7 @@ class ReportTraceTest {
     Path pdf = dir.resolve("long.pdf");
     ReportPdf.write(r, null, ReportPdf.Paper.A4, pdf);
     try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
-      String section = page(doc, pageWith(doc, "Quantized nodes by error introduced"));
+      String section = page(doc, pageWith(doc, "Quantized nodes by share of the output error"));
       // wrapped over lines (the stripper ends each with a line break), never cut
       assertThat(section).doesNotContain(LONG).doesNotContain("\u2026");
       assertThat(section.replaceAll("\\R", "")).contains(LONG);
