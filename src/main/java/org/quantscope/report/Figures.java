@@ -74,9 +74,14 @@ public final class Figures {
     return String.format(Locale.ROOT, "%.3f ms", x);
   }
 
-  /** A decibel figure, one decimal; infinity (an exact weight) as "exact". */
+  /** A decibel figure, one decimal; infinity (an exact weight) as "exact"; never "-0.0". */
   public static String db(double x) {
-    return Double.isInfinite(x) ? "exact" : String.format(Locale.ROOT, "%.1f dB", x);
+    if (Double.isInfinite(x)) {
+      return "exact";
+    }
+    String s = String.format(Locale.ROOT, "%.1f dB", x);
+    // a hair below zero rounds to "-0.0", which reads as a sign that means something
+    return s.equals("-0.0 dB") ? "0.0 dB" : s;
   }
 
   /**

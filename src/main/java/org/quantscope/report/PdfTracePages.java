@@ -39,6 +39,12 @@ final class PdfTracePages {
 
   static final String TITLE = "Where the error enters";
 
+  /**
+   * Room a table's heading needs below it on the page: the heading, the table's header and three
+   * rows, so that a heading never stands alone at the foot of a page.
+   */
+  private static final float TABLE_START = 30 + 4 * (BODY + 5) + 10;
+
   /** Writes the section on a new page. */
   static void write(PdfPages pages, Report report) throws IOException {
     TraceReport t = report.trace();
@@ -97,6 +103,7 @@ final class PdfTracePages {
   }
 
   private static void nodes(PdfPages pages, TraceReport t, List<NodeError> top) throws IOException {
+    pages.ensure(TABLE_START);
     pages.heading(
         top.size() == t.nodes().size()
             ? "Quantized nodes by share of the output error"
@@ -166,6 +173,7 @@ final class PdfTracePages {
       return;
     }
     pages.down(6);
+    pages.ensure(TABLE_START);
     pages.heading("Their inputs, quantized to uint8 at run time");
     String[] header = {
       "Activation", "Input of", "max |x|", "p99.9 |x|", "Outlier", "uint8 step", "Worst row"

@@ -98,6 +98,8 @@ class CulpritsTest {
     assertThat(Figures.share(0.0001)).isEqualTo("< 0.1 %");
     assertThat(Figures.share(null)).isEqualTo("-");
     assertThat(Figures.share(Double.NaN)).isEqualTo("-");
+    assertThat(Figures.db(-0.01)).isEqualTo("0.0 dB");
+    assertThat(Figures.db(-0.06)).isEqualTo("-0.1 dB");
     // the summary's wording: both figures, or the one known
     assertThat(new Report.TopNode("a", "MatMul", 0.5, 12.34, 10.0).figures())
         .isEqualTo("50.0 % of the output error, 12.3 dB introduced");
