@@ -473,4 +473,39 @@ public final class TestModels {
     g.addNode(node("MatMul", "fc3", List.of("r2", "W3"), List.of("y")));
     return model(g);
   }
+
+  /**
+   * Three MatMul layers, 30x256, 256x256 and 256x4, with ReLU between: the first breaks parity when
+   * quantized (one weight of 1000 in the row of input feature 0, which {@link #bigMiddleFeeds}
+   * keeps at zero, so that the float model never sees it but its int8 scale rounds every other
+   * weight of the layer to 0); the big middle layer and the small last one are plain.
+   */
+  public static ModelProto bigMiddleMlp() {
+    float[] w1 = values(30 * 256, 91);
+    w1[7] = 1000; // row 0 (input feature 0), column 7
+    GraphProto.Builder g = GraphProto.newBuilder().setName("big_middle_mlp");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 30));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 4));
+    g.addInitializer(Tensors.rawFloats("W1", new long[] {30, 256}, w1));
+    float[] w2 = values(256 * 256, 92);
+    w2[3] = 4; // a wider range: coarser int8 steps than the last layer's
+    g.addInitializer(Tensors.rawFloats("W2", new long[] {256, 256}, w2));
+    g.addInitializer(Tensors.rawFloats("W3", new long[] {256, 4}, values(256 * 4, 93)));
+    g.addNode(node("MatMul", "fc1", List.of("x", "W1"), List.of("h1")));
+    g.addNode(node("Relu", "relu1", List.of("h1"), List.of("r1")));
+    g.addNode(node("MatMul", "fc2", List.of("r1", "W2"), List.of("h2")));
+    g.addNode(node("Relu", "relu2", List.of("h2"), List.of("r2")));
+    g.addNode(node("MatMul", "fc3", List.of("r2", "W3"), List.of("y")));
+    return model(g);
+  }
+
+  /** Samples for {@link #bigMiddleMlp}: one batch of {@code rows}, input feature 0 always 0. */
+  public static java.util.List<java.util.Map<String, org.quantscope.runtime.NdArray>>
+      bigMiddleFeeds(int rows) {
+    float[] x = values(rows * 30, 94);
+    for (int r = 0; r < rows; r++) {
+      x[r * 30] = 0;
+    }
+    return java.util.List.of(java.util.Map.of("x", org.quantscope.runtime.NdArray.of(x, rows, 30)));
+  }
 }

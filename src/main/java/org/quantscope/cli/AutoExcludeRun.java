@@ -128,8 +128,8 @@ final class AutoExcludeRun {
       }
       out.println(
           r.smallest()
-              ? "  no smaller set of nodes passes (every one was tried)"
-              : "  no excluded node can go back to int8 on its own (smaller sets were not all"
+              ? "  no passing set keeps more weight bytes in int8 (every one was tried)"
+              : "  no excluded node can go back to int8 on its own (other sets were not all"
                   + " tried)");
     } else {
       out.printf(Locale.ROOT, "Auto-exclude: no subset of the %d nodes passes.%n", r.candidates());

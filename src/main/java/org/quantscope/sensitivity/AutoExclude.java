@@ -28,24 +28,27 @@ import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 
 /**
- * Automatic exclusion: the smallest set of nodes to leave in float so that the int8 model passes
- * the parity tolerances on the given samples.
+ * Automatic exclusion: the nodes to leave in float so that the int8 model passes the parity
+ * tolerances on the given samples, keeping the most weight bytes in int8 (what quantization is
+ * for): of two passing sets, the one leaving fewer float bytes wins, not the one with fewer nodes.
  *
  * <p>When the fully quantized model passes, nothing is excluded. Otherwise the nodes are ranked by
  * {@link Sensitivity}, and the greedy step leaves the most harmful ones in float, one more at a
  * time, until the model passes. A second pass then tries to put each excluded node back in int8,
  * least harmful first, keeping it there when the model still passes. Last, when there are few
- * enough smaller sets (at most {@value #EXACT_BUDGET}), every one is tried, so that on small models
- * the result is a smallest passing set, not only a local optimum. Nodes the user excluded stay
- * excluded. Every step evaluates as many candidate sets at once as the analysis does and takes the
- * first (in its order) that passes, so the outcome is the one a one-at-a-time search gives.
+ * enough sets (at most {@value #EXACT_BUDGET}), every one that would leave fewer bytes in float is
+ * tried, so that on small models the result keeps the most weight bytes in int8 of all passing
+ * sets, not only a local optimum. Nodes the user excluded stay excluded. Every step evaluates as
+ * many candidate sets at once as the analysis does and takes the first (in its order) that passes,
+ * so the outcome is the one a one-at-a-time search gives.
  */
 public final class AutoExclude {
   private AutoExclude() {}
 
   /**
    * Most variants the exact check may run: with up to this many smaller sets to try (e.g. every set
-   * of 1 or 2 of 8 candidates), the result is a smallest passing set.
+   * of 1 or 2 of 8 candidates), the result is the best passing set (every set of up to 6 candidates
+   * is tried).
    */
   static final int EXACT_BUDGET = 64;
 
@@ -102,6 +105,7 @@ public final class AutoExclude {
               alone,
               v.parallelism(),
               exactBudget,
+              weightBytes(),
               (inFloat, labels) -> {
                 List<Set<String>> sets = inFloat.stream().map(this::quantizing).toList();
                 List<Variants.Trial> trials = v.evaluateAll(sets, labels, steps);
@@ -185,6 +189,19 @@ public final class AutoExclude {
           nothingPasses(s, v.parity()),
           s,
           null);
+    }
+
+    /** Per candidate, the float weight bytes its quantization turns into 8 bits. */
+    private Map<String, Long> weightBytes() {
+      Map<String, Long> out = new HashMap<>();
+      for (QuantizationResult.NodeReport n : v.fullResult().quantized()) {
+        long b = 0;
+        for (QuantizationResult.WeightReport w : n.weights()) {
+          b += w.bytesBefore();
+        }
+        out.merge(n.node(), Math.max(1, b), Long::sum);
+      }
+      return out;
     }
 
     /** The candidates in order of the ranking (most harmful first). */

@@ -21,9 +21,10 @@ import org.quantscope.quantize.QuantizationResult;
  * @param greedyExcluded what the greedy step excluded, most harmful first, before the pass that
  *     re-quantizes nodes excluded without need
  * @param requantized nodes the greedy step had excluded and the second pass put back in int8
- * @param smallest every smaller set of nodes to leave in float was tried too (the search does so
- *     when there are at most {@value AutoExclude#EXACT_BUDGET} such sets), so no smaller set
- *     passes; false when the result is the greedy search's local optimum
+ * @param smallest every set of nodes that would leave fewer weight bytes in float was tried too
+ *     (the search does so when there are at most {@value AutoExclude#EXACT_BUDGET} such sets), so
+ *     no passing set keeps more weight bytes in int8; false when the result is the greedy search's
+ *     local optimum
  * @param candidates number of quantizable nodes under the options
  * @param quantizedNodes nodes quantized in the result (0 when it failed)
  * @param before the fully quantized model against the float model

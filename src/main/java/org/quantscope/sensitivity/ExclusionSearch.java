@@ -4,13 +4,16 @@ package org.quantscope.sensitivity;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The search behind {@link AutoExclude}, apart from models and runtimes: which candidates to leave
- * in float so that a test passes, with as few left in float as it can find.
+ * in float so that a test passes, keeping as many weight bytes in int8 as it can find (with every
+ * candidate weighing the same, as few candidates in float as it can find).
  *
  * <ol>
  *   <li>Greedy: leave the {@code k} most harmful candidates in float, for the smallest {@code k}
@@ -18,9 +21,11 @@ import java.util.Set;
  *       (everything else in float), if there is one.
  *   <li>Second pass: put each excluded candidate back in int8, least harmful first, keeping it
  *       there when the test still passes.
- *   <li>Exact check, when it fits the budget: try every smaller set of candidates to leave in
- *       float, smallest first (ties in order of the ranking); the first that passes wins. When the
- *       budget allows it, the result is therefore a smallest passing set.
+ *   <li>Exact check, when it fits the budget: try every set of candidates that would leave fewer
+ *       weight bytes in float than the one found, fewest bytes first (then fewest candidates, then
+ *       in order of the ranking); the first that passes wins. With few enough candidates every such
+ *       set is tried, and the result leaves the fewest weight bytes in float of all passing sets;
+ *       with more, only sets of fewer candidates than the one found.
  * </ol>
  *
  * Every step asks for several sets at once (up to {@code batch}), and takes the first that passes
@@ -62,6 +67,23 @@ final class ExclusionSearch {
    */
   static Choice choose(
       List<String> order, List<String> alonePassing, int batch, int exactBudget, Oracle test)
+      throws IOException {
+    return choose(order, alonePassing, batch, exactBudget, Map.of(), test);
+  }
+
+  /**
+   * Searches, keeping the most weight bytes in int8.
+   *
+   * @param bytes per candidate, the float weight bytes its quantization turns into 8 bits (a
+   *     missing candidate weighs 1, so that without bytes the search keeps the most candidates)
+   */
+  static Choice choose(
+      List<String> order,
+      List<String> alonePassing,
+      int batch,
+      int exactBudget,
+      Map<String, Long> bytes,
+      Oracle test)
       throws IOException {
     int n = order.size();
     // 1. greedy over prefixes of the ranking
@@ -120,39 +142,78 @@ final class ExclusionSearch {
       }
     }
 
-    // 3. exact check of every smaller set, when affordable
-    int limit = excluded == null ? n - 1 : excluded.size() - 1;
-    boolean exact = limit < 1; // the only smaller set is the empty one: the full model failed
-    if (exactBudget > 0 && limit >= 1 && setsUpTo(n, limit, exactBudget) <= exactBudget) {
+    // 3. exact check of every set that would leave fewer bytes in float, when affordable
+    boolean uniform = order.stream().map(c -> weight(bytes, c)).distinct().count() <= 1;
+    long bound = excluded == null ? Long.MAX_VALUE : cost(bytes, excluded);
+    // the empty set failed: one candidate in float is the fewest there can be
+    boolean exact = uniform && (excluded == null ? n <= 1 : excluded.size() == 1);
+    if (exactBudget > 0 && n < 31 && (1L << n) - 2 <= exactBudget) {
+      // every proper, non-empty subset
       exact = true;
-      Set<String> found = smallestPassing(order, limit, batch, test);
+      Set<String> found = firstPassing(order, n - 1, bytes, bound, batch, test);
       if (found != null) {
         excluded = found;
+      }
+    } else {
+      int limit = excluded == null ? n - 1 : excluded.size() - 1;
+      if (exactBudget > 0 && limit >= 1 && setsUpTo(n, limit, exactBudget) <= exactBudget) {
+        exact = uniform; // every smaller set tried: the fewest candidates, the fewest bytes only if
+        // equal
+        Set<String> found = firstPassing(order, limit, bytes, bound, batch, test);
+        if (found != null) {
+          excluded = found;
+        }
       }
     }
     List<String> out = excluded == null ? null : order.stream().filter(excluded::contains).toList();
     return new Choice(out, greedy == null ? List.of() : greedy, requantized, exact);
   }
 
-  /** The first passing set of 1..limit candidates, smallest first, in ranking order. */
-  private static Set<String> smallestPassing(List<String> order, int limit, int batch, Oracle test)
+  /**
+   * The first passing set of 1..limit candidates leaving fewer than {@code bound} bytes in float:
+   * fewest bytes first, then fewest candidates, then in ranking order.
+   */
+  private static Set<String> firstPassing(
+      List<String> order, int limit, Map<String, Long> bytes, long bound, int batch, Oracle test)
       throws IOException {
+    List<Set<String>> all = new ArrayList<>();
     for (int size = 1; size <= limit; size++) {
-      List<Set<String>> all = new ArrayList<>();
       combinations(order, size, 0, new ArrayList<>(), all);
-      for (int i = 0; i < all.size(); i += batch) {
-        List<Set<String>> sets = all.subList(i, Math.min(all.size(), i + batch));
-        List<String> labels = new ArrayList<>();
-        for (Set<String> s : sets) {
-          labels.add("exact check: " + s + " in float?");
-        }
-        int hit = test.passes(sets, labels).indexOf(Boolean.TRUE);
-        if (hit >= 0) {
-          return sets.get(hit);
-        }
+    }
+    List<Set<String>> sets = new ArrayList<>();
+    for (Set<String> s : all) {
+      if (cost(bytes, s) < bound) {
+        sets.add(s);
+      }
+    }
+    // stable: sets of one size stay in ranking order
+    sets.sort(
+        Comparator.comparingLong((Set<String> s) -> cost(bytes, s)).thenComparingInt(Set::size));
+    for (int i = 0; i < sets.size(); i += batch) {
+      List<Set<String>> some = sets.subList(i, Math.min(sets.size(), i + batch));
+      List<String> labels = new ArrayList<>();
+      for (Set<String> s : some) {
+        labels.add("exact check: " + s + " in float?");
+      }
+      int hit = test.passes(some, labels).indexOf(Boolean.TRUE);
+      if (hit >= 0) {
+        return some.get(hit);
       }
     }
     return null;
+  }
+
+  private static long weight(Map<String, Long> bytes, String candidate) {
+    return bytes.getOrDefault(candidate, 1L);
+  }
+
+  /** The weight bytes a set of candidates leaves in float. */
+  static long cost(Map<String, Long> bytes, Set<String> inFloat) {
+    long c = 0;
+    for (String x : inFloat) {
+      c += weight(bytes, x);
+    }
+    return c;
   }
 
   /** Subsets of {@code size} elements, in lexicographic order of positions in the ranking. */

@@ -191,7 +191,7 @@ public final class SensitivityPanel extends ScrollPane {
                 + a.candidates()
                 + " nodes in float: "
                 + String.join(", ", a.excluded())
-                + (a.smallest() ? " (no smaller set passes)" : " (greedy search)")
+                + (a.smallest() ? " (no passing set keeps more in int8)" : " (greedy search)")
                 + ". They are now excluded in the nodes table.");
     header(0, "", "all int8", "after auto-exclude");
     ParityReport before = a.before();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,64 @@ class ExclusionSearchTest {
     assertThat(c.exact()).isTrue();
     // 2^5 - 2 sets with 1 to 4 nodes in float, each asked about at least once
     assertThat(Set.copyOf(r.asked)).hasSize(30);
+  }
+
+  @Test
+  void ofTwoPassingSetsTheOneLeavingFewerBytesInFloatWins() throws Exception {
+    // a is fragile; with a in float, b or c must follow it. b ranks above c, so the count-based
+    // search leaves {a, b} in float; b is by far the biggest layer, so {a, c} keeps more in int8
+    List<String> order = List.of("a", "b", "c");
+    Map<String, Long> bytes = Map.of("a", 30_720L, "b", 262_144L, "c", 4_096L);
+    Predicate<Set<String>> rule = s -> s.contains("a") && (s.contains("b") || s.contains("c"));
+    ExclusionSearch.Choice byCount =
+        ExclusionSearch.choose(order, List.of(), 1, 0, new ThreeRule(rule));
+    assertThat(byCount.excluded()).containsExactly("a", "b");
+    ExclusionSearch.Choice byBytes =
+        ExclusionSearch.choose(order, List.of(), 1, 64, bytes, new ThreeRule(rule));
+    assertThat(byBytes.excluded()).containsExactly("a", "c");
+    assertThat(byBytes.exact()).isTrue();
+    assertThat(ExclusionSearch.cost(bytes, Set.copyOf(byBytes.excluded())))
+        .isLessThan(ExclusionSearch.cost(bytes, Set.copyOf(byCount.excluded())));
+  }
+
+  @Test
+  void moreNodesInFloatWinWhenTheyWeighLess() throws Exception {
+    // {a} alone passes, and so does {d, e}; a is the big one
+    Map<String, Long> bytes = Map.of("a", 1_000_000L, "b", 10L, "c", 10L, "d", 10L, "e", 10L);
+    Predicate<Set<String>> rule = s -> s.contains("a") || s.containsAll(Set.of("d", "e"));
+    ExclusionSearch.Choice c =
+        ExclusionSearch.choose(ORDER, List.of(), 2, 64, bytes, new Rule(rule));
+    assertThat(c.excluded()).containsExactly("d", "e");
+    assertThat(c.exact()).isTrue();
+    // without bytes every node weighs the same, and one node beats two
+    ExclusionSearch.Choice plain = ExclusionSearch.choose(ORDER, List.of(), 2, 64, new Rule(rule));
+    assertThat(plain.excluded()).containsExactly("a");
+  }
+
+  @Test
+  void beyondTheBudgetOnlySmallerSetsAreTriedAndTheResultIsNotCalledExact() throws Exception {
+    // 5 candidates with a budget of 20: all 30 subsets do not fit, the 15 sets of 1 or 2 do
+    Map<String, Long> bytes = Map.of("a", 100L, "b", 1L, "c", 1L, "d", 1L, "e", 1L);
+    Predicate<Set<String>> rule = s -> s.containsAll(Set.of("a", "b", "c")) || s.contains("e");
+    Rule r = new Rule(rule);
+    ExclusionSearch.Choice c = ExclusionSearch.choose(ORDER, List.of(), 1, 20, bytes, r);
+    assertThat(c.excluded()).containsExactly("e");
+    assertThat(c.exact()).as("sizes differ: fewer nodes need not be fewer bytes").isFalse();
+    assertThat(r.asked).allMatch(s -> s.size() <= 3);
+  }
+
+  /** {@link Rule} over three candidates. */
+  static final class ThreeRule implements ExclusionSearch.Oracle {
+    final Predicate<Set<String>> rule;
+
+    ThreeRule(Predicate<Set<String>> rule) {
+      this.rule = rule;
+    }
+
+    @Override
+    public List<Boolean> passes(List<Set<String>> inFloat, List<String> labels) {
+      return inFloat.stream().map(s -> s.size() < 3 && rule.test(s)).toList();
+    }
   }
 
   @Test
