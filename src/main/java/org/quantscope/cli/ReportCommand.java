@@ -109,7 +109,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--auto-exclude",
       description =
-          "When parity fails, also search for the fewest nodes to leave in float (as quantize"
+          "When parity fails, also search for the least to leave in float (as quantize"
               + " --auto-exclude does) and end the report with them. The report stays about"
               + " MODEL quantized with the options given.")
   boolean autoExclude;
@@ -258,7 +258,7 @@ final class ReportCommand implements Callable<Integer> {
                 + " in float: "
                 + Culprits.excludeOption(excluded, names)
                 + (r.autoExclude() == null && r.settings() != null
-                    ? " (or --auto-exclude to find the fewest)"
+                    ? " (or --auto-exclude to find the least)"
                     : ""));
       }
     }

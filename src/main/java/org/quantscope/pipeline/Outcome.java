@@ -33,8 +33,8 @@ import org.quantscope.trace.TraceReport;
  * @param trace the error trace, or null when it did not run (its parity is {@code parity})
  * @param bench the benchmark, or null when it did not run
  * @param sessions the session settings the steps ran with
- * @param autoExclude the search for the fewest nodes to leave in float after parity failed (see
- *     {@link Pipeline#autoExcludeIfFailed}), or null when it did not run
+ * @param autoExclude the search for the least to leave in float after parity failed (see {@link
+ *     Pipeline#autoExcludeIfFailed}), or null when it did not run
  */
 public record Outcome(
     OnnxModel reference,

@@ -111,15 +111,15 @@ public final class Pipeline {
     return runner.sensitivity(study, progress);
   }
 
-  /** The fewest nodes to leave in float so that parity passes (see {@code AutoExclude}). */
+  /** The least to leave in float so that parity passes (see {@code AutoExclude}). */
   public AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
       throws IOException, NothingToQuantizeException {
     return runner.autoExclude(study, known, progress);
   }
 
   /**
-   * When {@code outcome}, the result of {@code plan}, failed parity, searches for the fewest nodes
-   * to leave in float so that it passes ({@link #autoExclude}) with the plan's model, quantize
+   * When {@code outcome}, the result of {@code plan}, failed parity, searches for the least to
+   * leave in float so that it passes ({@link #autoExclude}) with the plan's model, quantize
    * options, samples, tolerances and sessions, and returns the outcome with the search; otherwise
    * returns the outcome as it is. The outcome's own int8 model and results are kept: the search is
    * advice, for the report's "what to do".

@@ -17,7 +17,7 @@ import org.quantscope.trace.TraceReport;
  * {@value #MAX}: the nodes that stand out in the trace's ranking. Where the trace could not
  * estimate shares, the error introduced decides instead, within {@value #MARGIN_DB} dB of the worst
  * (the same factor of two in noise). Whether leaving them in float is enough is for parity to say;
- * the auto-exclude search finds the fewest nodes that are.
+ * the auto-exclude search finds the set that is and keeps the most weight bytes in int8.
  */
 public final class Culprits {
   private Culprits() {}

@@ -123,7 +123,8 @@ final class PdfWhatToDo {
         out.add(
             Block.of(
                 "Then check parity again. This may not be enough, or more than is needed: the"
-                    + " auto-exclude search finds the fewest nodes to leave in float.",
+                    + " auto-exclude search finds the nodes to leave in float that keep the most"
+                    + " weight bytes in int8.",
                 INDENT,
                 2));
       }
@@ -134,7 +135,7 @@ final class PdfWhatToDo {
     } else if (!given) {
       out.add(
           Block.of(
-              "2. Or let the search find the fewest nodes to leave in float: quantscope quantize"
+              "2. Or let the search find the least to leave in float: quantscope quantize"
                   + " MODEL -o OUT --auto-exclude, with the options and samples of this report"
                   + " (report --auto-exclude ends the report with its result).",
               0,
@@ -225,8 +226,8 @@ final class PdfWhatToDo {
                 a.quantizedNodes(),
                 a.int8Bytes() > 0 ? " and the model is " + Figures.size(a.int8Bytes()) : "",
                 a.smallest()
-                    ? " No smaller set of nodes passes."
-                    : " Smaller sets were not all tried."),
+                    ? " No passing set keeps more weight bytes in int8."
+                    : " Other sets were not all tried."),
             0,
             6));
     out.add(Block.code(Culprits.excludeOption(excluded, a.excluded())));

@@ -38,8 +38,8 @@ import org.quantscope.trace.TraceReport;
  * @param trace the error trace: where the error enters (null when not run; its {@code parity} is
  *     {@code parity})
  * @param bench the latency benchmark (null when not run)
- * @param autoExclude the search for the fewest nodes to leave in float so that parity passes, made
- *     after this model failed (null when not run); without its int8 model
+ * @param autoExclude the search for the least to leave in float so that parity passes, made after
+ *     this model failed (null when not run); without its int8 model
  */
 @JsonPropertyOrder({
   "title",

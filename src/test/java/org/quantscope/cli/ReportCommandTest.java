@@ -192,7 +192,7 @@ class ReportCommandTest {
         .contains("  trace    most error enters at fc2 (MatMul, ")
         .contains(
             "Try leaving fc2 in float: --nodes-to-exclude fc3,fc2 (or --auto-exclude to find the"
-                + " fewest)");
+                + " least)");
     JsonNode j = new ObjectMapper().readTree(json.toFile());
     assertThat(j.at("/trace/nodes/0/node").asText()).isEqualTo("fc2");
     assertThat(j.has("auto_exclude")).isFalse();

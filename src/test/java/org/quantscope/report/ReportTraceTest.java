@@ -192,7 +192,7 @@ class ReportTraceTest {
           .contains("leaving 1 of 3 nodes in float passes")
           .contains(Figures.diff(r.autoExclude().after().maxAbsDiff()))
           .contains("2 nodes stay in int8")
-          .contains("No smaller set of nodes passes")
+          .contains("No passing set keeps more weight bytes in int8")
           .doesNotContain("quantscope quantize MODEL -o OUT --auto-exclude");
     }
     String json = ReportJson.toJson(r);
