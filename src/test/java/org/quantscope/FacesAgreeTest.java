@@ -24,7 +24,8 @@ import org.quantscope.ui.ReportFormat;
 /**
  * The window and the command line are two faces of one pipeline: the same model, options and
  * samples give the same report, whichever face made it. Only what the clock decides may differ:
- * when the report was made, and the measured latencies.
+ * when the report was made, and the measured latencies. The window's Run all checks parity without
+ * the error trace, so the command line is asked for the same ({@code --no-trace}).
  */
 class FacesAgreeTest {
   @TempDir Path dir;
@@ -73,6 +74,7 @@ class FacesAgreeTest {
               "5",
               "--warmup",
               "5",
+              "--no-trace",
               "--json",
               cliJson.toString()
             },
@@ -102,6 +104,7 @@ class FacesAgreeTest {
     assertThat(a.at("/parity/outputs")).isNotEmpty();
     assertThat(a.at("/bench/models")).hasSize(2);
     assertThat(a.at("/settings/per_channel").asBoolean()).isTrue();
+    assertThat(a.has("trace")).isFalse();
     assertThat(withoutClock(b)).isEqualTo(withoutClock(a));
   }
 

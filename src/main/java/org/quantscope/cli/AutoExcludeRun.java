@@ -157,7 +157,9 @@ final class AutoExcludeRun {
         latency(r, "full int8"));
     if (r.passed() && !r.excluded().isEmpty()) {
       long size =
-          r.quantization().fileBytesAfter() > 0 ? r.quantization().fileBytesAfter() : r.int8Bytes();
+          r.quantization() != null && r.quantization().fileBytesAfter() > 0
+              ? r.quantization().fileBytesAfter()
+              : r.int8Bytes();
       row(
           out,
           "int8, " + r.excluded().size() + " left in float",

@@ -12,30 +12,38 @@ import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.pipeline.Outcome;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
 import org.quantscope.pipeline.ReportFiles;
+import org.quantscope.report.Culprits;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Report;
 import org.quantscope.report.ReportPdf;
 import org.quantscope.runtime.NdArray;
+import org.quantscope.trace.NodeError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code quantscope report}: quantize, check parity, benchmark, and write the report. */
+/**
+ * {@code quantscope report}: quantize, check parity with the error trace, benchmark, and write the
+ * report.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize, check parity, benchmark, and write the report.",
+      "Quantize, check parity with the error trace, benchmark, and write the report.",
       "",
-      "Quantizes MODEL (unless --candidate gives an int8 model), checks parity, benchmarks, and"
-          + " writes the report: PDF, PNG charts, the graph as PNG, and JSON for CI. Exits 0 when"
-          + " parity passed, 1 when it failed, 2 on bad input."
+      "Quantizes MODEL (unless --candidate gives an int8 model), checks parity and traces where"
+          + " the error enters, benchmarks, and writes the report: PDF, PNG charts, the graph as"
+          + " PNG, and JSON for CI. The trace includes the parity check and costs about twice as"
+          + " much; --no-trace checks parity only. When parity fails, the report ends with what to"
+          + " do. Exits 0 when parity passed, 1 when it failed, 2 on bad input."
     })
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -98,11 +106,31 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--no-bench", description = "Leave the latency benchmark out.")
   boolean noBench;
 
+  @Option(
+      names = "--no-trace",
+      description =
+          "Check parity only, without tracing the error through every tensor (about half the"
+              + " time).")
+  boolean noTrace;
+
+  @Option(
+      names = "--auto-exclude",
+      description =
+          "When parity fails, also search for the least to leave in float (as quantize"
+              + " --auto-exclude does) and end the report with them. The report stays about"
+              + " MODEL quantized with the options given.")
+  boolean autoExclude;
+
   @Override
   public Integer call() throws Exception {
     if (pdf == null && png == null && graphPng == null && json == null) {
       throw new IllegalArgumentException(
           "nothing to write: give at least one of --pdf, --png, --graph-png, --json");
+    }
+    if (autoExclude && candidate != null) {
+      throw new IllegalArgumentException(
+          "--auto-exclude quantizes MODEL with nodes left in float; it cannot be used with"
+              + " --candidate");
     }
     boolean jsonToStdout = JsonOut.isStdout(json);
     ReportFiles files = new ReportFiles(jsonToStdout ? null : json, pdf, png, graphPng, paper());
@@ -117,18 +145,28 @@ final class ReportCommand implements Callable<Integer> {
     }
     List<Map<String, NdArray>> feeds = samples.source().read(reference);
     Plan plan =
-        (cand == null
-                ? Plan.quantize(reference, quantize.options(reference.proto()))
-                : Plan.given(reference, cand, candidate.toString()))
-            .withParity(tolerances.parityOptions(outputs), feeds)
+        cand == null
+            ? Plan.quantize(reference, quantize.options(reference.proto()))
+            : Plan.given(reference, cand, candidate.toString());
+    plan =
+        (noTrace
+                ? plan.withParity(tolerances.parityOptions(outputs), feeds)
+                : plan.withTrace(tolerances.parityOptions(outputs), feeds))
             .withSessions(samples.sessionConfig());
     if (!noBench) {
       plan =
           plan.withBench(new LatencyBenchmark.Options(warmup, runs, 0), Plan.benchSamples(feeds));
     }
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
-    Report report = Pipeline.inProcess().run(plan, progress.part(0, 2, "")).report();
-    List<Path> written = files.write(report, reference, progress.part(1, 2, ""));
+    int parts = autoExclude ? 3 : 2;
+    Pipeline pipeline = Pipeline.inProcess();
+    Outcome outcome = pipeline.run(plan, progress.part(0, parts, ""));
+    if (autoExclude) {
+      outcome =
+          pipeline.autoExcludeIfFailed(plan, outcome, progress.part(1, parts, "Auto-exclude: "));
+    }
+    Report report = outcome.report();
+    List<Path> written = files.write(report, reference, progress.part(parts - 1, parts, ""));
     if (jsonToStdout) {
       JsonOut.write(json, JsonDocument.REPORT, report, out);
     }
@@ -161,6 +199,9 @@ final class ReportCommand implements Callable<Integer> {
           s.decisionFlips(),
           s.samples());
     }
+    if (s.topNodes() != null) {
+      out.println("  trace    " + topNodes(s.topNodes()));
+    }
     if (s.int8Bytes() != null) {
       out.printf(
           Locale.ROOT,
@@ -180,6 +221,66 @@ final class ReportCommand implements Callable<Integer> {
           Figures.ms(s.fp32Latency().p50()),
           Figures.ms(s.int8Latency().p50()),
           Figures.ratio(s.speedup()));
+    }
+    if (Report.FAILED.equals(s.verdict())) {
+      advice(r, out);
+    }
+  }
+
+  /** The top node, and on a second line the next two, with their shares of the output error. */
+  private static String topNodes(List<Report.TopNode> top) {
+    if (top.isEmpty()) {
+      return "no quantized node makes error of its own";
+    }
+    Report.TopNode first = top.get(0);
+    StringBuilder sb =
+        new StringBuilder("most error enters at ")
+            .append(first.node())
+            .append(" (")
+            .append(first.op())
+            .append(", ")
+            .append(first.figures())
+            .append(')');
+    for (int i = 1; i < Math.min(3, top.size()); i++) {
+      Report.TopNode n = top.get(i);
+      sb.append(i == 1 ? System.lineSeparator() + "           then " : ", ")
+          .append(n.node())
+          .append(" (")
+          .append(
+              n.outputShare() != null && !n.outputShare().isNaN()
+                  ? Figures.share(n.outputShare())
+                  : Figures.db(n.introducedDb()) + " introduced")
+          .append(')');
+    }
+    return sb.toString();
+  }
+
+  /** What to do after a failed parity check: the trace's culprits, and the search when it ran. */
+  private static void advice(Report r, PrintWriter out) {
+    List<String> excluded = r.settings() == null ? List.of() : r.settings().nodesToExclude();
+    if (r.trace() == null) {
+      out.println("Run without --no-trace to see which nodes make the error.");
+    } else {
+      List<NodeError> culprits = Culprits.of(r.trace());
+      if (!culprits.isEmpty()) {
+        List<String> names = Culprits.names(culprits);
+        out.println(
+            (r.settings() == null ? "Quantize MODEL again leaving " : "Try leaving ")
+                + String.join(", ", names)
+                + " in float: "
+                + Culprits.excludeOption(excluded, names)
+                + (r.autoExclude() == null && r.settings() != null
+                    ? " (or --auto-exclude to find the least)"
+                    : ""));
+      }
+    }
+    if (r.autoExclude() != null) {
+      AutoExcludeRun.print(r.autoExclude(), out);
+      if (r.autoExclude().passed() && !r.autoExclude().excluded().isEmpty()) {
+        out.println(
+            "To write that model: quantscope quantize MODEL -o OUT "
+                + Culprits.excludeOption(excluded, r.autoExclude().excluded()));
+      }
     }
   }
 }

@@ -14,12 +14,14 @@ import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.quantize.Summaries;
 import org.quantscope.report.Report;
 import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.sensitivity.AutoExcludeResult;
 import org.quantscope.trace.TraceReport;
 
 /**
- * What a run produced: the int8 model (when it was quantized here), the sizes, and the parity and
- * benchmark results of the steps that ran. {@link #report()} makes the {@link Report} of it, the
- * one value the PDF, PNG and JSON are written from.
+ * What a run produced: the int8 model (when it was quantized here), the sizes, and the parity,
+ * trace and benchmark results of the steps that ran (and the auto-exclude search, when one
+ * followed). {@link #report()} makes the {@link Report} of it, the one value the PDF, PNG and JSON
+ * are written from.
  *
  * @param reference the float model
  * @param candidateName how the int8 model is named in the reports
@@ -31,6 +33,8 @@ import org.quantscope.trace.TraceReport;
  * @param trace the error trace, or null when it did not run (its parity is {@code parity})
  * @param bench the benchmark, or null when it did not run
  * @param sessions the session settings the steps ran with
+ * @param autoExclude the search for the least to leave in float after parity failed (see {@link
+ *     Pipeline#autoExcludeIfFailed}), or null when it did not run
  */
 public record Outcome(
     OnnxModel reference,
@@ -42,7 +46,34 @@ public record Outcome(
     ParityReport parity,
     TraceReport trace,
     BenchReport bench,
-    OrtRuntime.SessionConfig sessions) {
+    OrtRuntime.SessionConfig sessions,
+    AutoExcludeResult autoExclude) {
+
+  /** An outcome without an auto-exclude search. */
+  public Outcome(
+      OnnxModel reference,
+      String candidateName,
+      QuantizeOptions quantizedWith,
+      DynamicQuantizer.Output quantized,
+      long fp32Bytes,
+      long int8Bytes,
+      ParityReport parity,
+      TraceReport trace,
+      BenchReport bench,
+      OrtRuntime.SessionConfig sessions) {
+    this(
+        reference,
+        candidateName,
+        quantizedWith,
+        quantized,
+        fp32Bytes,
+        int8Bytes,
+        parity,
+        trace,
+        bench,
+        sessions,
+        null);
+  }
 
   /** The same outcome with another parity check (null to drop it). */
   public Outcome withParity(ParityReport p) {
@@ -56,7 +87,8 @@ public record Outcome(
         p,
         trace,
         bench,
-        sessions);
+        sessions,
+        autoExclude);
   }
 
   /** The same outcome with another benchmark (null to drop it). */
@@ -71,7 +103,8 @@ public record Outcome(
         parity,
         trace,
         b,
-        sessions);
+        sessions,
+        autoExclude);
   }
 
   /** The same outcome with the int8 model quantized with other options (after auto-exclude). */
@@ -86,7 +119,24 @@ public record Outcome(
         parity,
         trace,
         bench,
-        sessions);
+        sessions,
+        autoExclude);
+  }
+
+  /** The same outcome with an auto-exclude search (null to drop it). */
+  public Outcome withAutoExclude(AutoExcludeResult a) {
+    return new Outcome(
+        reference,
+        candidateName,
+        quantizedWith,
+        quantized,
+        fp32Bytes,
+        int8Bytes,
+        parity,
+        trace,
+        bench,
+        sessions,
+        a);
   }
 
   /**
@@ -111,6 +161,8 @@ public record Outcome(
         quantized == null ? null : quantizedWith,
         quantized == null ? null : quantized.result().withFileSizes(fp32Bytes, int8Bytes),
         parity,
-        bench);
+        trace,
+        bench,
+        autoExclude);
   }
 }

@@ -111,10 +111,37 @@ public final class Pipeline {
     return runner.sensitivity(study, progress);
   }
 
-  /** The fewest nodes to leave in float so that parity passes (see {@code AutoExclude}). */
+  /** The least to leave in float so that parity passes (see {@code AutoExclude}). */
   public AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
       throws IOException, NothingToQuantizeException {
     return runner.autoExclude(study, known, progress);
+  }
+
+  /**
+   * When {@code outcome}, the result of {@code plan}, failed parity, searches for the least to
+   * leave in float so that it passes ({@link #autoExclude}) with the plan's model, quantize
+   * options, samples, tolerances and sessions, and returns the outcome with the search; otherwise
+   * returns the outcome as it is. The outcome's own int8 model and results are kept: the search is
+   * advice, for the report's "what to do".
+   *
+   * @throws IllegalArgumentException if the plan was given its int8 model (there is nothing to
+   *     quantize differently)
+   */
+  public Outcome autoExcludeIfFailed(Plan plan, Outcome outcome, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    if (plan.quantize() == null || plan.candidate() != null) {
+      throw new IllegalArgumentException(
+          "auto-exclude quantizes the float model; it cannot search with a given int8 model");
+    }
+    if (plan.parity() == null) {
+      throw new IllegalArgumentException("auto-exclude needs the plan's parity check");
+    }
+    if (outcome.parity() == null || outcome.parity().passed()) {
+      return outcome;
+    }
+    Study study =
+        Study.of(plan.reference(), plan.quantize(), plan.feeds(), plan.parity(), plan.sessions());
+    return outcome.withAutoExclude(runner.autoExclude(study, null, progress));
   }
 
   /** Splits the progress evenly over the steps that run. */

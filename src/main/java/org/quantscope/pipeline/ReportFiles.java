@@ -22,7 +22,7 @@ import org.quantscope.report.ReportPng;
  *
  * @param json the report as JSON, or null
  * @param pdf the report as PDF, or null
- * @param chartsPng the four charts as one PNG, or null
+ * @param chartsPng the charts as one PNG, or null
  * @param graphPng the graph, coloured by the results, as PNG, or null
  * @param paper the PDF's paper size
  */

@@ -74,9 +74,28 @@ public final class Figures {
     return String.format(Locale.ROOT, "%.3f ms", x);
   }
 
-  /** A decibel figure, one decimal; infinity (an exact weight) as "exact". */
+  /** A decibel figure, one decimal; infinity (an exact weight) as "exact"; never "-0.0". */
   public static String db(double x) {
-    return Double.isInfinite(x) ? "exact" : String.format(Locale.ROOT, "%.1f dB", x);
+    if (Double.isInfinite(x)) {
+      return "exact";
+    }
+    String s = String.format(Locale.ROOT, "%.1f dB", x);
+    // a hair below zero rounds to "-0.0", which reads as a sign that means something
+    return s.equals("-0.0 dB") ? "0.0 dB" : s;
+  }
+
+  /**
+   * A share (0 to 1) as a percentage with one decimal: 87.3 %; a share under 0.05 % but above zero
+   * as "< 0.1 %", so that it does not read as none; null (unknown) as "-".
+   */
+  public static String share(Double x) {
+    if (x == null || x.isNaN()) {
+      return "-";
+    }
+    if (x > 0 && x < 0.0005) {
+      return "< 0.1 %";
+    }
+    return String.format(Locale.ROOT, "%.1f %%", 100 * x);
   }
 
   /** A quantization scale, four significant digits. */

@@ -60,6 +60,7 @@ final class PdfFirstPage {
     verdict();
     pages.down(10);
     summaryTable();
+    traceLine();
     if (env != null) {
       environment(env);
     }
@@ -164,6 +165,34 @@ final class PdfFirstPage {
         new String[] {"", "fp32 / limit", "int8", ""},
         new float[] {0.28f, 0.26f, 0.26f, 0.20f},
         rows);
+  }
+
+  /** Where the most error enters, when the error was traced, and where to read on. */
+  private void traceLine() throws IOException {
+    List<Report.TopNode> top = report.summary().topNodes();
+    if (report.trace() == null || top == null) {
+      return;
+    }
+    boolean failed = Report.FAILED.equals(report.summary().verdict());
+    String text;
+    if (top.isEmpty()) {
+      text = "The error trace found no quantized node that makes error of its own.";
+    } else {
+      Report.TopNode n = top.get(0);
+      text =
+          "Most error enters at "
+              + Texts.clean(n.node())
+              + " ("
+              + Texts.clean(n.op())
+              + ", "
+              + n.figures()
+              + "); see \u201c"
+              + PdfTracePages.TITLE
+              + "\u201d"
+              + (failed ? ", and \u201c" + PdfWhatToDo.TITLE + "\u201d at the end." : ".");
+    }
+    pages.down(4);
+    pages.prose(fonts.regular, BODY, Color.BLACK, text, 0);
   }
 
   private static double pick(Report.Latency l, String p) {

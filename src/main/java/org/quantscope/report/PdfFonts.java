@@ -78,7 +78,12 @@ final class PdfFonts {
 
   /** {@code s} made safe for the font: clean, and characters it cannot show replaced by "?". */
   String safe(PDFont font, String s) {
-    String t = Texts.clean(s);
+    return safe(font, s, Texts.MAX_CHARS);
+  }
+
+  /** {@link #safe(PDFont, String)}, cut at {@code maxChars} characters instead. */
+  String safe(PDFont font, String s, int maxChars) {
+    String t = Texts.clean(s, maxChars);
     Map<Integer, Boolean> k = known.computeIfAbsent(font, f -> new HashMap<>());
     StringBuilder sb = new StringBuilder(t.length());
     t.codePoints()

@@ -40,6 +40,9 @@ final class PdfPages {
   private static final Color RULE = new Color(0xd5dbe3);
   private static final Color HEAD_FILL = new Color(0xeef1f5);
 
+  /** The longest text {@link #prose} writes, in characters. */
+  static final int PROSE_CHARS = 8000;
+
   /** Longer cells do not widen their column in {@link #fitted}; they wrap or are cut. */
   private static final int MEASURED_CHARS = 24;
 
@@ -140,6 +143,20 @@ final class PdfPages {
       ensure(size + 4);
       y -= size + 3;
       text(font, size, color, MARGIN, line);
+    }
+  }
+
+  /**
+   * Text of the report's own making (any names in it cleaned and cut already), wrapped to the width
+   * less {@code indent} and starting one line below the cursor, {@code indent} points in. Unlike
+   * {@link #paragraph} it is not cut at {@link Texts#MAX_CHARS} characters (only at {@value
+   * #PROSE_CHARS}).
+   */
+  void prose(PDFont font, float size, Color color, String s, float indent) throws IOException {
+    for (String line : wrap(font, size, fonts.safe(font, s, PROSE_CHARS), width - indent)) {
+      ensure(size + 4);
+      y -= size + 3;
+      text(font, size, color, MARGIN + indent, line);
     }
   }
 

@@ -16,11 +16,15 @@ import org.quantscope.graph.ModelSummary;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
+import org.quantscope.sensitivity.AutoExcludeResult;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * Everything a report says, in one value: who made it and where, the model, the options, the
- * summary figures and verdict, and the full quantization, parity and benchmark results. The PDF,
- * the PNG and the JSON are all written from it, so they cannot disagree.
+ * summary figures and verdict, and the full quantization, parity, error-trace and benchmark results
+ * (and the auto-exclude search when one ran). The PDF, the PNG and the JSON are all written from
+ * it, so they cannot disagree.
  *
  * @param title the report's title
  * @param created when it was made, ISO-8601 in UTC
@@ -31,7 +35,11 @@ import org.quantscope.quantize.QuantizeOptions;
  * @param summary the figures a reader looks for first
  * @param quantization per-node results (null when an existing int8 model was compared)
  * @param parity the parity check (null when not run)
+ * @param trace the error trace: where the error enters (null when not run; its {@code parity} is
+ *     {@code parity})
  * @param bench the latency benchmark (null when not run)
+ * @param autoExclude the search for the least to leave in float so that parity passes, made after
+ *     this model failed (null when not run); without its int8 model
  */
 @JsonPropertyOrder({
   "title",
@@ -43,7 +51,9 @@ import org.quantscope.quantize.QuantizeOptions;
   "summary",
   "quantization",
   "parity",
-  "bench"
+  "trace",
+  "bench",
+  "auto_exclude"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -56,7 +66,12 @@ public record Report(
     Summary summary,
     QuantizationResult quantization,
     ParityReport parity,
-    BenchReport bench) {
+    TraceReport trace,
+    BenchReport bench,
+    @JsonProperty("auto_exclude") AutoExcludeResult autoExclude) {
+
+  /** Nodes the summary names, from the error trace: the ones that introduce the most error. */
+  public static final int TOP_NODES = 5;
 
   /** The verdict when parity was checked. */
   public static final String PASSED = "PASSED";
@@ -197,6 +212,8 @@ public record Report(
    * @param fp32Latency latency of the float model, ms
    * @param int8Latency latency of the int8 model, ms
    * @param speedup fp32 p50 / int8 p50
+   * @param topNodes error trace: the {@value #TOP_NODES} quantized nodes whose error counts most at
+   *     the graph outputs, the largest share first (nodes that make none are not listed)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -215,7 +232,70 @@ public record Report(
       Long samples,
       @JsonProperty("fp32_latency_ms") Latency fp32Latency,
       @JsonProperty("int8_latency_ms") Latency int8Latency,
-      Double speedup) {}
+      Double speedup,
+      @JsonProperty("top_nodes") List<TopNode> topNodes) {}
+
+  /**
+   * A quantized node whose error counts at the graph outputs, as the summary names it.
+   *
+   * @param node its name (or an id such as {@code MatMul#2})
+   * @param op its op type
+   * @param outputShare its estimated share of the error at the graph outputs, 0 to 1; null when the
+   *     trace could not estimate it
+   * @param introducedDb the error made at the node, in dB of signal over noise (lower is worse);
+   *     null when unknown
+   * @param outputSqnrDb SQNR of its output, int8 run against float run, in dB
+   */
+  public record TopNode(
+      String node,
+      String op,
+      @JsonProperty("output_share") Double outputShare,
+      @JsonProperty("introduced_db") Double introducedDb,
+      @JsonProperty("output_sqnr_db") Double outputSqnrDb) {
+
+    static TopNode of(NodeError n) {
+      return new TopNode(n.node(), n.op(), n.outputShare(), n.introducedDb(), n.outputSqnrDb());
+    }
+
+    /**
+     * Its figures as the report's text names them: "87.3 % of the output error, 20.1 dB
+     * introduced", each part left out when unknown.
+     */
+    public String figures() {
+      List<String> parts = new ArrayList<>();
+      if (outputShare != null && !outputShare.isNaN()) {
+        parts.add(Figures.share(outputShare) + " of the output error");
+      }
+      if (introducedDb != null && !introducedDb.isNaN()) {
+        parts.add(Figures.db(introducedDb) + " introduced");
+      }
+      return String.join(", ", parts);
+    }
+  }
+
+  /**
+   * The nodes of a trace that make error, in the trace's order (the largest share of the error at
+   * the graph outputs first), at most {@code max}: those with a share above zero, or, where the
+   * trace could not estimate a share, those whose error introduced is known and finite. A node that
+   * adds no error is not a culprit.
+   */
+  public static List<NodeError> makingError(TraceReport trace, int max) {
+    List<NodeError> out = new ArrayList<>();
+    for (NodeError n : trace.nodes()) {
+      if (out.size() < max && makesError(n)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  private static boolean makesError(NodeError n) {
+    if (n.outputShare() != null && !n.outputShare().isNaN()) {
+      return n.outputShare() > 0;
+    }
+    Double d = n.introducedDb();
+    return d != null && !d.isNaN() && !d.isInfinite();
+  }
 
   /** Latency percentiles in milliseconds. */
   public record Latency(double p50, double p90, double p99) {
@@ -238,7 +318,9 @@ public record Report(
    * @param options the quantization options, or null when an existing int8 model was given
    * @param quantization what the quantizer did, or null
    * @param parity the parity check, or null
+   * @param trace the error trace, or null
    * @param bench the benchmark, or null
+   * @param autoExclude the auto-exclude search, or null; its int8 model is not kept
    */
   public static Report assemble(
       String title,
@@ -252,7 +334,9 @@ public record Report(
       QuantizeOptions options,
       QuantizationResult quantization,
       ParityReport parity,
-      BenchReport bench) {
+      TraceReport trace,
+      BenchReport bench,
+      AutoExcludeResult autoExclude) {
     Latency fp32 = null;
     Latency int8 = null;
     Double speedup = null;
@@ -283,7 +367,10 @@ public record Report(
             parity == null ? null : parity.samples(),
             fp32,
             int8,
-            speedup);
+            speedup,
+            trace == null
+                ? null
+                : makingError(trace, TOP_NODES).stream().map(TopNode::of).toList());
     return new Report(
         title,
         created,
@@ -294,6 +381,8 @@ public record Report(
         summary,
         quantization,
         parity,
-        bench);
+        trace,
+        bench,
+        autoExclude == null ? null : autoExclude.withOutput(null));
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import org.jfree.chart.JFreeChart;
 
 /**
- * Which charts a report has, in the order the PDF and the PNG sheet show them: the difference
- * histogram, the weight error, the model size and the latency, each when the report has its
- * figures.
+ * Which charts a report has, in the order the PDF's chart page and the PNG sheet show them: the
+ * difference histogram, the weight error, the model size and the latency, each when the report has
+ * its figures. The error trace's depth chart is drawn apart: in the PDF's section "Where the error
+ * enters", and across the width of the PNG sheet.
  */
 final class ReportCharts {
   private ReportCharts() {}

@@ -13,11 +13,12 @@ import org.quantscope.model.AtomicFile;
 
 /**
  * The report as a PDF: a first page with the verdict and the summary table, the environment, the
- * model and the options; the charts as vector graphics; the per-node table and the nodes left in
- * float, continued over as many pages as they need; the graph when it fits on a few pages. Text is
- * real text in an embedded font; every page has a footer with its number. The sections are {@link
- * PdfFirstPage}, {@link PdfChartPage}, {@link PdfNodeTables} and {@link PdfGraphPages}, written
- * with the page-layout kit {@link PdfPages}.
+ * model and the options; the charts as vector graphics; where the error enters (when the error was
+ * traced); the per-node table and the nodes left in float, continued over as many pages as they
+ * need; the graph when it fits on a few pages; and, when parity failed, what to do. Text is real
+ * text in an embedded font; every page has a footer with its number. The sections are {@link
+ * PdfFirstPage}, {@link PdfChartPage}, {@link PdfTracePages}, {@link PdfNodeTables}, {@link
+ * PdfGraphPages} and {@link PdfWhatToDo}, written with the page-layout kit {@link PdfPages}.
  */
 public final class ReportPdf {
   /** Paper sizes. */
@@ -56,8 +57,10 @@ public final class ReportPdf {
       pages.newPage();
       PdfFirstPage.write(pages, report);
       PdfChartPage.write(pages, report);
+      PdfTracePages.write(pages, report);
       PdfNodeTables.write(pages, report);
       PdfGraphPages.write(pages, report, graph, paper);
+      PdfWhatToDo.write(pages, report);
       pages.close();
       pages.footers("QuantScope report · " + fileName(report));
       AtomicFile.write(file, doc::save);

@@ -9,13 +9,15 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.quantscope.graph.GraphLayout;
 
 /**
  * The report as images: the charts on one sheet under a header with the verdict (drawn at twice the
- * size for crisp print and high-density screens), and the graph on its own.
+ * size for crisp print and high-density screens), two by two, with the error along the depth of the
+ * graph across the whole width below them when the error was traced; and the graph on its own.
  */
 public final class ReportPng {
   private ReportPng() {}
@@ -35,18 +37,26 @@ public final class ReportPng {
   /** Weights shown at most in the sheet's weight-error chart. */
   static final int TOP_WEIGHTS = 12;
 
-  /** The charts of the sheet, in the order they are shown. */
+  /**
+   * The charts of the sheet, in the order they are shown: the report's ({@link ReportCharts}), then
+   * the error along the depth of the graph when the error was traced.
+   */
   public static List<JFreeChart> charts(Report report) {
-    return ReportCharts.of(report, TOP_WEIGHTS);
+    List<JFreeChart> charts = new ArrayList<>(ReportCharts.of(report, TOP_WEIGHTS));
+    if (report.trace() != null) {
+      charts.add(TraceCharts.depth(report.trace()));
+    }
+    return charts;
   }
 
-  /** The sheet: header and the charts two by two. */
+  /** The sheet: header, the charts two by two, and the depth chart across the width. */
   public static BufferedImage sheet(Report report) {
     List<JFreeChart> charts = charts(report);
+    JFreeChart wide = report.trace() != null ? charts.remove(charts.size() - 1) : null;
     int cols = 2;
-    int rows = Math.max(1, (charts.size() + 1) / 2);
+    int rows = Math.max(wide == null ? 1 : 0, (charts.size() + 1) / 2);
     int w = GAP + cols * (CHART_W + GAP);
-    int h = HEADER_H + rows * (CHART_H + GAP) + GAP;
+    int h = HEADER_H + (rows + (wide == null ? 0 : 1)) * (CHART_H + GAP) + GAP;
     BufferedImage image = new BufferedImage(w * SCALE, h * SCALE, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -61,6 +71,10 @@ public final class ReportPng {
         int x = GAP + (i % cols) * (CHART_W + GAP);
         int y = HEADER_H + (i / cols) * (CHART_H + GAP);
         charts.get(i).draw(g, new Rectangle2D.Double(x, y, CHART_W, CHART_H));
+      }
+      if (wide != null) {
+        int y = HEADER_H + rows * (CHART_H + GAP);
+        wide.draw(g, new Rectangle2D.Double(GAP, y, w - 2 * GAP, CHART_H));
       }
     } finally {
       g.dispose();

@@ -96,6 +96,12 @@ public final class TraceCharts {
         });
     plot.setRenderer(renderer);
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    // positions are whole nodes; a margin keeps the first and last points off the axes
+    NumberAxis position = (NumberAxis) plot.getDomainAxis();
+    position.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    position.setAutoRangeIncludesZero(false);
+    position.setLowerMargin(0.02);
+    position.setUpperMargin(0.02);
     chart.addSubtitle(
         ChartTheme.subtitle(
             String.format(

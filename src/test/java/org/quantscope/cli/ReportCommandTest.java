@@ -15,11 +15,16 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.TestModels;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ExampleModel;
+import org.quantscope.report.Figures;
 
-/** The report verb end to end: it quantizes, checks parity, benchmarks and writes every format. */
+/**
+ * The report verb end to end: it quantizes, checks parity with the error trace, benchmarks and
+ * writes every format.
+ */
 class ReportCommandTest {
   @TempDir Path dir;
   Path fp32;
@@ -67,10 +72,18 @@ class ReportCommandTest {
     assertThat(j.get("settings").get("reduce_range").asBoolean()).isTrue();
     assertThat(j.get("parity").get("passed").asBoolean()).isTrue();
     assertThat(j.get("bench").get("models").size()).isEqualTo(2);
+    // traced by default: the whole trace, and its top nodes in the summary
+    assertThat(j.at("/trace/nodes").size()).isEqualTo(j.at("/quantization/quantized").size());
+    assertThat(j.at("/summary/top_nodes/0/node").asText())
+        .isEqualTo(j.at("/trace/nodes/0/node").asText());
+    assertThat(r.out()).contains("  trace    most error enters at ");
     try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
       assertThat(doc.getPage(0).getMediaBox().getWidth()).isEqualTo(612f);
       String text = new PDFTextStripper().getText(doc);
-      assertThat(text).contains("model.onnx").contains("reduce range");
+      assertThat(text)
+          .contains("model.onnx")
+          .contains("reduce range")
+          .contains("Where the error enters");
     }
     BufferedImage charts = ImageIO.read(png.toFile());
     assertThat(charts.getWidth()).isGreaterThanOrEqualTo(1600);
@@ -140,6 +153,125 @@ class ReportCommandTest {
         CliTest.run("report", fp32.toString(), "--json", json.toString(), "--paper", "a3");
     assertThat(paper.code()).isEqualTo(2);
     assertThat(paper.err()).contains("a4 or letter");
+    assertThat(json).doesNotExist();
+  }
+
+  /** The fragile MLP's options of the issue: fc2 breaks parity, leaving it in float passes. */
+  private static final String[] FRAGILE = {
+    "--samples",
+    "20",
+    "--seed",
+    "7",
+    "--x64-quant-precision",
+    "--abs-tol",
+    "1.0",
+    "--mean-tol",
+    "0.3",
+    "--no-bench"
+  };
+
+  private Path fragile() throws IOException {
+    return Files.write(dir.resolve("fragile.onnx"), TestModels.fragileMlp("fc2").toByteArray());
+  }
+
+  private static String[] args(String... first) {
+    String[] all = new String[first.length + FRAGILE.length];
+    System.arraycopy(first, 0, all, 0, first.length);
+    System.arraycopy(FRAGILE, 0, all, first.length, FRAGILE.length);
+    return all;
+  }
+
+  @Test
+  void aFailedReportNamesTheTopCulpritAndKeepsTheUsersExclusions() throws IOException {
+    Path json = dir.resolve("f.json");
+    CliTest.Result r =
+        CliTest.run(
+            args("report", fragile().toString(), "--nodes-to-exclude", "fc3", "--json", "" + json));
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .startsWith("FAILED")
+        .contains("  trace    most error enters at fc2 (MatMul, ")
+        .contains(
+            "Try leaving fc2 in float: --nodes-to-exclude fc3,fc2 (or --auto-exclude to find the"
+                + " least)");
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
+    assertThat(j.at("/trace/nodes/0/node").asText()).isEqualTo("fc2");
+    assertThat(j.has("auto_exclude")).isFalse();
+    // the line names the node's share of the output error, as the JSON has it
+    double share = j.at("/summary/top_nodes/0/output_share").asDouble();
+    assertThat(share).isEqualTo(j.at("/trace/nodes/0/output_share").asDouble()).isPositive();
+    assertThat(r.out())
+        .contains(
+            "most error enters at fc2 (MatMul, " + Figures.share(share) + " of the output error, ");
+  }
+
+  @Test
+  void autoExcludeEndsAFailedReportWithTheSearch() throws IOException {
+    Path json = dir.resolve("f.json");
+    Path pdf = dir.resolve("f.pdf");
+    CliTest.Result r =
+        CliTest.run(
+            args(
+                "report",
+                fragile().toString(),
+                "--auto-exclude",
+                "--json",
+                json.toString(),
+                "--pdf",
+                pdf.toString()));
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("Try leaving fc2 in float: --nodes-to-exclude fc2\n")
+        .contains("Auto-exclude: 1 of 3 nodes left in float: fc2")
+        .contains("To write that model: quantscope quantize MODEL -o OUT --nodes-to-exclude fc2");
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
+    assertThat(j.at("/summary/verdict").asText()).isEqualTo("FAILED");
+    assertThat(j.at("/auto_exclude/excluded/0").asText()).isEqualTo("fc2");
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      PDFTextStripper last = new PDFTextStripper();
+      last.setStartPage(doc.getNumberOfPages());
+      String text = last.getText(doc).replaceAll("\\s+", " ");
+      assertThat(text)
+          .contains("What to do")
+          .contains("--nodes-to-exclude fc2")
+          .contains("leaving 1 of 3 nodes in float passes");
+    }
+  }
+
+  @Test
+  void noTraceChecksParityOnly() throws IOException {
+    Path json = dir.resolve("f.json");
+    CliTest.Result r =
+        CliTest.run(args("report", fragile().toString(), "--no-trace", "--json", json.toString()));
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .doesNotContain("  trace ")
+        .contains("Run without --no-trace to see which nodes make the error.");
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
+    assertThat(j.has("trace")).isFalse();
+    assertThat(j.at("/summary").has("top_nodes")).isFalse();
+    assertThat(j.at("/parity/passed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void autoExcludeNeedsAModelToQuantize() throws IOException {
+    Path int8 = dir.resolve("model.int8.onnx");
+    assertThat(CliTest.run("quantize", fp32.toString(), "-o", int8.toString()).code()).isZero();
+    Path json = dir.resolve("r.json");
+    CliTest.Result r =
+        CliTest.run(
+            "report",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--auto-exclude",
+            "--json",
+            json.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--auto-exclude")
+        .contains("--candidate")
+        .doesNotContain("Exception");
     assertThat(json).doesNotExist();
   }
 }
