@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
           + " byte. Writes OUT atomically, prints its size, and exits 1 without writing when"
           + " nothing in the model would be quantized.",
       "",
-      "With --auto-exclude, finds the fewest nodes to leave in float so that the model passes"
+      "With --auto-exclude, finds the nodes to leave in float, keeping the most weight bytes in"
+          + " int8, so that the model passes"
           + " --abs-tol and --mean-tol on the samples (--inputs, or made up), writes that model,"
           + " and exits 1 without writing when no subset passes."
     })
@@ -77,8 +78,10 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(
       names = "--auto-exclude",
       description =
-          "Leave in float the fewest nodes needed for parity within the tolerances (ranked by"
-              + " sensitivity, greedy, then a pass putting back nodes excluded without need).")
+          "Leave in float the least needed for parity within the tolerances, keeping the most"
+              + " weight bytes in int8 (ranked by sensitivity, greedy, a pass putting back nodes"
+              + " excluded without need, then every set that would keep more bytes in int8 when"
+              + " there are few).")
   boolean autoExclude;
 
   @Mixin SampleOptions samples;

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Quantize, check parity with the error trace, benchmark, and write the report.",
+      "Quantize, check parity, trace the error, benchmark, and write the report.",
       "",
       "Quantizes MODEL (unless --candidate gives an int8 model), checks parity and traces where"
           + " the error enters, benchmarks, and writes the report: PDF, PNG charts, the graph as"

@@ -209,7 +209,7 @@ final class TraceCommand implements Callable<Integer> {
       out.println(
           "Try leaving the top node in float: --nodes-to-exclude "
               + SensitivityCommand.clip(r.nodes().get(0).node(), NameWidth.WHOLE)
-              + " (or 'quantize --auto-exclude' to find the fewest).");
+              + " (or 'quantize --auto-exclude' to find the least).");
     }
     for (String n : r.notes()) {
       out.println("note: " + n);

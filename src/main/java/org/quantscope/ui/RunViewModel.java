@@ -229,8 +229,8 @@ public final class RunViewModel {
   }
 
   /**
-   * Finds the fewest nodes to leave in float so that parity passes; when found, those nodes become
-   * the user's exclusions and the result becomes the int8 model.
+   * Finds the nodes to leave in float so that parity passes with the most weight bytes in int8;
+   * when found, those nodes become the user's exclusions and the result becomes the int8 model.
    */
   public void autoExclude() {
     start(

@@ -45,8 +45,8 @@ public final class SensitivityPanel extends ScrollPane {
     Label intro =
         new Label(
             "Sensitivity quantizes one node at a time (and all but one) and checks parity on the"
-                + " samples and tolerances of the Options tab. Auto-exclude then finds the fewest"
-                + " nodes to leave in float so that parity passes.");
+                + " samples and tolerances of the Options tab. Auto-exclude then finds the nodes"
+                + " to leave in float so that parity passes with the most weight bytes in int8.");
     intro.setWrapText(true);
     Button analyze = new Button("Analyze sensitivity");
     analyze.setId("sensitivityButton");

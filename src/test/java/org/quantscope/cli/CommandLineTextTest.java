@@ -58,7 +58,7 @@ class CommandLineTextTest {
         .containsPattern(
             "\\n  quantize +Quantize a model like ONNX Runtime's quantize_dynamic\\.\\n")
         .containsPattern(
-            "\\n  report +Quantize, check parity, benchmark, and write the report\\.\\n")
+            "\\n  report +Quantize, check parity, trace the error, benchmark, and write the report\\.\\n")
         .containsPattern("\\n  generate-completion +Generate bash/zsh completion script");
     String help = root.getSubcommands().get("quantize").getUsageMessage();
     for (String line : help.split("\n")) {
