@@ -86,7 +86,7 @@ public final class Figures {
 
   /**
    * A share (0 to 1) as a percentage with one decimal: 87.3 %; a share under 0.05 % but above zero
-   * as "< 0.1 %", so that it does not read as none; null (unknown) as "-".
+   * as "{@code < 0.1 %}", so that it does not read as none; null (unknown) as "-".
    */
   public static String share(Double x) {
     if (x == null || x.isNaN()) {
