@@ -199,6 +199,19 @@ final class ReportCommand implements Callable<Integer> {
           s.decisionFlips(),
           s.samples());
     }
+    org.quantscope.parity.ParityReport p = r.parity();
+    if (p != null) {
+      out.println("  samples  " + p.describeRuns());
+      if (p.batchOne() != null && p.batchOne().passed() != p.passed()) {
+        out.printf(
+            Locale.ROOT,
+            "           one row per run it %s (max |d| %s, mean |d| %s): the batch decides this"
+                + " verdict; give --batch the one the model will see%n",
+            p.batchOne().passed() ? "passes" : "fails",
+            Figures.diff(p.batchOne().maxAbsDiff()),
+            Figures.diff(p.batchOne().meanAbsDiff()));
+      }
+    }
     if (s.topNodes() != null) {
       out.println("  trace    " + topNodes(s.topNodes()));
     }

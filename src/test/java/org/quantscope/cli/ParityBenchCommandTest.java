@@ -196,6 +196,23 @@ class ParityBenchCommandTest {
     assertThat(j.get("batch").asInt()).isEqualTo(1);
     assertThat(j.has("batch_1")).isFalse();
 
+    // the report verb says the same
+    CliTest.Result report =
+        CliTest.run(
+            "report",
+            f.toString(),
+            "--inputs",
+            rows.toString(),
+            "--reduce-range",
+            "--no-trace",
+            "--no-bench",
+            "--json",
+            dir.resolve("r.json").toString());
+    assertThat(report.code()).as(report.out() + report.err()).isEqualTo(ExitCodes.CHECK_FAILED);
+    assertThat(report.out())
+        .contains("samples  143 samples in one run (batch 143)")
+        .contains("one row per run it passes");
+
     one[base.length + 1] = "0";
     CliTest.Result bad = CliTest.run(one);
     assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
