@@ -24,7 +24,9 @@ public final class OptionField {
     /** A whole number >= 0, where 0 means automatic. */
     NON_NEGATIVE_INT,
     /** Rows per run: empty (the samples' own grouping), "all", or a whole number >= 1. */
-    BATCH
+    BATCH,
+    /** A number from 0 to 1 (a cosine or a share). */
+    UNIT
   }
 
   private final String key;
@@ -82,6 +84,10 @@ public final class OptionField {
         case NON_NEGATIVE_INT -> {
           return Integer.parseInt(t) >= 0 ? "" : "must be a whole number >= 0 (0: automatic)";
         }
+        case UNIT -> {
+          double d = Double.parseDouble(t);
+          return d >= 0 && d <= 1 ? "" : "must be a number from 0 to 1";
+        }
         case BATCH -> {
           return t.isEmpty() || t.equalsIgnoreCase("all") || Integer.parseInt(t) >= 1
               ? ""
@@ -90,7 +96,7 @@ public final class OptionField {
         default -> throw new IllegalStateException();
       }
     } catch (NumberFormatException e) {
-      return kind == Kind.NUMBER || kind == Kind.NON_NEGATIVE
+      return kind == Kind.NUMBER || kind == Kind.NON_NEGATIVE || kind == Kind.UNIT
           ? "'" + t + "' is not a number"
           : "'" + t + "' is not a whole number";
     }

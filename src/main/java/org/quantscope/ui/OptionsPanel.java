@@ -20,6 +20,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.controlsfx.control.CheckListView;
 import org.controlsfx.control.ToggleSwitch;
+import org.quantscope.parity.Metric;
 import org.quantscope.quantize.QuantType;
 import org.quantscope.quantize.Recipe;
 
@@ -141,7 +142,36 @@ public final class OptionsPanel extends ScrollPane {
     int row = 0;
     row = field(parity, row, "Max |d| tolerance", "absTol", vm.absTol());
     row = field(parity, row, "Mean |d| tolerance", "meanTol", vm.meanTol());
-    field(parity, row, "Decision threshold", "threshold", vm.threshold());
+    row = field(parity, row, "Decision threshold", "threshold", vm.threshold());
+    ComboBox<Metric> metric = new ComboBox<>();
+    metric.getItems().setAll(Metric.values());
+    metric.setId("metric");
+    metric.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(Metric m) {
+            return m == null
+                ? ""
+                : switch (m) {
+                  case ABS -> "max and mean |d|";
+                  case COSINE -> "cosine of each row";
+                  case TOP1 -> "top-1 decisions";
+                };
+          }
+
+          @Override
+          public Metric fromString(String s) {
+            return null;
+          }
+        });
+    metric.valueProperty().bindBidirectional(vm.metricProperty());
+    metric.setTooltip(
+        new javafx.scene.control.Tooltip(
+            "What the verdict judges: |d| (the seed's), the smallest cosine over output rows (an"
+                + " embedding; [N, T, D] mean-pooled under the attention mask), or the share of"
+                + " classifier decisions that agree."));
+    parity.addRow(row++, new Label("Verdict by"), metric);
+    field(parity, row, "Cosine / top-1 tolerance", "metricTol", vm.metricTol());
 
     ToggleGroup source = new ToggleGroup();
     RadioButton synthetic =

@@ -17,6 +17,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
 import org.quantscope.onnx.ModelProto;
+import org.quantscope.parity.Metric;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.quantize.OpQuantizers;
 import org.quantscope.quantize.QuantType;
@@ -70,6 +71,10 @@ public final class OptionsViewModel {
       new OptionField("samples", "100", OptionField.Kind.POSITIVE_INT);
   private final OptionField seed = new OptionField("seed", "0", OptionField.Kind.INTEGER);
   private final OptionField batch = new OptionField("batch", "", OptionField.Kind.BATCH);
+  private final ObjectProperty<Metric> metric =
+      new SimpleObjectProperty<>(this, "metric", Metric.ABS);
+  private final OptionField metricTol =
+      new OptionField("metricTol", String.valueOf(ParityOptions.COSINE_TOL), OptionField.Kind.UNIT);
   private final OptionField benchRuns =
       new OptionField("benchRuns", "50", OptionField.Kind.POSITIVE_INT);
   private final OptionField benchThreads =
@@ -93,6 +98,7 @@ public final class OptionsViewModel {
                     && samples.isValid()
                     && seed.isValid()
                     && batch.isValid()
+                    && (metric.get() == Metric.ABS || metricTol.isValid())
                     && benchRuns.isValid()
                     && benchThreads.isValid()
                     && opTypes.values().stream().anyMatch(BooleanProperty::get)
@@ -103,6 +109,8 @@ public final class OptionsViewModel {
             samples.problemProperty(),
             seed.problemProperty(),
             batch.problemProperty(),
+            metric,
+            metricTol.problemProperty(),
             benchRuns.problemProperty(),
             benchThreads.problemProperty(),
             sampleSource,
@@ -243,8 +251,20 @@ public final class OptionsViewModel {
   }
 
   public ParityOptions parityOptions() {
-    return new ParityOptions(
-        absTol.asDouble(), meanTol.asDouble(), threshold.asDouble(), Set.of(), 40);
+    ParityOptions o =
+        new ParityOptions(
+            absTol.asDouble(), meanTol.asDouble(), threshold.asDouble(), Set.of(), 40);
+    return metric.get() == Metric.ABS ? o : o.withMetric(metric.get(), metricTol.asDouble());
+  }
+
+  /** What the verdict judges: |d| (the seed's), the rows' cosine, or top-1 decisions. */
+  public ObjectProperty<Metric> metricProperty() {
+    return metric;
+  }
+
+  /** The cosine or top-1 tolerance (from 0 to 1); unused for |d|. */
+  public OptionField metricTol() {
+    return metricTol;
   }
 
   public int sampleCount() {
@@ -303,6 +323,7 @@ public final class OptionsViewModel {
   public void save() {
     settings.put("recipe", recipe.get() == null ? "" : recipe.get().id());
     settings.put("weightType", weightType.get().name());
+    settings.put("metric", metric.get().name());
     settings.put("perChannel", Boolean.toString(perChannel.get()));
     settings.put("reduceRange", Boolean.toString(reduceRange.get()));
     settings.put("constantWeights", Boolean.toString(constantWeights.get()));
@@ -319,6 +340,11 @@ public final class OptionsViewModel {
 
   private void load() {
     recipe.set(Recipe.named(settings.get("recipe", "ort-default")).orElse(Recipe.ORT_DEFAULT));
+    try {
+      metric.set(Metric.valueOf(settings.get("metric", "ABS")));
+    } catch (IllegalArgumentException e) {
+      metric.set(Metric.ABS);
+    }
     try {
       weightType.set(QuantType.valueOf(settings.get("weightType", "QInt8")));
     } catch (IllegalArgumentException e) {
@@ -338,7 +364,7 @@ public final class OptionsViewModel {
 
   private OptionField[] fields() {
     return new OptionField[] {
-      absTol, meanTol, threshold, samples, seed, batch, benchRuns, benchThreads
+      absTol, meanTol, threshold, samples, seed, batch, metricTol, benchRuns, benchThreads
     };
   }
 

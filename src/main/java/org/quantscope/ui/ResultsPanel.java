@@ -208,17 +208,18 @@ public final class ResultsPanel extends ScrollPane {
       verdict.setText(p.passed() ? "PASSED" : "FAILED");
       verdict.getStyleClass().add(p.passed() ? "passed" : "failed");
       figures.setText(
-          String.format(
-              Locale.ROOT,
-              "max |d| %.5f (tolerance %s) · mean |d| %.5f (tolerance %s) · %s · %d"
-                  + " decision flips%s",
-              p.maxAbsDiff(),
-              p.absTol(),
-              p.meanAbsDiff(),
-              p.meanTol(),
-              p.describeRuns(),
-              p.decisionFlips(),
-              batchNote(p)));
+          (p.describeMetric() == null ? "" : p.describeMetric() + " · ")
+              + String.format(
+                  Locale.ROOT,
+                  "max |d| %.5f (tolerance %s) · mean |d| %.5f (tolerance %s) · %s · %d"
+                      + " decision flips%s",
+                  p.maxAbsDiff(),
+                  p.absTol(),
+                  p.meanAbsDiff(),
+                  p.meanTol(),
+                  p.describeRuns(),
+                  p.decisionFlips(),
+                  batchNote(p)));
     } else if (q != null) {
       verdict.setText("Quantized");
       figures.setText(

@@ -89,6 +89,31 @@ class RunViewModelTest {
   }
 
   @Test
+  void theVerdictCanBeJudgedByRowCosinesOrTopOneDecisions() {
+    MainViewModel vm = example();
+    vm.options().absTol().textProperty().set("0");
+    vm.options().meanTol().textProperty().set("0");
+    vm.runs().checkParity();
+    assertThat(vm.runs().parityProperty().get().passed()).isFalse();
+    // the same samples judged by the direction of each row of probabilities
+    vm.options().metricProperty().set(org.quantscope.parity.Metric.COSINE);
+    vm.options().metricTol().textProperty().set("0.9");
+    vm.runs().checkParity();
+    var p = vm.runs().parityProperty().get();
+    assertThat(p.metric()).isEqualTo("cosine");
+    assertThat(p.metricTol()).isEqualTo(0.9);
+    assertThat(p.passed()).isEqualTo(p.rowCosineMin() >= 0.9);
+    vm.options().metricProperty().set(org.quantscope.parity.Metric.TOP1);
+    vm.options().metricTol().textProperty().set("1");
+    vm.runs().checkParity();
+    p = vm.runs().parityProperty().get();
+    assertThat(p.metric()).isEqualTo("top1");
+    assertThat(p.passed()).isEqualTo(p.top1Agreement() >= 1.0);
+    vm.options().metricTol().textProperty().set("1.5");
+    assertThat(vm.options().metricTol().problemProperty().get()).contains("from 0 to 1");
+  }
+
+  @Test
   void invalidOptionsStopARunWithAMessage() {
     MainViewModel vm = example();
     vm.options().absTol().textProperty().set("lots");
