@@ -54,35 +54,18 @@ final class RowCosines {
     }
     double min = Double.POSITIVE_INFINITY;
     double sum = 0;
-    if (shape.length == 3 && pools(mask, shape)) {
-      int t = (int) shape[1];
-      int d = (int) shape[2];
-      double[] m = mask.toDoubles();
-      for (int r = 0; r < n; r++) {
-        double[] pa = new double[d];
-        double[] pb = new double[d];
-        double kept = 0;
-        for (int s = 0; s < t; s++) {
-          double w = m[r * t + s] != 0 ? 1 : 0;
-          kept += w;
-          for (int k = 0; k < d; k++) {
-            pa[k] += w * a[(r * t + s) * d + k];
-            pb[k] += w * b[(r * t + s) * d + k];
-          }
-        }
-        double c = kept == 0 ? 1 : cosine(pa, pb, 0, d);
-        min = Math.min(min, c);
-        sum += c;
-      }
-      return new Stats(min, sum / n, n);
-    }
     if (shape.length == 3) {
+      // mean-pooled over the tokens (the sum: a cosine ignores the scale), padding left out
       int t = (int) shape[1];
       int d = (int) shape[2];
+      double[] m = pools(mask, shape) ? mask.toDoubles() : null;
       for (int r = 0; r < n; r++) {
         double[] pa = new double[d];
         double[] pb = new double[d];
         for (int s = 0; s < t; s++) {
+          if (m != null && m[r * t + s] == 0) {
+            continue;
+          }
           for (int k = 0; k < d; k++) {
             pa[k] += a[(r * t + s) * d + k];
             pb[k] += b[(r * t + s) * d + k];

@@ -107,22 +107,6 @@ public record Outcome(
         autoExclude);
   }
 
-  /** The same outcome with the int8 model quantized with other options (after auto-exclude). */
-  public Outcome withQuantizedWith(QuantizeOptions o) {
-    return new Outcome(
-        reference,
-        candidateName,
-        o,
-        quantized,
-        fp32Bytes,
-        int8Bytes,
-        parity,
-        trace,
-        bench,
-        sessions,
-        autoExclude);
-  }
-
   /** The same outcome with an auto-exclude search (null to drop it). */
   public Outcome withAutoExclude(AutoExcludeResult a) {
     return new Outcome(

@@ -88,15 +88,15 @@ public final class QuantScopeApp extends Application {
   static List<MainViewModel> showAll(
       Stage first, Settings settings, List<Path> models, List<Stage> stages) {
     List<MainViewModel> vms = new ArrayList<>();
-    List<Path> todo = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
-    for (int i = 0; i < todo.size(); i++) {
+    List<Path> toOpen = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
+    for (int i = 0; i < toOpen.size(); i++) {
       Stage s = i == 0 ? first : new Stage();
       if (i > 0) { // cascade the windows so that each shows its title
         s.setX(first.getX() + 32 * i);
         s.setY(first.getY() + 32 * i);
       }
       stages.add(s);
-      vms.add(show(s, settings, todo.get(i)));
+      vms.add(show(s, settings, toOpen.get(i)));
     }
     return vms;
   }
