@@ -22,7 +22,8 @@ final class QuantizeFlags {
       description =
           "Start from the settings of a tool people ship int8 files with: ort-default,"
               + " optimum-avx512-vnni, optimum-avx512, optimum-arm64, optimum-avx2,"
-              + " transformersjs-q8, transformersjs-int8, transformersjs-uint8 (README table);"
+              + " transformersjs-q8, transformersjs-int8, transformersjs-uint8,"
+              + " transformersjs-convert (README table);"
               + " the flags below change them.")
   String recipe;
 

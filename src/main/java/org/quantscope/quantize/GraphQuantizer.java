@@ -186,18 +186,47 @@ final class GraphQuantizer {
   }
 
   /**
-   * What this graph (or, for constants, an enclosing one) has quantized {@code name} to. Run-time
-   * values of enclosing graphs are not reused: their quantized copies may be placed after the node
-   * that holds this subgraph.
+   * What this graph, or for a value it reads from outside, an enclosing one has quantized {@code
+   * name} to (ORT's {@code find_quantized_value}). An enclosing graph's entries were all made by
+   * nodes before the one that holds this subgraph, which is quantized first.
    */
   QuantizedValue quantized(String name) {
     QuantizedValue v = quantized.get(name);
     if (v == null && parent != null && !definesLocally(name)) {
-      QuantizedValue outer = parent.quantized(name);
-      if (outer != null && outer.kind() == QuantizedValue.Kind.INITIALIZER) {
-        return outer;
-      }
+      return parent.quantized(name);
     }
+    return v;
+  }
+
+  /**
+   * ORT's route for a run-time value that a subgraph reads from an enclosing graph ({@code
+   * __quantize_inputs} asking its parent, {@code from_subgraph=True}): the graph that defines the
+   * value quantizes it, once, and emits the DynamicQuantizeLinear at once, so that it lands before
+   * the node holding the subgraph; the other branches and the later nodes of that graph share it.
+   *
+   * @return the quantized value, or null when {@code name} is this graph's own
+   */
+  QuantizedValue quantizeOuter(String name) {
+    if (parent == null || definesLocally(name)) {
+      return null;
+    }
+    return parent.quantizeForSubgraph(name);
+  }
+
+  private QuantizedValue quantizeForSubgraph(String name) {
+    if (parent != null && !definesLocally(name)) {
+      return parent.quantizeForSubgraph(name);
+    }
+    QuantizedValue known = quantized.get(name);
+    if (known != null) {
+      return known;
+    }
+    QuantContext ctx = new QuantContext(this);
+    QuantizedValue v = ctx.atRunTime(name);
+    Rewrite r = ctx.build();
+    quantized.putAll(r.quantized());
+    slots.addAll(r.initializers());
+    r.nodes().forEach(this::emit);
     return v;
   }
 

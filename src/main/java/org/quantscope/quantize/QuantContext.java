@@ -88,26 +88,39 @@ final class QuantContext {
         sc.add(job.scaleName());
         continue;
       }
-      NodeProto existing = graph.findNode(input + "_QuantizeLinear");
-      NodeProto last;
-      if (existing != null) {
-        last = existing;
-      } else {
-        List<NodeProto> chain = quantizeAtRunTime(input);
-        nodes.addAll(chain);
-        last = chain.get(chain.size() - 1);
-      }
-      if (last.getOpType().equals("QuantizeLinear")) {
-        q.add(last.getOutput(0));
-        sc.add(last.getInput(1));
-        zp.add(last.getInput(2));
-      } else {
-        q.add(last.getOutput(0));
-        sc.add(last.getOutput(1));
-        zp.add(last.getOutput(2));
-      }
+      QuantizedValue outer = graph.quantizeOuter(input);
+      QuantizedValue v = outer != null ? outer : atRunTime(input);
+      q.add(v.qName());
+      zp.add(v.zpName());
+      sc.add(v.scaleName());
     }
     return new Inputs(q, zp, sc);
+  }
+
+  /**
+   * A run-time value of this graph quantized: by the node an earlier one emitted (ORT finds it by
+   * name), else by a new DynamicQuantizeLinear (or opset-10 chain) added to this rewrite.
+   */
+  QuantizedValue atRunTime(String input) {
+    NodeProto last = graph.findNode(input + "_QuantizeLinear");
+    if (last == null) {
+      List<NodeProto> chain = quantizeAtRunTime(input);
+      nodes.addAll(chain);
+      last = chain.get(chain.size() - 1);
+    }
+    return last.getOpType().equals("QuantizeLinear")
+        ? new QuantizedValue(
+            input,
+            last.getOutput(0),
+            last.getInput(1),
+            last.getInput(2),
+            QuantizedValue.Kind.DYNAMIC)
+        : new QuantizedValue(
+            input,
+            last.getOutput(0),
+            last.getOutput(1),
+            last.getOutput(2),
+            QuantizedValue.Kind.DYNAMIC);
   }
 
   /**

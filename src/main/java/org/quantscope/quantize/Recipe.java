@@ -40,6 +40,12 @@ import org.quantscope.onnx.NodeProto;
  *       picks QUInt8 weights when the model has a Conv, GroupQueryAttention or MultiHeadAttention
  *       node (onnxruntime-web has no ConvInteger for int8 weights), else QInt8; {@code int8} and
  *       {@code uint8} force the type.
+ *   <li>{@code transformersjs-convert}: {@code scripts/convert.py --quantize} of the same
+ *       repository (read at commit e8cfaf6, the script behind most {@code Xenova/*} hub models'
+ *       {@code onnx/model_quantized.onnx}): mode q8 as above, but its {@code quantize()} defaults
+ *       to {@code per_channel=True, reduce_range=True} (both off for decoder-only models, Whisper
+ *       and a few audio encoders, which then match {@code transformersjs-q8}), and it calls {@code
+ *       quantize_dynamic} (so MatMulConstBOnly) with {@code EnableSubgraph=True}.
  * </ul>
  */
 public enum Recipe {
@@ -75,7 +81,12 @@ public enum Recipe {
   TRANSFORMERSJS_UINT8(
       "transformersjs-uint8",
       "transformers.js scripts/quantize.py --modes uint8",
-      "QUInt8 asymmetric, per tensor, MatMulConstBOnly, EnableSubgraph");
+      "QUInt8 asymmetric, per tensor, MatMulConstBOnly, EnableSubgraph"),
+  TRANSFORMERSJS_CONVERT(
+      "transformersjs-convert",
+      "transformers.js scripts/convert.py --quantize (mode q8)",
+      "QUInt8 if the model has Conv (else QInt8), per channel, reduce range, MatMulConstBOnly,"
+          + " EnableSubgraph");
 
   private final String id;
   private final String source;
@@ -126,6 +137,12 @@ public enum Recipe {
               .build();
       case TRANSFORMERSJS_INT8 -> b.weightType(QuantType.QInt8).enableSubgraph(true).build();
       case TRANSFORMERSJS_UINT8 -> b.weightType(QuantType.QUInt8).enableSubgraph(true).build();
+      case TRANSFORMERSJS_CONVERT ->
+          b.weightType(t.conv() ? QuantType.QUInt8 : QuantType.QInt8)
+              .perChannel(true)
+              .reduceRange(true)
+              .enableSubgraph(true)
+              .build();
     };
   }
 
@@ -165,24 +182,26 @@ public enum Recipe {
   /**
    * What the recipes read from a model: Conv-like nodes anywhere (transformers.js' q8 type rule,
    * which looks into GRAPH attributes; ConvInteger counts, so the rule reads an int8 file as it
-   * read its source) and If/Loop/Scan/SequenceMap nodes in the main graph (Optimum's EnableSubgraph
-   * rule).
+   * read its source), Conv alone (convert.py's older rule) and If/Loop/Scan/SequenceMap nodes in
+   * the main graph (Optimum's EnableSubgraph rule).
    */
-  record Traits(boolean convLike, boolean topLevelSubgraphs) {
+  record Traits(boolean convLike, boolean conv, boolean topLevelSubgraphs) {
     private static final Set<String> CONV_LIKE =
         Set.of("Conv", "ConvInteger", "GroupQueryAttention", "MultiHeadAttention");
     private static final Set<String> SUBGRAPH_OPS = Set.of("If", "Loop", "Scan", "SequenceMap");
 
     static Traits of(ModelProto m) {
       GraphProto main = m.getGraph();
+      boolean convLike = false;
       boolean conv = false;
       for (Scope s : Scope.all(main)) {
         for (NodeProto n : s.graph().getNodeList()) {
-          conv |= CONV_LIKE.contains(n.getOpType());
+          convLike |= CONV_LIKE.contains(n.getOpType());
+          conv |= n.getOpType().equals("Conv") || n.getOpType().equals("ConvInteger");
         }
       }
       boolean sub = main.getNodeList().stream().anyMatch(n -> SUBGRAPH_OPS.contains(n.getOpType()));
-      return new Traits(conv, sub);
+      return new Traits(convLike, conv, sub);
     }
   }
 }

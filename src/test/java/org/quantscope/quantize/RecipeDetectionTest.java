@@ -108,6 +108,25 @@ class RecipeDetectionTest {
   }
 
   @Test
+  void aTransformersJsConvertFileIsNamedAsSuch() throws Exception {
+    // what most Xenova/* hub models' model_quantized.onnx were made with: q8's weight type, but
+    // per channel and reduce range on
+    ModelProto bert = TestModels.mlp();
+    QuantizationDetector.Detection d =
+        detect(quantize(bert, Recipe.TRANSFORMERSJS_CONVERT.options(bert)));
+    assertThat(d.recipe()).isEqualTo("transformersjs-convert");
+    assertThat(d.deviations()).isEmpty();
+    assertThat(d.facts().reduceRange()).isTrue();
+    assertThat(d.facts().perChannel()).isTrue();
+    assertThat(d.facts().weightTypes()).containsEntry("MatMul", "int8");
+
+    // convert.py's type rule is 'Conv' in the op types: uint8 weights for a CNN
+    ModelProto cnn = TestModels.convNet();
+    assertThat(Recipe.TRANSFORMERSJS_CONVERT.options(cnn).weightType()).isEqualTo(QuantType.QUInt8);
+    assertThat(Recipe.TRANSFORMERSJS_CONVERT.options(bert).weightType()).isEqualTo(QuantType.QInt8);
+  }
+
+  @Test
   void perChannelOffIsOptimumCliDefaultAndReducedRangeIsSeen() throws Exception {
     ModelProto m = TestModels.fusedBert();
     QuantizeOptions cli =
@@ -160,7 +179,7 @@ class RecipeDetectionTest {
   @Test
   void recipesAreFoundByName() {
     assertThat(Recipe.parse("optimum_avx512_vnni")).isEqualTo(Recipe.OPTIMUM_AVX512_VNNI);
-    assertThat(Recipe.ids()).startsWith("ort-default").hasSize(8);
+    assertThat(Recipe.ids()).startsWith("ort-default").hasSize(9);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recipe.parse("avx9"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("unknown recipe 'avx9', expected one of ort-default,");

@@ -197,6 +197,33 @@ class SubgraphGemmTest {
   }
 
   @Test
+  void anOuterActivationIsQuantizedOnceInTheGraphThatDefinesItBeforeTheIf() throws Exception {
+    // ORT's subgraph quantizer asks its parent to quantize a value the body reads from outside:
+    // one DynamicQuantizeLinear in the main graph, shared by both branches (ORT's final sort
+    // ignores the If's implicit inputs, so where it lands says nothing)
+    ModelProto out = quantized(KEEP_PRE.toBuilder().enableSubgraph(true).build());
+
+    List<String> main = described(out.getGraph());
+    assertThat(main)
+        .filteredOn(d -> d.startsWith("DynamicQuantizeLinear"))
+        .containsExactly(
+            "DynamicQuantizeLinear h_QuantizeLinear [h] -> [h_quantized, h_scale, h_zero_point]",
+            "DynamicQuantizeLinear p_QuantizeLinear [p] -> [p_quantized, p_scale, p_zero_point]");
+    for (String b : List.of("then_branch", "else_branch")) {
+      assertThat(described(branch(out, b)))
+          .as(b)
+          .noneMatch(d -> d.startsWith("DynamicQuantizeLinear p_"))
+          .anySatisfy(d -> assertThat(d).startsWith("MatMulInteger").contains("[p_quantized, "));
+    }
+    // and the int8 model runs: ONNX Runtime reads the uint8 value from the enclosing graph
+    Map<String, Input> feed =
+        Map.of("x", Input.floats(TestModels.values(16, 98), 2, 8), "flag", Input.bools(false));
+    float[] expected = OrtRunner.run(TestModels.gemmInIf(), feed).get("h");
+    float[] actual = OrtRunner.run(out, feed).get("h");
+    assertThat(OrtRunner.maxAbsDiff(expected, actual)).isLessThan(0.1 * OrtRunner.maxAbs(expected));
+  }
+
+  @Test
   void inspectSaysABranchGemmIsRewrittenButLeftInFloat() {
     List<QuantizableNode> v =
         Quantizability.classify(TestModels.gemmInIf().getGraph(), Criteria.DEFAULTS);
