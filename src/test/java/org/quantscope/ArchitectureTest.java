@@ -43,7 +43,8 @@ class ArchitectureTest {
             "parity",
             "bench",
             "sensitivity",
-            "trace");
+            "trace",
+            "deploy");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("json", Set.of("model"));
     MAY_USE.put("logs", Set.of());
@@ -60,6 +61,8 @@ class ArchitectureTest {
         Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity", "bench"));
     MAY_USE.put(
         "trace", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity"));
+    MAY_USE.put(
+        "deploy", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "trace"));
     MAY_USE.put(
         "report",
         Set.of(

@@ -661,4 +661,23 @@ public final class TestModels {
     x[(rows - 1) * 30] = far;
     return java.util.List.of(java.util.Map.of("x", org.quantscope.runtime.NdArray.of(x, rows, 30)));
   }
+
+  /**
+   * x[batch, 64] -> MatMul(W [64, 16]) -> y: weights of magnitude 0.5 to 1 (random signs, so int8
+   * weights fill most of [-127, 127]), meant for inputs in [0, 1) (uint8 activations up to 255):
+   * many adjacent pairs of u8 x s8 products overflow 16 bits, as on CPUs without VNNI.
+   */
+  public static ModelProto saturatingMatMul() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("saturating");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 64));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 16));
+    Random r = new Random(20);
+    float[] w = new float[64 * 16];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (r.nextBoolean() ? 1 : -1) * (0.5f + 0.5f * r.nextFloat());
+    }
+    g.addInitializer(Tensors.rawFloats("W", new long[] {64, 16}, w));
+    g.addNode(node("MatMul", "fc", List.of("x", "W"), List.of("y")));
+    return model(g);
+  }
 }
