@@ -680,4 +680,53 @@ public final class TestModels {
     g.addNode(node("MatMul", "fc", List.of("x", "W"), List.of("y")));
     return model(g);
   }
+
+  /**
+   * One com.microsoft integer op as other tools write them, on an int8 weight B [4, 3]:
+   * DynamicQuantizeMatMul (float x[2, 4]), MatMulIntegerToFloat or QGemm (uint8 xq[2, 4]); output y
+   * float [2, 3]. For checking where each op runs.
+   */
+  public static ModelProto contribInt8(String op) {
+    GraphProto.Builder g = GraphProto.newBuilder().setName(op);
+    byte[] b = new byte[12];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (i * 19 - 100);
+    }
+    g.addInitializer(
+        Tensors.raw("B", ElementType.INT8, new long[] {4, 3}, java.nio.ByteBuffer.wrap(b)));
+    g.addInitializer(Tensors.rawFloats("b_scale", new long[] {}, 0.01f));
+    g.addInitializer(
+        Tensors.raw(
+            "b_zero", ElementType.INT8, new long[] {}, java.nio.ByteBuffer.wrap(new byte[1])));
+    g.addInitializer(Tensors.rawFloats("a_scale", new long[] {}, 0.02f));
+    g.addInitializer(
+        Tensors.raw(
+            "a_zero",
+            ElementType.UINT8,
+            new long[] {},
+            java.nio.ByteBuffer.wrap(new byte[] {(byte) 128})));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 2, 3));
+    NodeProto n =
+        switch (op) {
+          case "DynamicQuantizeMatMul" -> {
+            g.addInput(tensorValue("x", ElementType.FLOAT, 2, 4));
+            yield node(op, op, List.of("x", "B", "b_scale", "b_zero"), List.of("y"));
+          }
+          case "MatMulIntegerToFloat" -> {
+            g.addInput(tensorValue("xq", ElementType.UINT8, 2, 4));
+            yield node(
+                op, op, List.of("xq", "B", "a_scale", "b_scale", "a_zero", "b_zero"), List.of("y"));
+          }
+          case "QGemm" -> {
+            g.addInput(tensorValue("xq", ElementType.UINT8, 2, 4));
+            yield node(
+                op, op, List.of("xq", "a_scale", "a_zero", "B", "b_scale", "b_zero"), List.of("y"));
+          }
+          default -> throw new IllegalArgumentException(op);
+        };
+    g.addNode(n.toBuilder().setDomain("com.microsoft").build());
+    return Protos.model(g.build(), 8, 17).toBuilder()
+        .addOpsetImport(Protos.opset("com.microsoft", 1))
+        .build();
+  }
 }
