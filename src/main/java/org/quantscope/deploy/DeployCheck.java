@@ -19,8 +19,9 @@ import org.quantscope.runtime.OrtRuntime;
  * The check-deploy step: emulates the int8 model's kernels on CPUs without VNNI ({@link
  * SaturationCheck}), and when it saturates, quantizes the float model (when given) again with the
  * options it had plus reduce-range and emulates that on the same samples, so that the advice is
- * checked, not assumed. Cost: one run of the int8 model per sample run with its products exposed,
- * plus the same for the alternative when it is emulated.
+ * checked, not assumed; and lists what the runtimes people ship to cannot run ({@link
+ * RuntimeSupport}). Cost: one run of the int8 model per sample run with its products exposed, plus
+ * the same for the alternative when it is emulated.
  */
 public final class DeployCheck {
   private DeployCheck() {}
@@ -40,6 +41,7 @@ public final class DeployCheck {
       throws IOException {
     OnnxModel model = int8.model() != null ? int8.model() : ModelFiles.load(int8.file());
     ModelSource source = ModelSource.of(model, int8.name(), int8.sizeBytes());
+    List<RuntimeSupport.Problem> problems = RuntimeSupport.problems(model);
     SaturationReport sat =
         SaturationCheck.check(source, feeds, sessions, progress.part(0, 2, "emulate: "));
     if (!sat.atRisk()) {
@@ -48,7 +50,7 @@ public final class DeployCheck {
               ? "nothing to emulate: no MatMulInteger with 8-bit weights in the main graph"
               : "safe on CPUs without VNNI (AVX2, AVX-512 without VNNI): no pair of u8 x s8"
                   + " products leaves 16 bits on these samples";
-      return new DeployReport(int8.name(), false, verdict, sat, null, null);
+      return new DeployReport(int8.name(), false, verdict, sat, null, null, problems);
     }
     Alternative alt;
     SaturationReport altSat = null;
@@ -92,6 +94,6 @@ public final class DeployCheck {
             + (sat.saturatingNodes() == 1 ? " node saturates" : " nodes saturate")
             + " on CPUs without VNNI; "
             + fix;
-    return new DeployReport(int8.name(), true, verdict, sat, alt, altSat);
+    return new DeployReport(int8.name(), true, verdict, sat, alt, altSat, problems);
   }
 }
