@@ -172,7 +172,7 @@ final class CheckDeployCommand implements Callable<Integer> {
       }
       lines.forEach(out::println);
     }
-    out.println((r.atRisk() ? "AT RISK: " : "SAFE: ") + r.verdict());
+    out.println("Verdict: " + r.verdict());
   }
 
   private static String thisCpu(String cpu) {

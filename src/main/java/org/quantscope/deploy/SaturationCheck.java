@@ -22,7 +22,6 @@ import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
 import org.quantscope.progress.Cancellation;
 import org.quantscope.progress.Progress;
-import org.quantscope.runtime.Batches;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
@@ -122,7 +121,7 @@ public final class SaturationCheck {
         for (int i = 0; i < feeds.size(); i++) {
           Cancellation.check();
           Map<String, NdArray> feed = feeds.get(i);
-          samples += Batches.rows(feed);
+          samples += rows(feed);
           try (ModelRunner.Outputs out = runner.run(feed, exposed)) {
             for (Target t : targets) {
               Cancellation.check();
@@ -134,7 +133,7 @@ public final class SaturationCheck {
       }
     } else {
       for (Map<String, NdArray> f : feeds) {
-        samples += Batches.rows(f);
+        samples += rows(f);
       }
     }
     List<NodeSaturation> nodes = new ArrayList<>();
@@ -257,6 +256,14 @@ public final class SaturationCheck {
     }
   }
 
+  /** Rows in a run: the first input's first axis, 1 for a scalar (as the trace counts). */
+  private static long rows(Map<String, NdArray> feed) {
+    for (NdArray a : feed.values()) {
+      return a.shape().length == 0 ? 1 : a.shape()[0];
+    }
+    return 1;
+  }
+
   private static float[] floats(NdArray a) {
     double[] d = a.toDoubles();
     float[] f = new float[d.length];
@@ -355,10 +362,30 @@ public final class SaturationCheck {
                     + op
                     + " node"
                     + (count == 1 ? "" : "s")
-                    + ": not emulated (only MatMulInteger is, so far); "
-                    + (op.equals("ConvInteger")
-                        ? "its int8 weights take the same u8 x s8 kernel"
-                        : "they may take the same u8 x s8 kernel")));
+                    + ": not emulated (only MatMulInteger is, so far)"));
+    int inBodies = 0;
+    for (NodeProto n : g.getNodeList()) {
+      for (org.quantscope.onnx.AttributeProto a : n.getAttributeList()) {
+        List<GraphProto> bodies = new ArrayList<>(a.getGraphsList());
+        if (a.hasG()) {
+          bodies.add(a.getG());
+        }
+        for (GraphProto b : bodies) {
+          for (NodeProto x : b.getNodeList()) {
+            if (x.getOpType().equals("MatMulInteger") || NOT_EMULATED.contains(x.getOpType())) {
+              inBodies++;
+            }
+          }
+        }
+      }
+    }
+    if (inBodies > 0) {
+      notes.add(
+          inBodies
+              + " integer node"
+              + (inBodies == 1 ? "" : "s")
+              + " inside If/Loop/Scan bodies: not emulated (main graph only)");
+    }
     return out;
   }
 

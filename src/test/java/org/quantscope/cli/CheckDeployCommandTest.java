@@ -70,7 +70,7 @@ class CheckDeployCommandTest {
         .startsWith("NODE")
         .contains("u8s8")
         .contains("With --reduce-range (emulated on the same samples): 0 saturating nodes")
-        .contains("AT RISK: at risk: 1 node saturates on CPUs without VNNI")
+        .contains("Verdict: at risk: 1 node saturates on CPUs without VNNI")
         .contains("Wrote " + json);
     JsonNode j = SchemaCheck.valid(JsonDocument.CHECK_DEPLOY, json);
     JsonConventionTest.assertSnakeCase(j, "check_deploy");
@@ -92,7 +92,7 @@ class CheckDeployCommandTest {
     assertThat(j.get("at_risk").asBoolean()).isFalse();
     assertThat(j.get("alternative").isNull()).isTrue();
     assertThat(j.at("/saturation/saturating_nodes").asInt()).isZero();
-    assertThat(r.err()).contains("SAFE: safe on CPUs without VNNI");
+    assertThat(r.err()).contains("Verdict: safe on CPUs without VNNI");
   }
 
   @Test
@@ -101,5 +101,54 @@ class CheckDeployCommandTest {
     CliTest.Result r = CliTest.run("check-deploy", broken.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void inspectListsTheProblemsOfAnInt8ModelAndQuantizeTargetAvoidsThem() throws Exception {
+    Path conv = Files.write(dir.resolve("conv.onnx"), TestModels.convNet().toByteArray());
+    Path int8 = dir.resolve("conv.int8.onnx");
+    assertThat(CliTest.run("quantize", conv.toString(), "-o", int8.toString()).code()).isZero();
+    CliTest.Result i = CliTest.run("inspect", int8.toString());
+    assertThat(i.code()).as(i.err()).isZero();
+    assertThat(i.out())
+        .contains("Where it will run")
+        .containsPattern("web +version: ConvInteger \\(int8 weights\\) on onnxruntime-web")
+        .containsPattern("mobile +error: ConvInteger \\(int8 weights\\) does not load");
+    JsonNode j =
+        SchemaCheck.valid(
+            JsonDocument.INSPECT, CliTest.run("inspect", "--json", "-", int8.toString()).out());
+    assertThat(j.get("runtime_problems")).anyMatch(p -> p.get("since").asText().equals("1.24"));
+    // a float model has none
+    JsonNode f =
+        SchemaCheck.valid(
+            JsonDocument.INSPECT, CliTest.run("inspect", "--json", "-", conv.toString()).out());
+    assertThat(f.get("runtime_problems")).isEmpty();
+
+    Path web = dir.resolve("conv.web.onnx");
+    CliTest.Result q =
+        CliTest.run("quantize", conv.toString(), "-o", web.toString(), "--target", "web");
+    assertThat(q.code()).as(q.err()).isZero();
+    assertThat(q.err())
+        .contains(
+            "target web: --weight-type QUInt8: ConvInteger with int8 weights needs onnxruntime-web 1.24");
+    JsonNode w =
+        SchemaCheck.valid(
+            JsonDocument.INSPECT, CliTest.run("inspect", "--json", "-", web.toString()).out());
+    assertThat(w.get("runtime_problems")).noneMatch(p -> p.get("target").asText().equals("web"));
+
+    CliTest.Result clash =
+        CliTest.run(
+            "quantize",
+            conv.toString(),
+            "-o",
+            web.toString(),
+            "--target",
+            "web",
+            "--weight-type",
+            "QInt8");
+    assertThat(clash.code()).isEqualTo(2);
+    assertThat(clash.err()).contains("drop --weight-type or use QUInt8");
+    assertThat(CliTest.run("quantize", conv.toString(), "--target", "tpu").err())
+        .contains("unknown target 'tpu', expected one of cpu, web, cuda, mobile");
   }
 }
