@@ -57,7 +57,7 @@ public final class SaturationCheck {
       String aZeroTensor,
       int aZero,
       String weight,
-      byte[] b,
+      PairedKernel.Weights b,
       boolean signed,
       int[] bZero,
       int k,
@@ -211,14 +211,15 @@ public final class SaturationCheck {
     }
     PairedKernel.Product p;
     if (t.signed()) {
-      p = PairedKernel.multiply(av, aZero, t.b(), t.bZero(), rows, t.k(), t.n());
+      p = PairedKernel.multiply(av, aZero, t.b(), t.bZero(), rows);
     } else {
       // the u8u8 kernel widens to 16 bits before multiplying: the exact product, nothing to clamp;
       // computed as (b - 128) against (zero point - 128), the same sum of (a - za) * (b - zb)
-      byte[] shifted = new byte[t.b().length];
+      byte[] raw8 = t.b().b();
+      byte[] shifted = new byte[raw8.length];
       int[] zero = t.bZero().clone();
       for (int i = 0; i < shifted.length; i++) {
-        shifted[i] = (byte) ((t.b()[i] & 0xff) - 128);
+        shifted[i] = (byte) ((raw8[i] & 0xff) - 128);
       }
       for (int i = 0; i < zero.length; i++) {
         zero[i] -= 128;
@@ -346,7 +347,7 @@ public final class SaturationCheck {
               aZeroTensor,
               aZero,
               n.getInput(1),
-              b,
+              PairedKernel.Weights.of(b, k, cols),
               wt == ElementType.INT8,
               bZero,
               k,
