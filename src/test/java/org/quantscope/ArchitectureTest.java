@@ -75,6 +75,7 @@ class ArchitectureTest {
             "bench",
             "sensitivity",
             "trace",
+            "deploy",
             "json"));
     MAY_USE.put("worker", union(engine, Set.of("json", "logs")));
     MAY_USE.put("pipeline", union(engine, Set.of("report", "worker", "json", "logs")));
