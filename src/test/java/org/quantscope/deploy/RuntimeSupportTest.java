@@ -42,7 +42,8 @@ class RuntimeSupportTest {
         "QAttention", int8(TestModels.fusedBert(), d),
         "DynamicQuantizeMatMul", OnnxModel.of(TestModels.contribInt8("DynamicQuantizeMatMul")),
         "MatMulIntegerToFloat", OnnxModel.of(TestModels.contribInt8("MatMulIntegerToFloat")),
-        "QGemm", OnnxModel.of(TestModels.contribInt8("QGemm")));
+        "QGemm", OnnxModel.of(TestModels.contribInt8("QGemm")),
+        "QEmbedLayerNormalization", int8(TestModels.fusedBert(), d));
   }
 
   @Test
