@@ -43,7 +43,8 @@ class ArchitectureTest {
             "parity",
             "bench",
             "sensitivity",
-            "trace");
+            "trace",
+            "deploy");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("json", Set.of("model"));
     MAY_USE.put("logs", Set.of());
@@ -61,6 +62,8 @@ class ArchitectureTest {
     MAY_USE.put(
         "trace", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "parity"));
     MAY_USE.put(
+        "deploy", Set.of("onnx", "progress", "model", "graph", "quantize", "runtime", "trace"));
+    MAY_USE.put(
         "report",
         Set.of(
             "onnx",
@@ -72,6 +75,7 @@ class ArchitectureTest {
             "bench",
             "sensitivity",
             "trace",
+            "deploy",
             "json"));
     MAY_USE.put("worker", union(engine, Set.of("json", "logs")));
     MAY_USE.put("pipeline", union(engine, Set.of("report", "worker", "json", "logs")));

@@ -661,4 +661,72 @@ public final class TestModels {
     x[(rows - 1) * 30] = far;
     return java.util.List.of(java.util.Map.of("x", org.quantscope.runtime.NdArray.of(x, rows, 30)));
   }
+
+  /**
+   * x[batch, 64] -> MatMul(W [64, 16]) -> y: weights of magnitude 0.5 to 1 (random signs, so int8
+   * weights fill most of [-127, 127]), meant for inputs in [0, 1) (uint8 activations up to 255):
+   * many adjacent pairs of u8 x s8 products overflow 16 bits, as on CPUs without VNNI.
+   */
+  public static ModelProto saturatingMatMul() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("saturating");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 64));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 16));
+    Random r = new Random(20);
+    float[] w = new float[64 * 16];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (r.nextBoolean() ? 1 : -1) * (0.5f + 0.5f * r.nextFloat());
+    }
+    g.addInitializer(Tensors.rawFloats("W", new long[] {64, 16}, w));
+    g.addNode(node("MatMul", "fc", List.of("x", "W"), List.of("y")));
+    return model(g);
+  }
+
+  /**
+   * One com.microsoft integer op as other tools write them, on an int8 weight B [4, 3]:
+   * DynamicQuantizeMatMul (float x[2, 4]), MatMulIntegerToFloat or QGemm (uint8 xq[2, 4]); output y
+   * float [2, 3]. For checking where each op runs.
+   */
+  public static ModelProto contribInt8(String op) {
+    GraphProto.Builder g = GraphProto.newBuilder().setName(op);
+    byte[] b = new byte[12];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (i * 19 - 100);
+    }
+    g.addInitializer(
+        Tensors.raw("B", ElementType.INT8, new long[] {4, 3}, java.nio.ByteBuffer.wrap(b)));
+    g.addInitializer(Tensors.rawFloats("b_scale", new long[] {}, 0.01f));
+    g.addInitializer(
+        Tensors.raw(
+            "b_zero", ElementType.INT8, new long[] {}, java.nio.ByteBuffer.wrap(new byte[1])));
+    g.addInitializer(Tensors.rawFloats("a_scale", new long[] {}, 0.02f));
+    g.addInitializer(
+        Tensors.raw(
+            "a_zero",
+            ElementType.UINT8,
+            new long[] {},
+            java.nio.ByteBuffer.wrap(new byte[] {(byte) 128})));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, 2, 3));
+    NodeProto n =
+        switch (op) {
+          case "DynamicQuantizeMatMul" -> {
+            g.addInput(tensorValue("x", ElementType.FLOAT, 2, 4));
+            yield node(op, op, List.of("x", "B", "b_scale", "b_zero"), List.of("y"));
+          }
+          case "MatMulIntegerToFloat" -> {
+            g.addInput(tensorValue("xq", ElementType.UINT8, 2, 4));
+            yield node(
+                op, op, List.of("xq", "B", "a_scale", "b_scale", "a_zero", "b_zero"), List.of("y"));
+          }
+          case "QGemm" -> {
+            g.addInput(tensorValue("xq", ElementType.UINT8, 2, 4));
+            yield node(
+                op, op, List.of("xq", "a_scale", "a_zero", "B", "b_scale", "b_zero"), List.of("y"));
+          }
+          default -> throw new IllegalArgumentException(op);
+        };
+    g.addNode(n.toBuilder().setDomain("com.microsoft").build());
+    return Protos.model(g.build(), 8, 17).toBuilder()
+        .addOpsetImport(Protos.opset("com.microsoft", 1))
+        .build();
+  }
 }

@@ -43,6 +43,7 @@ public final class Cli {
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new ReportCommand());
     cl.addSubcommand(new DiffCommand());
+    cl.addSubcommand(new CheckDeployCommand());
     cl.addSubcommand(new WorkerCommand());
     cl.addSubcommand(new ShellFilesCommand());
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());

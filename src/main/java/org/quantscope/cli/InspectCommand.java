@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.json.JsonDocument;
@@ -77,12 +78,15 @@ final class InspectCommand implements Callable<Integer> {
     QuantizationDetector.Detection d = QuantizationDetector.detect(m);
     String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
+    List<RuntimeSupport.Problem> problems =
+        d.facts().quantized() ? RuntimeSupport.problems(m) : List.of();
     if (json != null) {
       Outputs.check(List.of(json), m);
       JsonOut.write(
           json,
           JsonDocument.INSPECT,
-          new JsonView(s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe()),
+          new JsonView(
+              s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe(), problems),
           out);
     }
     if (json == null || !JsonOut.isStdout(json)) {
@@ -92,6 +96,16 @@ final class InspectCommand implements Callable<Integer> {
         out.println("Already quantized:");
         for (String[] row : DiffText.quantization(d)) {
           row(out, row[0], row[1]);
+        }
+      }
+      if (!problems.isEmpty()) {
+        out.println();
+        out.println("Where it will run (check-deploy also emulates CPUs without VNNI):");
+        for (RuntimeSupport.Problem p : problems) {
+          row(
+              out,
+              p.target(),
+              p.severity() + ": " + p.message() + " (" + plural(p.nodes(), "node") + ")");
         }
       }
       JsonOut.wrote(json, out);
@@ -118,13 +132,15 @@ final class InspectCommand implements Callable<Integer> {
   /**
    * The JSON inspect prints: the summary's keys, then {@code conversion} (what converting to opset
    * 11 does before quantizing, or null), {@code quantization} (how an int8 model was quantized, or
-   * null) and {@code recipe} (the recipe that matches, or null).
+   * null), {@code recipe} (the recipe that matches, or null) and {@code runtime_problems} (what
+   * ONNX Runtime's targets cannot run of an int8 model).
    */
   record JsonView(
       @JsonUnwrapped ModelSummary summary,
       String conversion,
       QuantizationFacts quantization,
-      String recipe) {}
+      String recipe,
+      List<RuntimeSupport.Problem> runtimeProblems) {}
 
   static void printText(ModelSummary s, boolean all, PrintWriter out) {
     printText(s, null, all, Texts.MAX_CHARS, out);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.quantscope.deploy.RuntimeSupport;
+import org.quantscope.deploy.TargetOptions;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -61,6 +63,15 @@ final class QuantizeCommand implements Callable<Integer> {
           "Read how INT8 (an int8 model made from this float model) was quantized and quantize"
               + " the same way; the flags above change what it read.")
   Path like;
+
+  @Option(
+      names = "--target",
+      paramLabel = "cpu|web|cuda|mobile",
+      description =
+          "Where the model will run: chooses the options that avoid what that runtime cannot run"
+              + " (uint8 weights for Conv on cpu and web, Conv, LSTM and Attention left in float"
+              + " for the reduced mobile package) and says what no option avoids (CUDA).")
+  String runtimeTarget;
 
   @Option(
       names = "--external-data",
@@ -141,6 +152,17 @@ final class QuantizeCommand implements Callable<Integer> {
     }
     OnnxModel m = ModelFiles.load(in);
     QuantizeOptions options = options(m, err);
+    if (runtimeTarget != null) {
+      TargetOptions.Choice c =
+          TargetOptions.choose(
+              RuntimeSupport.Target.of(runtimeTarget),
+              options,
+              m.graph(),
+              quantize.weightType != null);
+      c.changes().forEach(x -> err.println("target " + runtimeTarget + ": " + x));
+      c.notes().forEach(x -> err.println("target " + runtimeTarget + ": note: " + x));
+      options = c.options();
+    }
     SaveOptions save = externalData ? SaveOptions.withExternalData() : SaveOptions.DEFAULT;
     Outputs.check(
         java.util.Arrays.asList(

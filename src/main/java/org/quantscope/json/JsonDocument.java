@@ -43,6 +43,9 @@ public record JsonDocument(String name, int schemaVersion) {
   /** {@code diff --json}: two models compared, node by node and weight by weight. */
   public static final JsonDocument DIFF = new JsonDocument("diff", 1);
 
+  /** {@code check-deploy --json}: saturation on CPUs without VNNI, and where the model runs. */
+  public static final JsonDocument CHECK_DEPLOY = new JsonDocument("check_deploy", 1);
+
   /** {@code report --json} and the window's JSON export: the whole report. */
   public static final JsonDocument REPORT = new JsonDocument("report", 1);
 

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import org.quantscope.AppInfo;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
+import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
@@ -147,6 +148,7 @@ public record Outcome(
         parity,
         trace,
         bench,
-        autoExclude);
+        autoExclude,
+        quantized == null ? null : RuntimeSupport.problems(quantized.model()));
   }
 }

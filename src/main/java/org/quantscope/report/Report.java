@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyStats;
+import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.QuantizationResult;
@@ -40,6 +41,9 @@ import org.quantscope.trace.TraceReport;
  * @param bench the latency benchmark (null when not run)
  * @param autoExclude the search for the least to leave in float so that parity passes, made after
  *     this model failed (null when not run); without its int8 model
+ * @param runtimeProblems what ONNX Runtime's targets (cpu, web, cuda, mobile) cannot run of the
+ *     int8 model, run from a version on, or run on the CPU instead (null for a given int8 model,
+ *     whose file the report does not read)
  */
 @JsonPropertyOrder({
   "title",
@@ -53,7 +57,8 @@ import org.quantscope.trace.TraceReport;
   "parity",
   "trace",
   "bench",
-  "auto_exclude"
+  "auto_exclude",
+  "runtime_problems"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -68,7 +73,8 @@ public record Report(
     ParityReport parity,
     TraceReport trace,
     BenchReport bench,
-    @JsonProperty("auto_exclude") AutoExcludeResult autoExclude) {
+    @JsonProperty("auto_exclude") AutoExcludeResult autoExclude,
+    @JsonProperty("runtime_problems") List<RuntimeSupport.Problem> runtimeProblems) {
 
   /** Nodes the summary names, from the error trace: the ones that introduce the most error. */
   public static final int TOP_NODES = 5;
@@ -321,6 +327,7 @@ public record Report(
    * @param trace the error trace, or null
    * @param bench the benchmark, or null
    * @param autoExclude the auto-exclude search, or null; its int8 model is not kept
+   * @param runtimeProblems what ONNX Runtime's targets cannot run of the int8 model, or null
    */
   public static Report assemble(
       String title,
@@ -336,7 +343,8 @@ public record Report(
       ParityReport parity,
       TraceReport trace,
       BenchReport bench,
-      AutoExcludeResult autoExclude) {
+      AutoExcludeResult autoExclude,
+      List<RuntimeSupport.Problem> runtimeProblems) {
     Latency fp32 = null;
     Latency int8 = null;
     Double speedup = null;
@@ -383,6 +391,7 @@ public record Report(
         parity,
         trace,
         bench,
-        autoExclude == null ? null : autoExclude.withOutput(null));
+        autoExclude == null ? null : autoExclude.withOutput(null),
+        runtimeProblems == null ? null : List.copyOf(runtimeProblems));
   }
 }

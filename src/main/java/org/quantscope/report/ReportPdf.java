@@ -60,6 +60,7 @@ public final class ReportPdf {
       PdfTracePages.write(pages, report);
       PdfNodeTables.write(pages, report);
       PdfGraphPages.write(pages, report, graph, paper);
+      PdfWhereItRuns.write(pages, report);
       PdfWhatToDo.write(pages, report);
       pages.close();
       pages.footers("QuantScope report · " + fileName(report));

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityCheck;
@@ -120,6 +121,15 @@ public final class ErrorTrace {
         ParityCheck.check(
             reference, candidate, feeds, parity, sessions, notes, progress.part(1, 2, "parity: "));
     return assemble(plan, diffs, acts, carried, own, samples, feeds.size(), p);
+  }
+
+  /**
+   * A copy of {@code model} with {@code names} added as graph outputs, typed by {@code types}
+   * (float when not given), for other steps that read intermediate tensors as a trace does.
+   */
+  public static OnnxModel exposed(
+      OnnxModel model, java.util.Set<String> names, Map<String, ElementType> types) {
+    return TracePlan.expose(model, names, types);
   }
 
   private static OnnxModel load(ModelSource s) throws IOException {

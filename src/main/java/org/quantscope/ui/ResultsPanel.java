@@ -18,6 +18,7 @@ import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 import org.quantscope.bench.BenchReport;
+import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.report.LatencyCharts;
@@ -50,6 +51,8 @@ public final class ResultsPanel extends ScrollPane {
   private final Button trace = new Button("Trace error");
   private final VBox advice = new VBox(6, adviceText, excludeCulprits, trace);
   private final ChartSaver saver;
+  private final Label deployText = new Label();
+  private final VBox deploy = new VBox(4, new Label("Where it will run"), deployText);
 
   /** Asks where to save a chart (a file chooser in the window, a fixed path in tests). */
   public interface ChartSaver {
@@ -87,7 +90,13 @@ public final class ResultsPanel extends ScrollPane {
     advice.getStyleClass().add("advice");
     advice.setPadding(new Insets(8));
     advice.managedProperty().bind(advice.visibleProperty());
-    VBox box = new VBox(8, verdict, figures, advice, charts);
+    deploy.setId("whereItRuns");
+    deploy.getStyleClass().add("advice");
+    deploy.setPadding(new Insets(8));
+    deploy.managedProperty().bind(deploy.visibleProperty());
+    deployText.setId("whereItRunsText");
+    deployText.setWrapText(true);
+    VBox box = new VBox(8, verdict, figures, advice, charts, deploy);
     box.setPadding(new Insets(10));
     setContent(box);
     for (ChartViewer v : List.of(histogram, weights, size, latency)) {
@@ -232,6 +241,7 @@ public final class ResultsPanel extends ScrollPane {
       figures.setText("Quantize, check parity and benchmark with Run all (Ctrl+R).");
     }
     advise(p);
+    whereItRuns(q);
     show(histogram, p == null ? null : () -> ParityCharts.differenceHistogram(p));
     show(weights, q == null ? null : () -> WeightErrorCharts.weightError(q.result(), 20));
     show(size, z == null ? null : () -> SizeCharts.modelSize(z.fp32Bytes(), z.int8Bytes()));
@@ -240,6 +250,39 @@ public final class ResultsPanel extends ScrollPane {
         b == null || b.models().size() < 2
             ? null
             : () -> LatencyCharts.latency(b.models().get(0), b.models().get(1)));
+  }
+
+  /**
+   * What ONNX Runtime's targets cannot run of the int8 model (a scan of its nodes' op types, no
+   * weights read), and where to check the CPUs without VNNI.
+   */
+  private void whereItRuns(DynamicQuantizer.Output q) {
+    deploy.setVisible(q != null);
+    if (q == null) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    try {
+      List<RuntimeSupport.Problem> problems = RuntimeSupport.problems(q.model());
+      if (problems.isEmpty()) {
+        sb.append("No known problem on ONNX Runtime's CPU EP, onnxruntime-web, the CUDA EP or the")
+            .append(" reduced ORT Mobile package.");
+      }
+      for (RuntimeSupport.Problem x : problems) {
+        sb.append(sb.length() == 0 ? "" : "\n")
+            .append(x.target())
+            .append(": ")
+            .append(Texts.clean(x.message(), 300))
+            .append(" (")
+            .append(x.nodes())
+            .append(x.nodes() == 1 ? " node)" : " nodes)");
+      }
+    } catch (org.quantscope.model.ModelFormatException e) {
+      sb.append("Cannot tell: ").append(Texts.clean(e.getMessage(), 300));
+    }
+    sb.append("\nWhether CPUs without VNNI (AVX2) saturate its int8 products: quantscope")
+        .append(" check-deploy MODEL.int8.onnx --float MODEL.onnx.");
+    deployText.setText(sb.toString());
   }
 
   /** A second line when one row per run gives the other verdict (the batch decides it). */

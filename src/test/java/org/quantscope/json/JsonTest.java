@@ -30,6 +30,7 @@ class JsonTest {
           JsonDocument.AUTO_EXCLUDE,
           JsonDocument.TRACE,
           JsonDocument.DIFF,
+          JsonDocument.CHECK_DEPLOY,
           JsonDocument.REPORT);
 
   @Test

@@ -115,6 +115,14 @@ class ReportTest {
       }
       // the small example's graph fits and is drawn, with its legend
       assertThat(text).contains("Graph").contains("left in float");
+      // where it will run: the same problems as the JSON lists, one line each
+      assertThat(report.runtimeProblems()).isNotEmpty();
+      assertThat(j.get("runtime_problems")).hasSize(report.runtimeProblems().size());
+      assertThat(text).contains("Where it will run").contains("check-deploy");
+      for (JsonNode p : j.get("runtime_problems")) {
+        assertThat(text.replace("\n", " "))
+            .contains(p.get("target").asText() + " (" + p.get("severity").asText() + ")");
+      }
       for (PDPage page : doc.getPages()) {
         for (var name : page.getResources().getFontNames()) {
           PDFont font = page.getResources().getFont(name);

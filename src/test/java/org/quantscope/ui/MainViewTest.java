@@ -147,6 +147,11 @@ class MainViewTest {
     assertThat(columnValues(robot, "#nodesTable", "sqnrColumn"))
         .filteredOn(v -> v != null)
         .hasSize(2);
+    // where the int8 model runs: dynamic quantization's ops fall back to the CPU under CUDA
+    assertThat(robot.lookup("#whereItRuns").query().isVisible()).isTrue();
+    assertThat(text(robot, "#whereItRunsText"))
+        .contains("cuda: MatMulInteger runs on the CPU under the CUDA EP")
+        .contains("check-deploy");
   }
 
   @Test

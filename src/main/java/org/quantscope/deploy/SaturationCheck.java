@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.deploy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.quantscope.graph.GraphIndex;
+import org.quantscope.graph.NodeId;
+import org.quantscope.model.ElementType;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.ModelFormatException;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.model.Tensors;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.onnx.NodeProto;
+import org.quantscope.onnx.TensorProto;
+import org.quantscope.progress.Cancellation;
+import org.quantscope.progress.Progress;
+import org.quantscope.runtime.ModelRunner;
+import org.quantscope.runtime.ModelSource;
+import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.trace.ErrorTrace;
+
+/**
+ * Emulates, on the samples, what CPUs without VNNI do to an int8 model's MatMulInteger nodes: the
+ * int8 model runs once per sample run with each node's uint8 activation (exactly as its
+ * DynamicQuantizeLinear made it, one scale per run: the batch rule of parity), zero point, output
+ * scale and int32 result exposed; the int8 weights are read as written; {@link PairedKernel} then
+ * recomputes each product with exact and with 16-bit clamped pair sums. Main graph only.
+ */
+public final class SaturationCheck {
+  private SaturationCheck() {}
+
+  /** Ops that compute an 8-bit product but are not emulated (yet). */
+  private static final Set<String> NOT_EMULATED =
+      Set.of(
+          "ConvInteger",
+          "QAttention",
+          "DynamicQuantizeMatMul",
+          "MatMulIntegerToFloat",
+          "DynamicQuantizeLSTM",
+          "QGemm",
+          "QLinearMatMul",
+          "QLinearConv");
+
+  /** One MatMulInteger to emulate. */
+  private record Target(
+      String id,
+      String a,
+      String aZeroTensor,
+      int aZero,
+      String weight,
+      PairedKernel.Weights b,
+      boolean signed,
+      int[] bZero,
+      int k,
+      int n,
+      String scale,
+      String output) {}
+
+  /** Running sums for one target. */
+  private static final class Sums {
+    long pairs;
+    long saturated;
+    int largest;
+    long outputs;
+    long changed;
+    double maxAbs;
+    double errSq;
+    double outSq;
+    long ortExact;
+    long ortClamped;
+  }
+
+  /**
+   * Emulates {@code int8} on {@code feeds}.
+   *
+   * @throws IOException if the model cannot be loaded or run
+   * @throws ModelFormatException if a weight cannot be read
+   */
+  public static SaturationReport check(
+      ModelSource int8,
+      List<Map<String, NdArray>> feeds,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    if (feeds.isEmpty()) {
+      throw new IllegalArgumentException("no samples to emulate the int8 kernels on");
+    }
+    OnnxModel model = int8.model() != null ? int8.model() : ModelFiles.load(int8.file());
+    List<String> notes = new ArrayList<>();
+    List<Target> targets = targets(model, notes);
+    Map<String, Sums> sums = new LinkedHashMap<>();
+    targets.forEach(t -> sums.put(t.id(), new Sums()));
+    Set<String> exposed = new LinkedHashSet<>();
+    Map<String, ElementType> types = new LinkedHashMap<>();
+    for (Target t : targets) {
+      exposed.add(t.a());
+      types.put(t.a(), ElementType.UINT8);
+      if (t.aZeroTensor() != null) {
+        exposed.add(t.aZeroTensor());
+        types.put(t.aZeroTensor(), ElementType.UINT8);
+      }
+      if (t.scale() != null) {
+        exposed.add(t.scale());
+      }
+      exposed.add(t.output());
+      types.put(t.output(), ElementType.INT32);
+    }
+    long samples = 0;
+    if (!targets.isEmpty()) {
+      OnnxModel open = ErrorTrace.exposed(model, exposed, types);
+      try (ModelRunner runner = ModelRunner.open(open, sessions)) {
+        for (int i = 0; i < feeds.size(); i++) {
+          Cancellation.check();
+          Map<String, NdArray> feed = feeds.get(i);
+          samples += rows(feed);
+          try (ModelRunner.Outputs out = runner.run(feed, exposed)) {
+            for (Target t : targets) {
+              Cancellation.check();
+              add(t, out, sums.get(t.id()));
+            }
+          }
+          progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
+        }
+      }
+    } else {
+      for (Map<String, NdArray> f : feeds) {
+        samples += rows(f);
+      }
+    }
+    List<NodeSaturation> nodes = new ArrayList<>();
+    int saturating = 0;
+    long outputs = 0;
+    long exact = 0;
+    long clamped = 0;
+    long changed = 0;
+    for (Target t : targets) {
+      Sums s = sums.get(t.id());
+      boolean scaled = t.scale() != null;
+      double rmsErr = s.outputs == 0 ? 0 : Math.sqrt(s.errSq / s.outputs);
+      double rmsOut = s.outputs == 0 ? 0 : Math.sqrt(s.outSq / s.outputs);
+      NodeSaturation ns =
+          new NodeSaturation(
+              t.id(),
+              t.weight(),
+              t.signed() ? "u8s8" : "u8u8",
+              t.k(),
+              t.n(),
+              s.pairs,
+              s.saturated,
+              s.pairs == 0 ? 0 : s.saturated / (double) s.pairs,
+              s.largest,
+              s.outputs,
+              s.changed,
+              scaled ? s.maxAbs : null,
+              scaled ? rmsErr : null,
+              scaled && rmsOut > 0 ? rmsErr / rmsOut : null,
+              s.ortExact,
+              s.ortClamped);
+      nodes.add(ns);
+      if (ns.saturates()) {
+        saturating++;
+      }
+      outputs += s.outputs;
+      exact += s.ortExact;
+      clamped += s.ortClamped;
+      changed += s.changed;
+    }
+    String cpu;
+    if (outputs == 0) {
+      cpu = "none";
+    } else if (exact == outputs && (changed == 0 || clamped < outputs)) {
+      cpu = "exact";
+    } else if (clamped == outputs) {
+      cpu = "saturating";
+    } else {
+      cpu = "mixed";
+    }
+    return new SaturationReport(samples, feeds.size(), nodes, saturating, cpu, notes);
+  }
+
+  private static void add(Target t, ModelRunner.Outputs out, Sums s) throws IOException {
+    NdArray a = out.get(t.a());
+    NdArray ortOut = out.get(t.output());
+    if (a == null || ortOut == null) {
+      return;
+    }
+    int rows = a.size() / t.k();
+    int[] av = new int[a.size()];
+    byte[] raw = (byte[]) a.data();
+    for (int i = 0; i < av.length; i++) {
+      av[i] = raw[i] & 0xff;
+    }
+    int aZero = t.aZero();
+    if (t.aZeroTensor() != null) {
+      NdArray z = out.get(t.aZeroTensor());
+      aZero = ((byte[]) z.data())[0] & 0xff;
+    }
+    float[] scale = null;
+    if (t.scale() != null) {
+      NdArray sc = out.get(t.scale());
+      scale = sc == null ? null : floats(sc);
+    }
+    PairedKernel.Product p;
+    if (t.signed()) {
+      p = PairedKernel.multiply(av, aZero, t.b(), t.bZero(), rows);
+    } else {
+      // the u8u8 kernel widens to 16 bits before multiplying: the exact product, nothing to clamp;
+      // computed as (b - 128) against (zero point - 128), the same sum of (a - za) * (b - zb)
+      byte[] raw8 = t.b().b();
+      byte[] shifted = new byte[raw8.length];
+      int[] zero = t.bZero().clone();
+      for (int i = 0; i < shifted.length; i++) {
+        shifted[i] = (byte) ((raw8[i] & 0xff) - 128);
+      }
+      for (int i = 0; i < zero.length; i++) {
+        zero[i] -= 128;
+      }
+      PairedKernel.Product q = PairedKernel.multiply(av, aZero, shifted, zero, rows, t.k(), t.n());
+      p = new PairedKernel.Product(q.exact(), q.exact(), 0, 0, 0);
+    }
+    int[] ort = (int[]) ortOut.data();
+    s.pairs += p.pairs();
+    s.saturated += p.saturated();
+    s.largest = Math.max(s.largest, p.largestOverflow());
+    for (int i = 0; i < p.exact().length; i++) {
+      int e = p.exact()[i];
+      int c = p.clamped()[i];
+      s.outputs++;
+      if (e != c) {
+        s.changed++;
+      }
+      if (i < ort.length) {
+        if (ort[i] == e) {
+          s.ortExact++;
+        }
+        if (ort[i] == c) {
+          s.ortClamped++;
+        }
+      }
+      if (scale != null) {
+        double sc = scale.length == 1 ? scale[0] : scale[i % t.n()];
+        double err = (double) (c - e) * sc;
+        double y = e * sc;
+        s.maxAbs = Math.max(s.maxAbs, Math.abs(err));
+        s.errSq += err * err;
+        s.outSq += y * y;
+      }
+    }
+  }
+
+  /** Rows in a run: the first input's first axis, 1 for a scalar (as the trace counts). */
+  private static long rows(Map<String, NdArray> feed) {
+    for (NdArray a : feed.values()) {
+      return a.shape().length == 0 ? 1 : a.shape()[0];
+    }
+    return 1;
+  }
+
+  private static float[] floats(NdArray a) {
+    double[] d = a.toDoubles();
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+
+  /** The MatMulInteger nodes of the main graph that can be emulated; notes for the others. */
+  private static List<Target> targets(OnnxModel model, List<String> notes)
+      throws ModelFormatException {
+    GraphProto g = model.graph();
+    GraphIndex gi = GraphIndex.of(g);
+    List<Target> out = new ArrayList<>();
+    Map<String, Integer> skipped = new LinkedHashMap<>();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      NodeProto n = g.getNode(i);
+      String id = n.getName().isEmpty() ? NodeId.of(n, i) : n.getName();
+      if (NOT_EMULATED.contains(n.getOpType())) {
+        skipped.merge(n.getOpType(), 1, Integer::sum);
+        continue;
+      }
+      if (!n.getOpType().equals("MatMulInteger") || n.getInputCount() < 2) {
+        continue;
+      }
+      Optional<TensorProto> w = gi.initializer(n.getInput(1));
+      if (w.isEmpty() || w.get().getDimsCount() != 2) {
+        notes.add(
+            "'"
+                + id
+                + "': its B is not a 2-D initializer (a weight computed at run time): not"
+                + " emulated");
+        continue;
+      }
+      ElementType wt = Tensors.elementType(w.get());
+      Optional<ElementType> at = gi.elementType(n.getInput(0));
+      if ((wt != ElementType.INT8 && wt != ElementType.UINT8)
+          || (at.isPresent() && at.get() != ElementType.UINT8)) {
+        notes.add("'" + id + "': not uint8 activations times 8-bit weights: not emulated");
+        continue;
+      }
+      int k = (int) w.get().getDims(0);
+      int cols = (int) w.get().getDims(1);
+      byte[] b = new byte[k * cols];
+      ByteBuffer bb = model.payload(w.get());
+      bb.duplicate().get(b);
+      String aZeroTensor = null;
+      int aZero = 0;
+      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(2));
+        if (z.isPresent()) {
+          aZero = model.payload(z.get()).get(0) & 0xff;
+        } else {
+          aZeroTensor = n.getInput(2);
+        }
+      }
+      int[] bZero = {0};
+      if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(3));
+        if (z.isEmpty()) {
+          notes.add("'" + id + "': its weight zero point is computed at run time: not emulated");
+          continue;
+        }
+        ByteBuffer zb = model.payload(z.get());
+        int count = (int) Tensors.elementCount(z.get());
+        bZero = new int[count];
+        for (int j = 0; j < count; j++) {
+          bZero[j] = wt == ElementType.INT8 ? zb.get(j) : zb.get(j) & 0xff;
+        }
+        if (count != 1 && count != cols) {
+          notes.add("'" + id + "': a weight zero point per row is not emulated");
+          continue;
+        }
+      }
+      out.add(
+          new Target(
+              id,
+              n.getInput(0),
+              aZeroTensor,
+              aZero,
+              n.getInput(1),
+              PairedKernel.Weights.of(b, k, cols),
+              wt == ElementType.INT8,
+              bZero,
+              k,
+              cols,
+              outputScale(gi, g, n.getOutput(0)),
+              n.getOutput(0)));
+    }
+    skipped.forEach(
+        (op, count) ->
+            notes.add(
+                count
+                    + " "
+                    + op
+                    + " node"
+                    + (count == 1 ? "" : "s")
+                    + ": not emulated (only MatMulInteger is, so far)"));
+    int inBodies = 0;
+    for (NodeProto n : g.getNodeList()) {
+      for (org.quantscope.onnx.AttributeProto a : n.getAttributeList()) {
+        List<GraphProto> bodies = new ArrayList<>(a.getGraphsList());
+        if (a.hasG()) {
+          bodies.add(a.getG());
+        }
+        for (GraphProto b : bodies) {
+          for (NodeProto x : b.getNodeList()) {
+            if (x.getOpType().equals("MatMulInteger") || NOT_EMULATED.contains(x.getOpType())) {
+              inBodies++;
+            }
+          }
+        }
+      }
+    }
+    if (inBodies > 0) {
+      notes.add(
+          inBodies
+              + " integer node"
+              + (inBodies == 1 ? "" : "s")
+              + " inside If/Loop/Scan bodies: not emulated (main graph only)");
+    }
+    return out;
+  }
+
+  /**
+   * The scale the int32 result is multiplied by, as ONNX Runtime's quantizer writes it: the result
+   * goes through a Cast and a Mul whose other input is the product of both scales. Null when the
+   * graph is otherwise.
+   */
+  private static String outputScale(GraphIndex gi, GraphProto g, String intOut) {
+    for (int c : gi.consumers(intOut)) {
+      NodeProto cast = g.getNode(c);
+      if (!cast.getOpType().equals("Cast")) {
+        continue;
+      }
+      for (int m : gi.consumers(cast.getOutput(0))) {
+        NodeProto mul = g.getNode(m);
+        if (mul.getOpType().equals("Mul") && mul.getInputCount() == 2) {
+          return mul.getInput(0).equals(cast.getOutput(0)) ? mul.getInput(1) : mul.getInput(0);
+        }
+      }
+    }
+    return null;
+  }
+}
