@@ -12,10 +12,12 @@ import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.parity.ParityOptions;
 import org.quantscope.pipeline.Outcome;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
 import org.quantscope.pipeline.ReportFiles;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.report.Culprits;
 import org.quantscope.report.Figures;
 import org.quantscope.report.Report;
@@ -143,15 +145,16 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       Outputs.check(files.targets(), reference, cand);
     }
-    List<Map<String, NdArray>> feeds = samples.source().read(reference);
+    SampleSource source = samples.source();
+    List<Map<String, NdArray>> feeds = source.read(reference);
+    ParityOptions parity =
+        tolerances.parityOptions(outputs).withSamplesFrom(source.origin(reference, feeds));
     Plan plan =
         cand == null
             ? Plan.quantize(reference, quantize.options(reference.proto()))
             : Plan.given(reference, cand, candidate.toString());
     plan =
-        (noTrace
-                ? plan.withParity(tolerances.parityOptions(outputs), feeds)
-                : plan.withTrace(tolerances.parityOptions(outputs), feeds))
+        (noTrace ? plan.withParity(parity, feeds) : plan.withTrace(parity, feeds))
             .withSessions(samples.sessionConfig());
     if (!noBench) {
       plan =

@@ -466,7 +466,8 @@ public final class ParityCheck {
         options.metric() == Metric.ABS ? null : options.metricTol(),
         cosMin,
         cosMean,
-        top1);
+        top1,
+        options.samplesFrom());
   }
 
   /** Rows in a feed: the first dim of its first input (1 for scalars). */

@@ -36,6 +36,7 @@ import java.util.List;
  * @param rowCosineMin smallest cosine over the rows of the float outputs (see {@link Metric})
  * @param rowCosineMean mean cosine over the same rows
  * @param top1Agreement share of classifier decisions that agree (null without a classifier output)
+ * @param samplesFrom where the samples came from (null when the caller did not say)
  */
 @JsonPropertyOrder({"max_abs_diff", "mean_abs_diff", "passed"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -63,7 +64,8 @@ public record ParityReport(
     @JsonProperty("metric_tol") Double metricTol,
     @JsonProperty("row_cosine_min") Double rowCosineMin,
     @JsonProperty("row_cosine_mean") Double rowCosineMean,
-    @JsonProperty("top1_agreement") Double top1Agreement) {
+    @JsonProperty("top1_agreement") Double top1Agreement,
+    @JsonProperty("samples_from") SampleOrigin samplesFrom) {
 
   /**
    * The verdict with every sample in a run of its own.
@@ -78,10 +80,15 @@ public record ParityReport(
       boolean passed) {}
 
   /**
-   * The samples and how they ran, e.g. "143 samples in one run (batch 143)" or "100 samples, one
-   * per run (batch 1)": two verdicts compare only at the same batch.
+   * The samples, how they ran and where they came from, e.g. "143 samples in one run (batch 143);
+   * from breast.csv" or "100 samples, one per run (batch 1); made up, seed 0": two verdicts compare
+   * only at the same batch, on the same samples.
    */
   public String describeRuns() {
+    return samplesFrom == null ? runsText() : runsText() + "; " + samplesFrom.describe();
+  }
+
+  private String runsText() {
     String n = samples == 1 ? "1 sample" : samples + " samples";
     if (batch <= 1) {
       return n + (samples == 1 ? "" : ", one per run") + " (batch 1)";
@@ -118,7 +125,38 @@ public record ParityReport(
         metricTol,
         rowCosineMin,
         rowCosineMean,
-        top1Agreement);
+        top1Agreement,
+        samplesFrom);
+  }
+
+  /** This report saying where its samples came from. */
+  public ParityReport withSamplesFrom(SampleOrigin origin) {
+    return new ParityReport(
+        maxAbsDiff,
+        meanAbsDiff,
+        passed,
+        absTol,
+        meanTol,
+        threshold,
+        samples,
+        runs,
+        elements,
+        decisionFlips,
+        nearThreshold,
+        labelMismatches,
+        reference,
+        candidate,
+        expected,
+        outputs,
+        warnings,
+        batch,
+        batchOne,
+        metric,
+        metricTol,
+        rowCosineMin,
+        rowCosineMean,
+        top1Agreement,
+        origin);
   }
 
   /**
