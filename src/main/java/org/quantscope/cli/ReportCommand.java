@@ -188,6 +188,20 @@ final class ReportCommand implements Callable<Integer> {
     }
   }
 
+  /** The one-row-per-run figure of the verdict's metric. */
+  private static String batchOneFigure(org.quantscope.parity.ParityReport.AtBatchOne one) {
+    if (one.rowCosineMin() != null) {
+      return "min row cosine " + Figures.cosine(one.rowCosineMin());
+    }
+    if (one.top1Agreement() != null) {
+      return "top-1 agreement " + Figures.share(one.top1Agreement());
+    }
+    return "max |d| "
+        + Figures.diff(one.maxAbsDiff())
+        + ", mean |d| "
+        + Figures.diff(one.meanAbsDiff());
+  }
+
   private static void print(Report r, PrintWriter out) {
     Report.Summary s = r.summary();
     out.println(s.verdict() + "  " + r.title());
@@ -208,11 +222,10 @@ final class ReportCommand implements Callable<Integer> {
       if (p.batchOne() != null && p.batchOne().passed() != p.passed()) {
         out.printf(
             Locale.ROOT,
-            "           one row per run it %s (max |d| %s, mean |d| %s): the batch decides this"
-                + " verdict; give --batch the one the model will see%n",
+            "           one row per run it %s (%s): the batch decides this verdict; give --batch"
+                + " the one the model will see%n",
             p.batchOne().passed() ? "passes" : "fails",
-            Figures.diff(p.batchOne().maxAbsDiff()),
-            Figures.diff(p.batchOne().meanAbsDiff()));
+            batchOneFigure(p.batchOne()));
       }
     }
     if (s.topNodes() != null) {

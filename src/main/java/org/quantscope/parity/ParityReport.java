@@ -72,12 +72,33 @@ public record ParityReport(
    *
    * @param maxAbsDiff max |d| one row per run
    * @param meanAbsDiff mean |d| one row per run
-   * @param passed both within the same tolerances
+   * @param passed by the same metric, within the same tolerances
+   * @param rowCosineMin the smallest row cosine one row per run, when the metric is cosine
+   * @param top1Agreement the top-1 agreement one row per run, when the metric is top1
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AtBatchOne(
       @JsonProperty("max_abs_diff") double maxAbsDiff,
       @JsonProperty("mean_abs_diff") double meanAbsDiff,
-      boolean passed) {}
+      boolean passed,
+      @JsonProperty("row_cosine_min") Double rowCosineMin,
+      @JsonProperty("top1_agreement") Double top1Agreement) {
+
+    /**
+     * The figure the verdict's metric judges, e.g. "min row cosine 0.998712" or "max_abs_diff
+     * 0.004100, mean_abs_diff 0.000800" for abs.
+     */
+    public String describe() {
+      if (rowCosineMin != null) {
+        return String.format(java.util.Locale.ROOT, "min row cosine %.6f", rowCosineMin);
+      }
+      if (top1Agreement != null) {
+        return String.format(java.util.Locale.ROOT, "top-1 agreement %.6f", top1Agreement);
+      }
+      return String.format(
+          java.util.Locale.ROOT, "max_abs_diff %.6f, mean_abs_diff %.6f", maxAbsDiff, meanAbsDiff);
+    }
+  }
 
   /**
    * The samples, how they ran and where they came from, e.g. "143 samples in one run (batch 143);
