@@ -61,6 +61,9 @@ final class RunRequest {
   private static SampleSource source(OptionsViewModel o) {
     return switch (o.sampleSourceProperty().get()) {
       case FILE -> new SampleSource.File(o.sampleFileProperty().get());
+      case TEXT ->
+          new SampleSource.Text(
+              o.textFileProperty().get(), o.tokenizerFileProperty().get(), java.util.Map.of());
       case EXAMPLE -> new SampleSource.Example();
       case SYNTHETIC ->
           new SampleSource.Synthetic(Synthesizer.Options.of(o.sampleCount(), o.seedValue()));
