@@ -2,6 +2,7 @@
 package org.quantscope.parity;
 
 import java.util.Set;
+import org.quantscope.runtime.SampleOrigin;
 
 /**
  * What counts as parity.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.quantscope.runtime.SampleOrigin;
 
 /**
  * Did the candidate (int8) model stay close to the reference (fp32) model, or to expected outputs?

@@ -60,6 +60,7 @@ final class PdfFirstPage {
     verdict();
     pages.down(10);
     summaryTable();
+    samplesLine();
     traceLine();
     if (env != null) {
       environment(env);
@@ -165,6 +166,23 @@ final class PdfFirstPage {
         new String[] {"", "fp32 / limit", "int8", ""},
         new float[] {0.28f, 0.26f, 0.26f, 0.20f},
         rows);
+  }
+
+  /**
+   * The samples the verdict holds for: how many, in runs of what batch, and where they came from
+   * (two verdicts compare only on the same).
+   */
+  private void samplesLine() throws IOException {
+    if (report.parity() == null) {
+      return;
+    }
+    pages.down(4);
+    pages.prose(
+        fonts.regular,
+        BODY,
+        Color.BLACK,
+        "Samples: " + Texts.clean(report.parity().describeRuns()) + ".",
+        0);
   }
 
   /** Where the most error enters, when the error was traced, and where to read on. */

@@ -129,4 +129,67 @@ class TextSamplesCommandTest {
         .as(given.out() + given.err())
         .isIn(ExitCodes.OK, ExitCodes.CHECK_FAILED);
   }
+
+  @Test
+  void benchTraceAndReportSayTheirSamplesToo() throws IOException {
+    Path bench = dir.resolve("bench.json");
+    CliTest.Result b =
+        CliTest.run(
+            "bench",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--text",
+            texts.toString(),
+            "--warmup",
+            "1",
+            "--runs",
+            "3",
+            "--json",
+            bench.toString());
+    assertThat(b.code()).as(b.out() + b.err()).isZero();
+    assertThat(b.out())
+        .contains("samples: 3 rows, text from texts.txt, tokenized by tokenizer.json");
+    JsonNode from = SchemaCheck.valid(JsonDocument.BENCH, bench).get("samples_from");
+    assertThat(from.get("source").asText()).isEqualTo("text");
+
+    Path trace = dir.resolve("trace.json");
+    CliTest.Result t =
+        CliTest.run(
+            "trace",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--text",
+            texts.toString(),
+            "--json",
+            trace.toString());
+    assertThat(t.code()).as(t.out() + t.err()).isZero();
+    assertThat(t.out()).contains("text from texts.txt");
+    assertThat(
+            SchemaCheck.valid(JsonDocument.TRACE, trace)
+                .get("parity")
+                .get("samples_from")
+                .get("rows")
+                .asInt())
+        .isEqualTo(3);
+
+    Path report = dir.resolve("report.json");
+    CliTest.Result r =
+        CliTest.run(
+            "report",
+            fp32.toString(),
+            "--text",
+            texts.toString(),
+            "--no-bench",
+            "--metric",
+            "cosine",
+            "--json",
+            report.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isIn(ExitCodes.OK, ExitCodes.CHECK_FAILED);
+    assertThat(r.out()).contains("samples  3 samples, one per run (batch 1); text from texts.txt");
+    JsonNode p = SchemaCheck.valid(JsonDocument.REPORT, report).get("parity");
+    assertThat(p.get("samples_from").get("tokenizer").asText()).endsWith("tokenizer.json");
+  }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.quantscope.parity;
+package org.quantscope.runtime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
