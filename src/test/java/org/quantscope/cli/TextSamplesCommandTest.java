@@ -192,4 +192,22 @@ class TextSamplesCommandTest {
     JsonNode p = SchemaCheck.valid(JsonDocument.REPORT, report).get("parity");
     assertThat(p.get("samples_from").get("tokenizer").asText()).endsWith("tokenizer.json");
   }
+
+  @Test
+  void textAndInputsOrATokenizerAloneAreRefused() {
+    CliTest.Result both = parity("--inputs", dir.resolve("x.npy").toString());
+    assertThat(both.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(both.err()).contains("give --inputs or --text, not both");
+    CliTest.Result alone =
+        CliTest.run(
+            "parity",
+            "--reference",
+            fp32.toString(),
+            "--candidate",
+            int8.toString(),
+            "--tokenizer",
+            dir.resolve("tokenizer.json").toString());
+    assertThat(alone.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(alone.err()).contains("--tokenizer is for --text; give the text file too");
+  }
 }
