@@ -181,8 +181,33 @@ final class PdfFirstPage {
         fonts.regular,
         BODY,
         Color.BLACK,
-        "Samples: " + Texts.clean(report.parity().describeRuns()) + ".",
+        "Samples: " + Texts.clean(report.parity().describeRuns()) + "." + metricText(),
         0);
+  }
+
+  /**
+   * What the verdict judged when it is not the |d| of the table above: " Verdict by the row cosine:
+   * min 0.998712 (tolerance 0.99), mean 0.999501."
+   */
+  private String metricText() {
+    org.quantscope.parity.ParityReport p = report.parity();
+    if ("cosine".equals(p.metric()) && p.rowCosineMin() != null) {
+      return " Verdict by the row cosine: min "
+          + Figures.cosine(p.rowCosineMin())
+          + " (tolerance "
+          + Figures.number(p.metricTol())
+          + "), mean "
+          + Figures.cosine(p.rowCosineMean())
+          + ".";
+    }
+    if ("top1".equals(p.metric()) && p.top1Agreement() != null) {
+      return " Verdict by top-1 decisions: "
+          + Figures.share(p.top1Agreement())
+          + " agree (tolerance "
+          + Figures.share(p.metricTol())
+          + ").";
+    }
+    return "";
   }
 
   /** Where the most error enters, when the error was traced, and where to read on. */
