@@ -44,7 +44,8 @@ class ArchitectureTest {
             "bench",
             "sensitivity",
             "trace",
-            "deploy");
+            "deploy",
+            "text");
     MAY_USE.put("onnx", Set.of());
     MAY_USE.put("json", Set.of("model"));
     MAY_USE.put("logs", Set.of());
@@ -54,6 +55,7 @@ class ArchitectureTest {
     MAY_USE.put("quantize", Set.of("onnx", "progress", "model", "graph"));
     MAY_USE.put("runtime", Set.of("onnx", "progress", "model"));
     MAY_USE.put("api", Set.of("onnx", "progress", "model", "graph", "quantize"));
+    MAY_USE.put("text", Set.of("onnx", "progress", "model", "runtime", "json"));
     MAY_USE.put("parity", Set.of("onnx", "progress", "model", "runtime"));
     MAY_USE.put("bench", Set.of("onnx", "progress", "model", "runtime"));
     MAY_USE.put(

@@ -159,7 +159,8 @@ public final class LatencyBenchmark {
         stats,
         stats.size() == 2 ? speedup(stats.get(0), stats.get(1)) : null,
         env,
-        candidate == null ? List.of() : env.int8Notes(sessions));
+        candidate == null ? List.of() : env.int8Notes(sessions),
+        null);
   }
 
   /** One timed run: the call and the release of its result. */

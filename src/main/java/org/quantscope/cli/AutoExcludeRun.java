@@ -16,6 +16,7 @@ import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.report.Figures;
@@ -68,12 +69,14 @@ final class AutoExcludeRun {
     if (folder != null && !Files.isDirectory(folder)) { // before a search that may take minutes
       throw new IOException("cannot write " + target + ": folder " + folder + " does not exist");
     }
+    SampleSource source = samples.source();
+    List<Map<String, NdArray>> feeds = source.read(m);
     Study study =
         Study.of(
             m,
             options,
-            samples.source().read(m),
-            tolerances.parityOptions(),
+            feeds,
+            tolerances.parityOptions().withSamplesFrom(source.origin(m, feeds)),
             samples.sessionConfig());
     ProgressLine progress = new ProgressLine(err);
     PrintWriter text = JsonOut.text(out, err, searchReport, quantizationReport);

@@ -14,6 +14,7 @@ import org.quantscope.bench.LatencyStats;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.report.Figures;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
@@ -105,17 +106,19 @@ final class BenchCommand implements Callable<Integer> {
     if (samples.samples == 100) {
       samples.samples = 4; // a few distinct inputs are enough to time; they are reused in turn
     }
-    List<Map<String, NdArray>> feeds = samples.timingSource().read(refModel);
+    SampleSource source = samples.timingSource();
+    List<Map<String, NdArray>> feeds = source.read(refModel);
     BenchReport report =
         LatencyBenchmark.compare(
-            ModelSource.of(refModel, ref.toString(), ModelFiles.sizeOnDisk(refModel)),
-            candModel == null
-                ? null
-                : ModelSource.of(candModel, cand.toString(), ModelFiles.sizeOnDisk(candModel)),
-            feeds,
-            new LatencyBenchmark.Options(warmup, runs, seconds),
-            samples.sessionConfig(),
-            new ProgressLine(spec.commandLine().getErr()));
+                ModelSource.of(refModel, ref.toString(), ModelFiles.sizeOnDisk(refModel)),
+                candModel == null
+                    ? null
+                    : ModelSource.of(candModel, cand.toString(), ModelFiles.sizeOnDisk(candModel)),
+                feeds,
+                new LatencyBenchmark.Options(warmup, runs, seconds),
+                samples.sessionConfig(),
+                new ProgressLine(spec.commandLine().getErr()))
+            .withSamplesFrom(source.origin(refModel, feeds));
     if (json != null) {
       JsonOut.write(json, JsonDocument.BENCH, report, out);
     }
@@ -158,6 +161,14 @@ final class BenchCommand implements Callable<Integer> {
         describe(r.environment()));
     if (r.speedupP50() != null) {
       out.printf(Locale.ROOT, "speedup (p50): %.2fx%n", r.speedupP50());
+    }
+    if (r.samplesFrom() != null) {
+      out.println(
+          "samples: "
+              + r.samplesFrom().rows()
+              + (r.samplesFrom().rows() == 1 ? " row, " : " rows, ")
+              + r.samplesFrom().describe()
+              + ", timed in turn");
     }
     for (String w : r.warnings()) {
       out.println("note: " + w);

@@ -16,6 +16,7 @@ import org.quantscope.parity.OutputParity;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.report.Texts;
 import org.quantscope.runtime.ArrayFiles;
 import org.quantscope.runtime.ModelSource;
@@ -102,7 +103,9 @@ final class ParityCommand implements Callable<Integer> {
       if (outputs.size() > 1) {
         throw new IllegalArgumentException("--expected compares one output; give one --output");
       }
-      List<Map<String, NdArray>> feeds = samples.source().read(candModel);
+      SampleSource source = samples.source();
+      List<Map<String, NdArray>> feeds = source.read(candModel);
+      options = options.withSamplesFrom(source.origin(candModel, feeds));
       NdArray want = ArrayFiles.read(expected);
       r =
           ParityCheck.checkExpected(
@@ -119,7 +122,9 @@ final class ParityCommand implements Callable<Integer> {
       Path ref = reference != null ? reference : ModelArgument.DEFAULT;
       OnnxModel refModel = ModelFiles.load(ref);
       Outputs.check(List.of(target), refModel);
-      List<Map<String, NdArray>> feeds = samples.source().read(refModel);
+      SampleSource source = samples.source();
+      List<Map<String, NdArray>> feeds = source.read(refModel);
+      options = options.withSamplesFrom(source.origin(refModel, feeds));
       r =
           ParityCheck.check(
               ModelSource.of(refModel, ref.toString(), ModelFiles.sizeBytes(refModel)),

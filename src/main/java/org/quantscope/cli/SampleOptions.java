@@ -23,6 +23,23 @@ final class SampleOptions {
   Path inputs;
 
   @Option(
+      names = "--text",
+      paramLabel = "FILE",
+      description =
+          "Real text for a text model: one text per line (UTF-8), tokenized with the model's"
+              + " tokenizer.json into input_ids, attention_mask and token_type_ids, one text per"
+              + " run, padded to the longest text (at most 128 tokens) or to --dim sequence=N.")
+  Path text;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description =
+          "The tokenizer.json for --text (default: tokenizer.json beside the model). WordPiece"
+              + " (BERT) and byte-level BPE (GPT-2, RoBERTa) are read.")
+  Path tokenizer;
+
+  @Option(
       names = "--samples",
       paramLabel = "N",
       description = "Number of made-up samples (default: ${DEFAULT-VALUE}).")
@@ -121,7 +138,7 @@ final class SampleOptions {
    */
   SampleSource timingSource() {
     Integer rows = batchRows();
-    if (inputs != null || rows == null) {
+    if (inputs != null || text != null || rows == null) {
       return source();
     }
     if (rows == Batches.ALL) {
@@ -136,6 +153,15 @@ final class SampleOptions {
    * model's own batch dimension rule).
    */
   private SampleSource source(Long batch) {
+    if (text != null && inputs != null) {
+      throw new IllegalArgumentException("give --inputs or --text, not both");
+    }
+    if (tokenizer != null && text == null) {
+      throw new IllegalArgumentException("--tokenizer is for --text; give the text file too");
+    }
+    if (text != null) {
+      return new SampleSource.Text(text, tokenizer, dims);
+    }
     if (inputs != null) {
       return new SampleSource.File(inputs);
     }

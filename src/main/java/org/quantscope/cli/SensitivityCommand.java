@@ -3,14 +3,18 @@ package org.quantscope.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
+import org.quantscope.pipeline.SampleSource;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.runtime.NdArray;
 import org.quantscope.sensitivity.NodeSensitivity;
 import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
@@ -80,12 +84,13 @@ final class SensitivityCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter text = JsonOut.text(out, err, json);
     Path in = model.path();
-    var parity = tolerances.parityOptions();
     OnnxModel m = ModelFiles.load(in);
     var options = quantize.options(m.proto());
     Outputs.check(java.util.Arrays.asList(json), m);
-    Study study =
-        new Study(m, options, samples.source().read(m), parity, samples.sessionConfig(), parallel);
+    SampleSource source = samples.source();
+    List<Map<String, NdArray>> feeds = source.read(m);
+    var parity = tolerances.parityOptions().withSamplesFrom(source.origin(m, feeds));
+    Study study = new Study(m, options, feeds, parity, samples.sessionConfig(), parallel);
     SensitivityReport r;
     try {
       r = Pipeline.inProcess().sensitivity(study, new ProgressLine(err));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
@@ -13,6 +14,8 @@ import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Plan;
+import org.quantscope.pipeline.SampleSource;
+import org.quantscope.runtime.NdArray;
 import org.quantscope.trace.ActivationReport;
 import org.quantscope.trace.NodeError;
 import org.quantscope.trace.TraceReport;
@@ -89,11 +92,14 @@ final class TraceCommand implements Callable<Integer> {
     } else {
       Outputs.check(outputs, reference, cand);
     }
+    SampleSource source = samples.source();
+    List<Map<String, NdArray>> feeds = source.read(reference);
     Plan plan =
         (cand == null
                 ? Plan.quantize(reference, quantize.options(reference.proto()))
                 : Plan.given(reference, cand, candidate.toString()))
-            .withTrace(tolerances.parityOptions(), samples.source().read(reference))
+            .withTrace(
+                tolerances.parityOptions().withSamplesFrom(source.origin(reference, feeds)), feeds)
             .withSessions(samples.sessionConfig());
     TraceReport r = Pipeline.inProcess().run(plan, new ProgressLine(err)).trace();
     if (json != null) {

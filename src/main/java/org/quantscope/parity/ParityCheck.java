@@ -132,19 +132,23 @@ public final class ParityCheck {
    */
   static ParityReport atBatchOne(ParityReport asGiven, ParityReport oneEach) {
     ParityReport.AtBatchOne one =
-        new ParityReport.AtBatchOne(oneEach.maxAbsDiff(), oneEach.meanAbsDiff(), oneEach.passed());
+        new ParityReport.AtBatchOne(
+            oneEach.maxAbsDiff(),
+            oneEach.meanAbsDiff(),
+            oneEach.passed(),
+            "cosine".equals(oneEach.metric()) ? oneEach.rowCosineMin() : null,
+            "top1".equals(oneEach.metric()) ? oneEach.top1Agreement() : null);
     List<String> warnings = new ArrayList<>(asGiven.warnings());
     if (oneEach.passed() != asGiven.passed()) {
       warnings.add(
           String.format(
               java.util.Locale.ROOT,
-              "this verdict holds for batch %d: one row per run, the model %s (max_abs_diff %.6f,"
-                  + " mean_abs_diff %.6f), because dynamic quantization takes one activation scale"
-                  + " over each run's whole batch; `trace` shows each row's activation range",
+              "this verdict holds for batch %d: one row per run, the model %s (%s), because"
+                  + " dynamic quantization takes one activation scale over each run's whole batch;"
+                  + " `trace` shows each row's activation range",
               asGiven.batch(),
               oneEach.passed() ? "passes" : "fails",
-              oneEach.maxAbsDiff(),
-              oneEach.meanAbsDiff()));
+              one.describe()));
     }
     return asGiven.with(one, warnings);
   }
@@ -466,7 +470,8 @@ public final class ParityCheck {
         options.metric() == Metric.ABS ? null : options.metricTol(),
         cosMin,
         cosMean,
-        top1);
+        top1,
+        options.samplesFrom());
   }
 
   /** Rows in a feed: the first dim of its first input (1 for scalars). */

@@ -2,6 +2,7 @@
 package org.quantscope.parity;
 
 import java.util.Set;
+import org.quantscope.runtime.SampleOrigin;
 
 /**
  * What counts as parity.
@@ -14,6 +15,8 @@ import java.util.Set;
  * @param metric what the verdict judges
  * @param metricTol for {@link Metric#COSINE} the smallest row cosine allowed, for {@link
  *     Metric#TOP1} the smallest share of decisions that must agree; unused for {@link Metric#ABS}
+ * @param samplesFrom where the samples came from, said again by every report of the check (null
+ *     when the caller does not say)
  */
 public record ParityOptions(
     double absTol,
@@ -22,7 +25,8 @@ public record ParityOptions(
     Set<String> outputs,
     int bins,
     Metric metric,
-    double metricTol) {
+    double metricTol,
+    @com.fasterxml.jackson.annotation.JsonProperty("samples_from") SampleOrigin samplesFrom) {
 
   public static final ParityOptions DEFAULTS = new ParityOptions(0.04, 0.01, 0.5, Set.of(), 40);
 
@@ -35,12 +39,31 @@ public record ParityOptions(
   /** The seed's verdict: |d| against both tolerances. */
   public ParityOptions(
       double absTol, double meanTol, double threshold, Set<String> outputs, int bins) {
-    this(absTol, meanTol, threshold, outputs, bins, Metric.ABS, 0);
+    this(absTol, meanTol, threshold, outputs, bins, Metric.ABS, 0, null);
+  }
+
+  public ParityOptions(
+      double absTol,
+      double meanTol,
+      double threshold,
+      Set<String> outputs,
+      int bins,
+      Metric metric,
+      double metricTol) {
+    this(absTol, meanTol, threshold, outputs, bins, metric, metricTol, null);
+  }
+
+  /**
+   * The same options for samples from {@code origin}: every report of the check says where its
+   * samples came from.
+   */
+  public ParityOptions withSamplesFrom(SampleOrigin origin) {
+    return new ParityOptions(absTol, meanTol, threshold, outputs, bins, metric, metricTol, origin);
   }
 
   /** The same options judged by another metric. */
   public ParityOptions withMetric(Metric m, double tol) {
-    return new ParityOptions(absTol, meanTol, threshold, outputs, bins, m, tol);
+    return new ParityOptions(absTol, meanTol, threshold, outputs, bins, m, tol, samplesFrom);
   }
 
   public ParityOptions {

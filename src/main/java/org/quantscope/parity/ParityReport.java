@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.quantscope.runtime.SampleOrigin;
 
 /**
  * Did the candidate (int8) model stay close to the reference (fp32) model, or to expected outputs?
@@ -36,6 +37,7 @@ import java.util.List;
  * @param rowCosineMin smallest cosine over the rows of the float outputs (see {@link Metric})
  * @param rowCosineMean mean cosine over the same rows
  * @param top1Agreement share of classifier decisions that agree (null without a classifier output)
+ * @param samplesFrom where the samples came from (null when the caller did not say)
  */
 @JsonPropertyOrder({"max_abs_diff", "mean_abs_diff", "passed"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -63,25 +65,52 @@ public record ParityReport(
     @JsonProperty("metric_tol") Double metricTol,
     @JsonProperty("row_cosine_min") Double rowCosineMin,
     @JsonProperty("row_cosine_mean") Double rowCosineMean,
-    @JsonProperty("top1_agreement") Double top1Agreement) {
+    @JsonProperty("top1_agreement") Double top1Agreement,
+    @JsonProperty("samples_from") SampleOrigin samplesFrom) {
 
   /**
    * The verdict with every sample in a run of its own.
    *
    * @param maxAbsDiff max |d| one row per run
    * @param meanAbsDiff mean |d| one row per run
-   * @param passed both within the same tolerances
+   * @param passed by the same metric, within the same tolerances
+   * @param rowCosineMin the smallest row cosine one row per run, when the metric is cosine
+   * @param top1Agreement the top-1 agreement one row per run, when the metric is top1
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AtBatchOne(
       @JsonProperty("max_abs_diff") double maxAbsDiff,
       @JsonProperty("mean_abs_diff") double meanAbsDiff,
-      boolean passed) {}
+      boolean passed,
+      @JsonProperty("row_cosine_min") Double rowCosineMin,
+      @JsonProperty("top1_agreement") Double top1Agreement) {
+
+    /**
+     * The figure the verdict's metric judges, e.g. "min row cosine 0.998712" or "max_abs_diff
+     * 0.004100, mean_abs_diff 0.000800" for abs.
+     */
+    public String describe() {
+      if (rowCosineMin != null) {
+        return String.format(java.util.Locale.ROOT, "min row cosine %.6f", rowCosineMin);
+      }
+      if (top1Agreement != null) {
+        return String.format(java.util.Locale.ROOT, "top-1 agreement %.6f", top1Agreement);
+      }
+      return String.format(
+          java.util.Locale.ROOT, "max_abs_diff %.6f, mean_abs_diff %.6f", maxAbsDiff, meanAbsDiff);
+    }
+  }
 
   /**
-   * The samples and how they ran, e.g. "143 samples in one run (batch 143)" or "100 samples, one
-   * per run (batch 1)": two verdicts compare only at the same batch.
+   * The samples, how they ran and where they came from, e.g. "143 samples in one run (batch 143);
+   * from breast.csv" or "100 samples, one per run (batch 1); made up, seed 0": two verdicts compare
+   * only at the same batch, on the same samples.
    */
   public String describeRuns() {
+    return samplesFrom == null ? runsText() : runsText() + "; " + samplesFrom.describe();
+  }
+
+  private String runsText() {
     String n = samples == 1 ? "1 sample" : samples + " samples";
     if (batch <= 1) {
       return n + (samples == 1 ? "" : ", one per run") + " (batch 1)";
@@ -118,7 +147,38 @@ public record ParityReport(
         metricTol,
         rowCosineMin,
         rowCosineMean,
-        top1Agreement);
+        top1Agreement,
+        samplesFrom);
+  }
+
+  /** This report saying where its samples came from. */
+  public ParityReport withSamplesFrom(SampleOrigin origin) {
+    return new ParityReport(
+        maxAbsDiff,
+        meanAbsDiff,
+        passed,
+        absTol,
+        meanTol,
+        threshold,
+        samples,
+        runs,
+        elements,
+        decisionFlips,
+        nearThreshold,
+        labelMismatches,
+        reference,
+        candidate,
+        expected,
+        outputs,
+        warnings,
+        batch,
+        batchOne,
+        metric,
+        metricTol,
+        rowCosineMin,
+        rowCosineMean,
+        top1Agreement,
+        origin);
   }
 
   /**

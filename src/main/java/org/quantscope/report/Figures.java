@@ -37,6 +37,14 @@ public final class Figures {
     return stripZeros(s);
   }
 
+  /**
+   * A cosine similarity, six decimals (0.998712): near 1 the digits after the third are the ones
+   * that differ.
+   */
+  public static String cosine(double x) {
+    return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.6f", x);
+  }
+
   /** Bytes as an exact count with thousands separators: 438,034,112 B. */
   public static String bytes(long n) {
     return String.format(Locale.ROOT, "%,d B", n);

@@ -60,6 +60,7 @@ final class PdfFirstPage {
     verdict();
     pages.down(10);
     summaryTable();
+    samplesLine();
     traceLine();
     if (env != null) {
       environment(env);
@@ -165,6 +166,48 @@ final class PdfFirstPage {
         new String[] {"", "fp32 / limit", "int8", ""},
         new float[] {0.28f, 0.26f, 0.26f, 0.20f},
         rows);
+  }
+
+  /**
+   * The samples the verdict holds for: how many, in runs of what batch, and where they came from
+   * (two verdicts compare only on the same).
+   */
+  private void samplesLine() throws IOException {
+    if (report.parity() == null) {
+      return;
+    }
+    pages.down(4);
+    pages.prose(
+        fonts.regular,
+        BODY,
+        Color.BLACK,
+        "Samples: " + Texts.clean(report.parity().describeRuns()) + "." + metricText(),
+        0);
+  }
+
+  /**
+   * What the verdict judged when it is not the |d| of the table above: " Verdict by the row cosine:
+   * min 0.998712 (tolerance 0.99), mean 0.999501."
+   */
+  private String metricText() {
+    org.quantscope.parity.ParityReport p = report.parity();
+    if ("cosine".equals(p.metric()) && p.rowCosineMin() != null) {
+      return " Verdict by the row cosine: min "
+          + Figures.cosine(p.rowCosineMin())
+          + " (tolerance "
+          + Figures.number(p.metricTol())
+          + "), mean "
+          + Figures.cosine(p.rowCosineMean())
+          + ".";
+    }
+    if ("top1".equals(p.metric()) && p.top1Agreement() != null) {
+      return " Verdict by top-1 decisions: "
+          + Figures.share(p.top1Agreement())
+          + " agree (tolerance "
+          + Figures.share(p.metricTol())
+          + ").";
+    }
+    return "";
   }
 
   /** Where the most error enters, when the error was traced, and where to read on. */

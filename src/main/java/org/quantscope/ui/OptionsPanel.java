@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Insets;
-import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.RadioButton;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import org.controlsfx.control.CheckListView;
 import org.controlsfx.control.ToggleSwitch;
 import org.quantscope.parity.Metric;
@@ -172,59 +166,8 @@ public final class OptionsPanel extends ScrollPane {
                 + " classifier decisions that agree."));
     parity.addRow(row++, new Label("Verdict by"), metric);
     field(parity, row, "Cosine / top-1 tolerance", "metricTol", vm.metricTol());
-
-    ToggleGroup source = new ToggleGroup();
-    RadioButton synthetic =
-        radio(
-            "Made up from the model",
-            "sourceSynthetic",
-            source,
-            OptionsViewModel.SampleSource.SYNTHETIC);
-    RadioButton file =
-        radio("From a file", "sourceFile", source, OptionsViewModel.SampleSource.FILE);
-    RadioButton example =
-        radio(
-            "The example's samples",
-            "sourceExample",
-            source,
-            OptionsViewModel.SampleSource.EXAMPLE);
-    example.disableProperty().bind(main.exampleProperty().not());
-    source
-        .selectedToggleProperty()
-        .addListener(
-            (o, a, b) -> {
-              if (b != null) {
-                vm.sampleSourceProperty().set((OptionsViewModel.SampleSource) b.getUserData());
-              }
-            });
-    vm.sampleSourceProperty().addListener((o, a, b) -> select(source, b));
-    select(source, vm.sampleSourceProperty().get());
-    GridPane samples = grid();
-    row = 0;
-    row = field(samples, row, "Samples", "samples", vm.samples());
-    row = field(samples, row, "Seed", "seed", vm.seed());
-    row = field(samples, row, "Rows per run", "batch", vm.batch());
-    TextField batchField = (TextField) samples.lookup("#batch");
-    batchField.setPromptText("as stored");
-    batchField.setTooltip(
-        new javafx.scene.control.Tooltip(
-            "Rows per run: a number, or all. Dynamic quantization takes one activation scale over"
-                + " each run's whole batch, so a verdict holds for the batch it ran with. Empty: a"
-                + " file as stored (a CSV in one run), made-up samples one per run."));
-    Button choose = new Button("Choose…");
-    choose.setId("chooseSamples");
-    Label chosen = new Label();
-    chosen
-        .textProperty()
-        .bind(
-            javafx.beans.binding.Bindings.createStringBinding(
-                () ->
-                    vm.sampleFileProperty().get() == null
-                        ? "no file"
-                        : vm.sampleFileProperty().get().getFileName().toString(),
-                vm.sampleFileProperty()));
-    choose.setOnAction(e -> chooseSamples());
-    samples.addRow(row, new Label("File"), new HBox(6, choose, chosen));
+    // |d| has its own two tolerances above: this one means nothing while it is chosen
+    parity.lookup("#metricTol").disableProperty().bind(vm.metricProperty().isEqualTo(Metric.ABS));
 
     GridPane bench = grid();
     row = 0;
@@ -243,51 +186,17 @@ public final class OptionsPanel extends ScrollPane {
             section("Parity"),
             parity,
             section("Samples"),
-            new VBox(4, synthetic, file, example),
-            samples,
+            new SamplesPane(main),
             section("Benchmark"),
             bench);
     setContent(box);
   }
 
-  private static Label note(String text) {
+  static Label note(String text) {
     Label l = new Label(text);
     l.setWrapText(true);
     l.getStyleClass().add("toolbar-note");
     return l;
-  }
-
-  private void chooseSamples() {
-    FileChooser fc = new FileChooser();
-    fc.setTitle("Samples: CSV, .npy or .npz");
-    fc.getExtensionFilters()
-        .addAll(
-            new FileChooser.ExtensionFilter("Samples", "*.csv", "*.npy", "*.npz"),
-            new FileChooser.ExtensionFilter("All files", "*.*"));
-    if (main.lastFolder() != null && main.lastFolder().toFile().isDirectory()) {
-      fc.setInitialDirectory(main.lastFolder().toFile());
-    }
-    File f = fc.showOpenDialog(getScene() == null ? null : getScene().getWindow());
-    if (f != null) {
-      vm.sampleFileProperty().set(f.toPath());
-      vm.sampleSourceProperty().set(OptionsViewModel.SampleSource.FILE);
-    }
-  }
-
-  private static void select(ToggleGroup g, OptionsViewModel.SampleSource s) {
-    g.getToggles().stream()
-        .filter(t -> t.getUserData() == s)
-        .findFirst()
-        .ifPresent(t -> t.setSelected(true));
-  }
-
-  private static RadioButton radio(
-      String text, String id, ToggleGroup g, OptionsViewModel.SampleSource s) {
-    RadioButton r = new RadioButton(text);
-    r.setId(id);
-    r.setToggleGroup(g);
-    r.setUserData(s);
-    return r;
   }
 
   private static ToggleSwitch toggle(String id, BooleanProperty p, String tip) {
@@ -299,7 +208,7 @@ public final class OptionsPanel extends ScrollPane {
   }
 
   /** A text field with its problem shown under it in red. */
-  private static int field(GridPane g, int row, String label, String id, OptionField f) {
+  static int field(GridPane g, int row, String label, String id, OptionField f) {
     TextField t = new TextField();
     t.setId(id);
     t.setPrefColumnCount(8);
@@ -322,7 +231,7 @@ public final class OptionsPanel extends ScrollPane {
     return row + 1;
   }
 
-  private static GridPane grid() {
+  static GridPane grid() {
     GridPane g = new GridPane();
     g.setHgap(10);
     g.setVgap(6);

@@ -36,6 +36,8 @@ public final class OptionsViewModel {
     SYNTHETIC,
     /** A CSV, .npy/.npz file or test-data folder. */
     FILE,
+    /** Text, one per line, tokenized by the model's tokenizer.json. */
+    TEXT,
     /** The rows that come with the built-in example. */
     EXAMPLE
   }
@@ -82,6 +84,9 @@ public final class OptionsViewModel {
   private final ObjectProperty<SampleSource> sampleSource =
       new SimpleObjectProperty<>(this, "sampleSource", SampleSource.SYNTHETIC);
   private final ObjectProperty<Path> sampleFile = new SimpleObjectProperty<>(this, "sampleFile");
+  private final ObjectProperty<Path> textFile = new SimpleObjectProperty<>(this, "textFile");
+  private final ObjectProperty<Path> tokenizerFile =
+      new SimpleObjectProperty<>(this, "tokenizerFile");
   private final BooleanBinding valid;
 
   public OptionsViewModel(Settings settings) {
@@ -102,7 +107,8 @@ public final class OptionsViewModel {
                     && benchRuns.isValid()
                     && benchThreads.isValid()
                     && opTypes.values().stream().anyMatch(BooleanProperty::get)
-                    && (sampleSource.get() != SampleSource.FILE || sampleFile.get() != null),
+                    && (sampleSource.get() != SampleSource.FILE || sampleFile.get() != null)
+                    && (sampleSource.get() != SampleSource.TEXT || textFile.get() != null),
             absTol.problemProperty(),
             meanTol.problemProperty(),
             threshold.problemProperty(),
@@ -114,7 +120,8 @@ public final class OptionsViewModel {
             benchRuns.problemProperty(),
             benchThreads.problemProperty(),
             sampleSource,
-            sampleFile);
+            sampleFile,
+            textFile);
     opTypes.values().forEach(p -> valid.invalidate());
     opTypes.values().forEach(p -> p.addListener((o, a, b) -> valid.invalidate()));
     load();
@@ -203,6 +210,16 @@ public final class OptionsViewModel {
 
   public ObjectProperty<Path> sampleFileProperty() {
     return sampleFile;
+  }
+
+  /** The text file for {@link SampleSource#TEXT}: one text per line. */
+  public ObjectProperty<Path> textFileProperty() {
+    return textFile;
+  }
+
+  /** The tokenizer.json for {@link SampleSource#TEXT}; null for the one beside the model. */
+  public ObjectProperty<Path> tokenizerFileProperty() {
+    return tokenizerFile;
   }
 
   /** True when every field holds a valid value and a run can start. */
@@ -312,6 +329,8 @@ public final class OptionsViewModel {
     }
     excluded.clear();
     sampleFile.set(null);
+    textFile.set(null);
+    tokenizerFile.set(null);
     if (isExample) {
       sampleSource.set(SampleSource.EXAMPLE);
     } else if (sampleSource.get() != SampleSource.SYNTHETIC) {

@@ -21,6 +21,7 @@ import org.quantscope.bench.BenchReport;
 import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
+import org.quantscope.report.Figures;
 import org.quantscope.report.LatencyCharts;
 import org.quantscope.report.ParityCharts;
 import org.quantscope.report.SizeCharts;
@@ -292,12 +293,23 @@ public final class ResultsPanel extends ScrollPane {
     }
     return String.format(
         Locale.ROOT,
-        "%nOne row per run it %s (max |d| %.5f, mean |d| %.5f): this verdict holds for batch %d,"
-            + " as dynamic quantization takes one activation scale per run. Set Rows per run in"
-            + " Options to the batch the model will see.",
+        "%nOne row per run it %s (%s): this verdict holds for batch %d, as dynamic quantization"
+            + " takes one activation scale per run. Set Rows per run in Options to the batch the"
+            + " model will see.",
         p.batchOne().passed() ? "passes" : "fails",
-        p.batchOne().maxAbsDiff(),
-        p.batchOne().meanAbsDiff(),
+        batchOneFigure(p.batchOne()),
         p.batch());
+  }
+
+  /** The one-row-per-run figure of the verdict's metric. */
+  static String batchOneFigure(ParityReport.AtBatchOne one) {
+    if (one.rowCosineMin() != null) {
+      return "min row cosine " + Figures.cosine(one.rowCosineMin());
+    }
+    if (one.top1Agreement() != null) {
+      return "top-1 agreement " + Figures.share(one.top1Agreement());
+    }
+    return String.format(
+        Locale.ROOT, "max |d| %.5f, mean |d| %.5f", one.maxAbsDiff(), one.meanAbsDiff());
   }
 }

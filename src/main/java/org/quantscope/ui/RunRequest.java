@@ -25,7 +25,7 @@ final class RunRequest {
   private final DynamicQuantizer.Output previous;
   private final QuantizeOptions previousOptions;
   private final QuantizeOptions quantize;
-  private final ParityOptions parity;
+  private ParityOptions parity;
   private final SampleSource samples;
   private final int benchRuns;
   private final int threads;
@@ -61,6 +61,9 @@ final class RunRequest {
   private static SampleSource source(OptionsViewModel o) {
     return switch (o.sampleSourceProperty().get()) {
       case FILE -> new SampleSource.File(o.sampleFileProperty().get());
+      case TEXT ->
+          new SampleSource.Text(
+              o.textFileProperty().get(), o.tokenizerFileProperty().get(), java.util.Map.of());
       case EXAMPLE -> new SampleSource.Example();
       case SYNTHETIC ->
           new SampleSource.Synthetic(Synthesizer.Options.of(o.sampleCount(), o.seedValue()));
@@ -82,6 +85,7 @@ final class RunRequest {
   private List<Map<String, NdArray>> feeds() throws IOException {
     if (feeds == null) {
       feeds = samples.read(model);
+      parity = parity.withSamplesFrom(samples.origin(model, feeds));
     }
     return feeds;
   }
@@ -100,12 +104,14 @@ final class RunRequest {
 
   /** The plan with a parity check on the samples. */
   Plan checked(Plan p) throws IOException {
-    return p.withParity(parity, feeds());
+    List<Map<String, NdArray>> f = feeds();
+    return p.withParity(parity, f);
   }
 
   /** The plan with an error trace on the samples (it includes the parity check). */
   Plan traced(Plan p) throws IOException {
-    return p.withTrace(parity, feeds());
+    List<Map<String, NdArray>> f = feeds();
+    return p.withTrace(parity, f);
   }
 
   /** The plan with a benchmark on the first few samples. */
@@ -116,6 +122,7 @@ final class RunRequest {
   }
 
   Study study() throws IOException {
-    return Study.of(model, quantize, feeds(), parity, sessions());
+    List<Map<String, NdArray>> f = feeds();
+    return Study.of(model, quantize, f, parity, sessions());
   }
 }

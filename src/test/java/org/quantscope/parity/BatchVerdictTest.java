@@ -2,6 +2,7 @@
 package org.quantscope.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,11 @@ class BatchVerdictTest {
       new OrtRuntime.SessionConfig(1, OrtRuntime.OptLevel.ALL, false);
 
   private static ParityReport check(List<Map<String, NdArray>> feeds) throws Exception {
+    return check(feeds, ParityOptions.DEFAULTS);
+  }
+
+  private static ParityReport check(List<Map<String, NdArray>> feeds, ParityOptions options)
+      throws Exception {
     OnnxModel m = OnnxModel.of(TestModels.outlierMlp());
     OnnxModel q =
         DynamicQuantizer.quantize(
@@ -36,7 +42,7 @@ class BatchVerdictTest {
         ModelSource.of(m, "outlier.onnx", 0),
         ModelSource.of(q, "outlier.int8.onnx", 0),
         feeds,
-        ParityOptions.DEFAULTS,
+        options,
         SESSIONS,
         List.of(),
         Progress.NONE);
@@ -78,5 +84,53 @@ class BatchVerdictTest {
     assertThat(whole.warnings()).isEmpty();
     ParityReport runs = check(Batches.regroup(TestModels.outlierFeeds(143, 0f), 50, List.of()));
     assertThat(runs.describeRuns()).isEqualTo("143 samples in 3 runs of up to 50 (batch 50)");
+  }
+
+  /** Outputs of one run: rows of a [N, 2] embedding. */
+  private static ParityCheck.Outputs rows(long batch, float... values) {
+    NdArray a = NdArray.of(values, values.length / 2, 2);
+    return new ParityCheck.Outputs(Map.of("e", List.of(a)), values.length / 2, batch);
+  }
+
+  @Test
+  void theBatchOneNoteQuotesTheMetricsOwnFigure() {
+    ParityOptions cosine = ParityOptions.DEFAULTS.withMetric(Metric.COSINE, 0.99);
+    // as given, the second row turns 90 degrees (cosine 0); one row per run, cos = 0.995037
+    // for (1, 0.1) against (1, 0): 1 / sqrt(1.01)
+    ParityReport given =
+        ParityCheck.compare(rows(2, 1, 0, 0, 1), rows(2, 1, 0, 1, 0), cosine, "f", "q", List.of());
+    ParityReport alone =
+        ParityCheck.compare(
+            rows(1, 1, 0, 0, 1), rows(1, 1, 0, 0.1f, 1), cosine, "f", "q", List.of());
+    ParityReport r = ParityCheck.atBatchOne(given, alone);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.batchOne().passed()).isTrue();
+    assertThat(r.batchOne().rowCosineMin()).isCloseTo(1 / Math.sqrt(1.01), within(1e-6));
+    assertThat(r.batchOne().top1Agreement()).isNull();
+    assertThat(r.batchOne().describe()).isEqualTo("min row cosine 0.995037");
+    assertThat(r.warnings())
+        .singleElement()
+        .asString()
+        .contains("holds for batch 2: one row per run, the model passes (min row cosine 0.995037)")
+        .doesNotContain("max_abs_diff");
+    // with abs, the note keeps |d|
+    ParityReport abs =
+        ParityCheck.atBatchOne(
+            ParityCheck.compare(
+                rows(2, 1, 0, 0, 1),
+                rows(2, 1, 0, 1, 0),
+                ParityOptions.DEFAULTS,
+                "f",
+                "q",
+                List.of()),
+            ParityCheck.compare(
+                rows(1, 1, 0, 0, 1),
+                rows(1, 1, 0, 0, 1),
+                ParityOptions.DEFAULTS,
+                "f",
+                "q",
+                List.of()));
+    assertThat(abs.batchOne().rowCosineMin()).isNull();
+    assertThat(abs.warnings()).singleElement().asString().contains("(max_abs_diff 0.000000");
   }
 }

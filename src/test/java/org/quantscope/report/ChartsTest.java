@@ -364,6 +364,7 @@ class ChartsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

@@ -249,6 +249,37 @@ class ReportTest {
   }
 
   @Test
+  void pdfSaysWhereTheSamplesCameFromAndWhatTheVerdictJudged() throws Exception {
+    OnnxModel model = OnnxModel.of(ExampleModel.build());
+    List<Map<String, NdArray>> feeds = Synthesizer.synthesize(model, Synthesizer.Options.of(16, 7));
+    ParityOptions cosine =
+        new ParityOptions(0.2, 0.05, 0.5, Set.of(), 40)
+            .withMetric(org.quantscope.parity.Metric.COSINE, 0.5)
+            .withSamplesFrom(org.quantscope.runtime.SampleOrigin.madeUp(16, 7));
+    Report r =
+        Pipeline.inProcess()
+            .run(
+                Plan.quantize(model, QuantizeOptions.DEFAULTS).withParity(cosine, feeds),
+                Progress.NONE)
+            .report();
+    Path pdf = dir.resolve("cosine.pdf");
+    ReportPdf.write(r, layout, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      PDFTextStripper first = new PDFTextStripper();
+      first.setEndPage(1);
+      String text = first.getText(doc).replaceAll("\\s+", " ");
+      assertThat(text)
+          .contains("Samples: 16 samples, one per run (batch 1); made up, seed 7.")
+          .contains(
+              "Verdict by the row cosine: min "
+                  + Figures.cosine(r.parity().rowCosineMin())
+                  + " (tolerance 0.5)");
+    }
+    JsonNode parity = SchemaCheck.valid(JsonDocument.REPORT, ReportJson.toJson(r)).get("parity");
+    assertThat(parity.get("samples_from").get("seed").asInt()).isEqualTo(7);
+  }
+
+  @Test
   void failedVerdictFollowsTheTolerances() throws Exception {
     OnnxModel model = OnnxModel.of(ExampleModel.build());
     List<Map<String, NdArray>> feeds = Synthesizer.synthesize(model, Synthesizer.Options.of(8, 3));

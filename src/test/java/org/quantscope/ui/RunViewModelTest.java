@@ -80,7 +80,7 @@ class RunViewModelTest {
     assertThat(vm.runs().parityProperty().get().batch()).isEqualTo(8);
     assertThat(vm.runs().parityProperty().get().runs()).isEqualTo(8);
     assertThat(vm.runs().parityProperty().get().describeRuns())
-        .isEqualTo("64 samples in 8 runs of up to 8 (batch 8)");
+        .isEqualTo("64 samples in 8 runs of up to 8 (batch 8); the example model's rows");
     vm.options().batch().textProperty().set("0");
     assertThat(vm.options().batch().problemProperty().get()).contains("all");
     vm.options().batch().textProperty().set("ALL");
