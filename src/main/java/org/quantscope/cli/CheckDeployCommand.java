@@ -79,13 +79,15 @@ final class CheckDeployCommand implements Callable<Integer> {
     } else {
       Outputs.check(outputs, int8, fp32);
     }
+    var feeds = samples.source().read(int8);
     DeployReport r =
         DeployCheck.check(
-            ModelSource.of(int8, model.toString(), ModelFiles.sizeBytes(int8)),
-            fp32,
-            samples.source().read(int8),
-            samples.sessionConfig(),
-            new ProgressLine(err));
+                ModelSource.of(int8, model.toString(), ModelFiles.sizeBytes(int8)),
+                fp32,
+                feeds,
+                samples.sessionConfig(),
+                new ProgressLine(err))
+            .withSamplesFrom(samples.source().origin(int8, feeds));
     if (json != null) {
       JsonOut.write(json, JsonDocument.CHECK_DEPLOY, r, out);
     }
@@ -139,6 +141,7 @@ final class CheckDeployCommand implements Callable<Integer> {
               + " samples in "
               + s.runs()
               + (s.runs() == 1 ? " run" : " runs")
+              + (r.samplesFrom() == null ? "" : " (" + r.samplesFrom().describe() + ")")
               + "; "
               + thisCpu(s.thisCpu()));
     }

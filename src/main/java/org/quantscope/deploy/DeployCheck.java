@@ -50,7 +50,7 @@ public final class DeployCheck {
               ? "nothing to emulate: no MatMulInteger with 8-bit weights in the main graph"
               : "safe on CPUs without VNNI (AVX2, AVX-512 without VNNI): no pair of u8 x s8"
                   + " products leaves 16 bits on these samples";
-      return new DeployReport(int8.name(), false, verdict, sat, null, null, problems);
+      return new DeployReport(int8.name(), false, verdict, sat, null, null, problems, null);
     }
     Alternative alt;
     SaturationReport altSat = null;
@@ -94,6 +94,6 @@ public final class DeployCheck {
             + (sat.saturatingNodes() == 1 ? " node saturates" : " nodes saturate")
             + " on CPUs without VNNI; "
             + fix;
-    return new DeployReport(int8.name(), true, verdict, sat, alt, altSat, problems);
+    return new DeployReport(int8.name(), true, verdict, sat, alt, altSat, problems, null);
   }
 }

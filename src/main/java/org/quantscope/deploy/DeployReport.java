@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.deploy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.quantscope.runtime.SampleOrigin;
 
 /**
  * Will an int8 model work on the CPUs it ships to: the saturation emulation for CPUs without VNNI,
@@ -16,6 +18,7 @@ import java.util.List;
  * @param alternativeSaturation the emulation of the alternative, null when not emulated
  * @param runtimeProblems what the targets people ship to cannot run, or run on the CPU instead
  *     ({@link RuntimeSupport}); they do not change the verdict, which is about saturation
+ * @param samplesFrom where the samples came from (set by the caller that read them), or null
  */
 public record DeployReport(
     String model,
@@ -24,9 +27,23 @@ public record DeployReport(
     SaturationReport saturation,
     Alternative alternative,
     SaturationReport alternativeSaturation,
-    List<RuntimeSupport.Problem> runtimeProblems) {
+    List<RuntimeSupport.Problem> runtimeProblems,
+    @JsonInclude(JsonInclude.Include.NON_NULL) SampleOrigin samplesFrom) {
 
   public DeployReport {
     runtimeProblems = List.copyOf(runtimeProblems);
+  }
+
+  /** This report, saying where its samples came from. */
+  public DeployReport withSamplesFrom(SampleOrigin origin) {
+    return new DeployReport(
+        model,
+        atRisk,
+        verdict,
+        saturation,
+        alternative,
+        alternativeSaturation,
+        runtimeProblems,
+        origin);
   }
 }

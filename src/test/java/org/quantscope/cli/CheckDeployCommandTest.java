@@ -80,6 +80,10 @@ class CheckDeployCommandTest {
     assertThat(j.at("/alternative/emulated").asBoolean()).isTrue();
     assertThat(j.at("/alternative_saturation/nodes/0/saturated_pairs").asLong()).isZero();
     assertThat(j.get("runtime_problems")).anyMatch(p -> p.get("target").asText().equals("cuda"));
+    // where the samples came from, as every verb that runs samples says it
+    assertThat(j.at("/samples_from/source").asText()).isEqualTo("csv");
+    assertThat(j.at("/samples_from/rows").asLong()).isEqualTo(16);
+    assertThat(r.out()).contains("(from " + csv().getFileName() + ")");
   }
 
   @Test
