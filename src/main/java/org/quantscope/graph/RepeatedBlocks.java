@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.graph;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.quantscope.onnx.AttributeProto;
+import org.quantscope.onnx.GraphProto;
+import org.quantscope.onnx.NodeProto;
+
+/**
+ * Blocks of a graph that repeat: the same op sequence wired the same way, with different weights,
+ * as the layers of a transformer or the residual blocks of a ResNet stage.
+ *
+ * <p>Found from the structure first: the graph's node list (which ONNX keeps in topological order,
+ * and exporters in the order the model's code runs) is read as a sequence of op signatures (domain,
+ * op type and attributes; a Constant's value is data, not structure), and the longest run of
+ * back-to-back copies of one sub-sequence is taken, every copy checked to read its inputs from the
+ * same places inside the copy. Name prefixes come second: where copies of a run could start at
+ * several nodes (a layer that ends with the same LayerNorm the embeddings end with), the start
+ * whose copies share the longest node-name prefix ({@code /encoder/layer.3/}) wins; copies whose
+ * prefixes differ by more than their numbers ({@code query} and {@code key}) are not repeats; and
+ * the block is named after that prefix ("encoder layer"). The rest of the graph is searched the
+ * same way, and the inside of a block for blocks nested in it.
+ *
+ * <p>Only the main graph is searched (subgraphs are few and small). Cost: one pass over the node
+ * list per candidate block length, lengths capped at {@value #MAX_PERIOD} nodes: a few tens of ms
+ * for 10,000 nodes.
+ */
+public final class RepeatedBlocks {
+  private RepeatedBlocks() {}
+
+  /** Blocks smaller than this are not worth a box of their own. */
+  static final int MIN_NODES = 3;
+
+  /** The longest block looked for, in nodes. */
+  static final int MAX_PERIOD = 4096;
+
+  private static final int MAX_TRIES = 32;
+
+  /**
+   * One run of back-to-back copies of a block.
+   *
+   * @param name what the copies' node names say they are ("encoder layer"), or their first and last
+   *     op types when they are unnamed ("Conv … Add")
+   * @param count copies in the run, at least 2
+   * @param nodesPerBlock nodes in each copy
+   * @param firstNodes the first node of each copy ({@link NodeId} form)
+   * @param firstIndexes index of each copy's first node in the graph's node list; copy {@code r}
+   *     holds the nodes {@code firstIndexes[r] ... firstIndexes[r] + nodesPerBlock - 1}
+   * @param nested blocks repeated inside each copy (found in the first copy, at the same offsets in
+   *     the others)
+   */
+  public record Block(
+      String name,
+      int count,
+      int nodesPerBlock,
+      List<String> firstNodes,
+      @JsonIgnore List<Integer> firstIndexes,
+      List<Block> nested) {
+
+    public Block {
+      firstNodes = List.copyOf(firstNodes);
+      firstIndexes = List.copyOf(firstIndexes);
+      nested = List.copyOf(nested);
+    }
+
+    /** Nodes in all copies. */
+    @JsonIgnore
+    public int nodeCount() {
+      return count * nodesPerBlock;
+    }
+
+    /** Index of the first node after the run. */
+    @JsonIgnore
+    public int end() {
+      return firstIndexes.get(count - 1) + nodesPerBlock;
+    }
+
+    /** The copy holding node {@code nodeIndex}, or -1 when the node is outside the run. */
+    public int copyOf(int nodeIndex) {
+      int start = firstIndexes.get(0);
+      if (nodeIndex < start || nodeIndex >= end()) {
+        return -1;
+      }
+      return (nodeIndex - start) / nodesPerBlock;
+    }
+
+    /** The label of a collapsed run: "encoder layer ×12". */
+    public String label() {
+      return name + " \u00d7" + count;
+    }
+  }
+
+  /** The repeated blocks of the main graph, in graph order (empty when nothing repeats). */
+  public static List<Block> find(GraphProto graph) {
+    return new Finder(graph).find(0, graph.getNodeCount(), 0);
+  }
+
+  /** All blocks of {@code blocks} and those nested in them, outer ones first. */
+  public static List<Block> flatten(List<Block> blocks) {
+    List<Block> out = new ArrayList<>();
+    for (Block b : blocks) {
+      out.add(b);
+      out.addAll(flatten(b.nested()));
+    }
+    return out;
+  }
+
+  private static final class Finder {
+    private final List<NodeProto> nodes;
+    private final int[] tokens;
+    private final Map<String, Integer> producers = new HashMap<>();
+    private final Map<String, Integer> producerSlots = new HashMap<>();
+
+    Finder(GraphProto graph) {
+      nodes = graph.getNodeList();
+      tokens = new int[nodes.size()];
+      Map<String, Integer> ids = new HashMap<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeProto n = nodes.get(i);
+        tokens[i] = ids.computeIfAbsent(signature(n), k -> ids.size());
+        for (int k = 0; k < n.getOutputCount(); k++) {
+          String out = n.getOutput(k);
+          if (!out.isEmpty() && producers.putIfAbsent(out, i) == null) {
+            producerSlots.put(out, k);
+          }
+        }
+      }
+    }
+
+    /** The blocks in nodes {@code [lo, hi)}. */
+    List<Block> find(int lo, int hi, int depth) {
+      List<Block> out = new ArrayList<>();
+      if (hi - lo < 2 * MIN_NODES || depth > 4) {
+        return out;
+      }
+      Set<Long> rejected = new HashSet<>();
+      for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+        Run run = longestRun(lo, hi, rejected);
+        if (run == null) {
+          return out;
+        }
+        Block b = accept(run, depth);
+        if (b == null) {
+          rejected.add(run.key());
+          continue;
+        }
+        out.addAll(find(lo, b.firstIndexes().get(0), depth));
+        out.add(b);
+        out.addAll(find(b.end(), hi, depth));
+        out.sort(Comparator.comparingInt(x -> x.firstIndexes().get(0)));
+        return out;
+      }
+      return out;
+    }
+
+    /** A stretch {@code [start, start + span)} in which every node equals the one L further. */
+    private record Run(int start, int span, int period) {
+      int copies() {
+        return span / period;
+      }
+
+      long key() {
+        return ((long) start << 32) | period;
+      }
+    }
+
+    /** The run covering the most nodes (then the shortest period), ignoring rejected ones. */
+    private Run longestRun(int lo, int hi, Set<Long> rejected) {
+      Run best = null;
+      int maxPeriod = Math.min((hi - lo) / 2, MAX_PERIOD);
+      for (int period = MIN_NODES; period <= maxPeriod; period++) {
+        int length = 0;
+        for (int i = lo; i + period <= hi; i++) {
+          boolean same = i + period < hi && tokens[i] == tokens[i + period];
+          if (same) {
+            length++;
+            continue;
+          }
+          if (length >= period) {
+            Run r = new Run(i - length, length + period, period);
+            int covered = r.copies() * period;
+            if ((best == null || covered > best.copies() * best.period())
+                && !rejected.contains(r.key())) {
+              best = r;
+            }
+          }
+          length = 0;
+        }
+      }
+      return best;
+    }
+
+    /** The run as a block (best start, checked wiring, sensible names), or null. */
+    private Block accept(Run run, int depth) {
+      int period = run.period();
+      int slack = run.span() - run.copies() * period;
+      int bestStart = run.start();
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int start = run.start(); start <= run.start() + slack; start++) {
+        double score = score(start, period, run.copies());
+        if (score > bestScore) {
+          bestScore = score;
+          bestStart = start;
+        }
+      }
+      int copies = matchingCopies(bestStart, period, run.copies());
+      if (copies < 2) {
+        return null;
+      }
+      List<String> prefixes = new ArrayList<>();
+      for (int r = 0; r < copies; r++) {
+        prefixes.add(prefix(bestStart + r * period, period));
+      }
+      Set<String> shapes = new HashSet<>();
+      for (String p : prefixes) {
+        shapes.add(p.replaceAll("[0-9]+", "#"));
+      }
+      if (!prefixes.get(0).isEmpty() && shapes.size() > 1) {
+        return null; // named apart: query, key, value are not three layers
+      }
+      List<String> first = new ArrayList<>();
+      List<Integer> starts = new ArrayList<>();
+      for (int r = 0; r < copies; r++) {
+        int s = bestStart + r * period;
+        starts.add(s);
+        first.add(NodeId.of(nodes.get(s), s));
+      }
+      List<Block> nested = find(bestStart, bestStart + period, depth + 1);
+      return new Block(name(prefixes, bestStart, period), copies, period, first, starts, nested);
+    }
+
+    /**
+     * How well copies starting at {@code start} line up with the names: the summed length of each
+     * copy's common name prefix, less a little for every value read across a copy's top edge.
+     */
+    private double score(int start, int period, int copies) {
+      double score = 0;
+      for (int r = 0; r < copies; r++) {
+        int s = start + r * period;
+        score += prefix(s, period).length();
+        score -= 0.01 * crossingInputs(s, period);
+      }
+      return score;
+    }
+
+    private int crossingInputs(int start, int period) {
+      Set<String> seen = new HashSet<>();
+      for (int i = start; i < start + period; i++) {
+        for (String in : nodes.get(i).getInputList()) {
+          Integer p = producers.get(in);
+          if (p != null && p < start && !nodes.get(p).getOpType().equals("Constant")) {
+            seen.add(in);
+          }
+        }
+      }
+      return seen.size();
+    }
+
+    /** Copies wired like the first one, counted from the first. */
+    private int matchingCopies(int start, int period, int copies) {
+      List<String> wiring = wiring(start, period);
+      int n = 1;
+      while (n < copies && wiring(start + n * period, period).equals(wiring)) {
+        n++;
+      }
+      return n;
+    }
+
+    /** Where each input of a copy comes from: a node inside it (offset and slot), or outside. */
+    private List<String> wiring(int start, int period) {
+      List<String> out = new ArrayList<>();
+      for (int i = start; i < start + period; i++) {
+        NodeProto n = nodes.get(i);
+        StringBuilder b = new StringBuilder();
+        for (String in : n.getInputList()) {
+          Integer p = in.isEmpty() ? null : producers.get(in);
+          if (in.isEmpty()) {
+            b.append("-,");
+          } else if (p != null && p >= start && p < i) {
+            b.append(p - start).append(':').append(producerSlots.get(in)).append(',');
+          } else {
+            b.append("x,");
+          }
+        }
+        b.append('|').append(n.getOutputCount());
+        out.add(b.toString());
+      }
+      return out;
+    }
+
+    /** The path prefix ("/encoder/layer.3/") all named nodes of a copy share, or "". */
+    private String prefix(int start, int period) {
+      String common = null;
+      for (int i = start; i < start + period; i++) {
+        String name = nodes.get(i).getName();
+        if (name.isEmpty()) {
+          continue;
+        }
+        if (common == null) {
+          int slash = name.lastIndexOf('/');
+          common = slash < 0 ? "" : name.substring(0, slash + 1);
+        } else {
+          int k = 0;
+          int max = Math.min(common.length(), name.length());
+          while (k < max && common.charAt(k) == name.charAt(k)) {
+            k++;
+          }
+          common = common.substring(0, common.lastIndexOf('/', k - 1) + 1);
+        }
+        if (common.isEmpty()) {
+          return "";
+        }
+      }
+      return common == null ? "" : common;
+    }
+
+    /** "encoder layer" from "/encoder/layer.0/" and "/encoder/layer.1/"; op types otherwise. */
+    private String name(List<String> prefixes, int start, int period) {
+      String a = prefixes.get(0);
+      String b = prefixes.get(1);
+      if (!a.isEmpty() && !a.equals(b)) {
+        int k = 0;
+        while (k < a.length() && k < b.length() && a.charAt(k) == b.charAt(k)) {
+          k++;
+        }
+        String head = a.substring(0, k);
+        if (k < a.length() && Character.isDigit(a.charAt(k))) {
+          head = head.replaceAll("[0-9]+$", "");
+        }
+        String[] segments = head.replaceAll("[/._-]+$", "").split("/");
+        String last = segments[segments.length - 1];
+        String before = segments.length > 1 ? segments[segments.length - 2] : "";
+        String words =
+            (before.isEmpty() || last.startsWith(before) ? last : before + " " + last)
+                .replaceAll("[._-]+", " ")
+                .strip();
+        if (!words.isEmpty()) {
+          return org.quantscope.model.UntrustedText.clean(words, 60);
+        }
+      }
+      return nodes.get(start).getOpType() + " \u2026 " + nodes.get(start + period - 1).getOpType();
+    }
+  }
+
+  /** Domain, op type and attributes: what makes two nodes the same operation. */
+  static String signature(NodeProto n) {
+    StringBuilder b = new StringBuilder();
+    b.append(n.getDomain()).append(':').append(n.getOpType()).append('/').append(n.getInputCount());
+    if (n.getOpType().equals("Constant")) {
+      return b.toString();
+    }
+    for (AttributeProto a : n.getAttributeList()) {
+      b.append(';').append(a.getName()).append('=');
+      switch (a.getType()) {
+        case INT -> b.append(a.getI());
+        case FLOAT -> b.append(a.getF());
+        case STRING -> b.append(a.getS().toStringUtf8());
+        case INTS -> b.append(a.getIntsList());
+        case FLOATS -> b.append(a.getFloatsList());
+        case STRINGS -> b.append(a.getStringsCount());
+        case TENSOR -> b.append(a.getT().getDataType()).append(a.getT().getDimsList());
+        case GRAPH -> b.append("graph:").append(a.getG().getNodeCount());
+        default -> b.append(a.getType());
+      }
+    }
+    return b.toString();
+  }
+}
