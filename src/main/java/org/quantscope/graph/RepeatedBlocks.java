@@ -24,8 +24,9 @@ import org.quantscope.onnx.NodeProto;
  * same places inside the copy. Name prefixes come second: where copies of a run could start at
  * several nodes (a layer that ends with the same LayerNorm the embeddings end with), the start
  * whose copies share the longest node-name prefix ({@code /encoder/layer.3/}) wins; copies whose
- * prefixes differ by more than their numbers ({@code query} and {@code key}) are not repeats; and
- * the block is named after that prefix ("encoder layer"). The rest of the graph is searched the
+ * prefixes differ by more than their numbers ({@code query} and {@code key}) or do not differ at
+ * all ({@code attn/Shape}, {@code attn/Shape_1}) are not repeats; a copy has two op types at least;
+ * and the block is named after that prefix ("encoder layer"). The rest of the graph is searched the
  * same way, and the inside of a block for blocks nested in it.
  *
  * <p>Only the main graph is searched (subgraphs are few and small). Cost: one pass over the node
@@ -218,12 +219,8 @@ public final class RepeatedBlocks {
       for (int r = 0; r < copies; r++) {
         prefixes.add(prefix(bestStart + r * period, period));
       }
-      Set<String> shapes = new HashSet<>();
-      for (String p : prefixes) {
-        shapes.add(p.replaceAll("[0-9]+", "#"));
-      }
-      if (!prefixes.get(0).isEmpty() && shapes.size() > 1) {
-        return null; // named apart: query, key, value are not three layers
+      if (!namesAgree(prefixes) || opTypes(bestStart, period) < 2) {
+        return null;
       }
       List<String> first = new ArrayList<>();
       List<Integer> starts = new ArrayList<>();
@@ -234,6 +231,32 @@ public final class RepeatedBlocks {
       }
       List<Block> nested = find(bestStart, bestStart + period, depth + 1);
       return new Block(name(prefixes, bestStart, period), copies, period, first, starts, nested);
+    }
+
+    /**
+     * True when the copies' path prefixes say nothing or say they are numbered copies: all
+     * distinct, differing only in their numbers ({@code layer.0}, {@code layer.1}). Copies under
+     * one prefix ({@code attn/Shape}, {@code attn/Shape_1}) or named apart ({@code query}, {@code
+     * key}) are parts of one thing, not repeats of it.
+     */
+    private static boolean namesAgree(List<String> prefixes) {
+      if (prefixes.stream().allMatch(String::isEmpty)) {
+        return true;
+      }
+      Set<String> shapes = new HashSet<>();
+      for (String p : prefixes) {
+        shapes.add(p.replaceAll("[0-9]+", "#"));
+      }
+      return shapes.size() == 1 && new HashSet<>(prefixes).size() == prefixes.size();
+    }
+
+    /** Distinct op types in a copy: a chain of one op (Identity, Identity, ...) is no block. */
+    private int opTypes(int start, int period) {
+      Set<String> ops = new HashSet<>();
+      for (int i = start; i < start + period; i++) {
+        ops.add(nodes.get(i).getOpType());
+      }
+      return ops.size();
     }
 
     /**
@@ -295,12 +318,15 @@ public final class RepeatedBlocks {
       return out;
     }
 
-    /** The path prefix ("/encoder/layer.3/") all named nodes of a copy share, or "". */
+    /**
+     * The path prefix ("/encoder/layer.3/") all path-like node names of a copy share, or "". Names
+     * without a slash ({@code Constant_51}, which exporters give to nodes they add) say nothing.
+     */
     private String prefix(int start, int period) {
       String common = null;
       for (int i = start; i < start + period; i++) {
         String name = nodes.get(i).getName();
-        if (name.isEmpty()) {
+        if (name.indexOf('/') < 0) {
           continue;
         }
         if (common == null) {
