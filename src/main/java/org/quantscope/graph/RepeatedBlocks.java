@@ -103,6 +103,49 @@ public final class RepeatedBlocks {
     return new Finder(graph).find(0, graph.getNodeCount(), 0);
   }
 
+  /**
+   * The runs to draw as one box each when the blocks are collapsed: every block one box, except
+   * that for a block whose key ({@link Block#firstIndexes()}{@code .get(0)}) maps to a copy in
+   * {@code openCopies}, that copy is drawn node by node between a box for the copies before it and
+   * one for the copies after it. Nested blocks are drawn inside their open copy node by node.
+   */
+  public static List<GraphLayout.Collapsed> collapsed(
+      List<Block> blocks, Map<Integer, Integer> openCopies) {
+    List<GraphLayout.Collapsed> out = new ArrayList<>();
+    for (Block b : blocks) {
+      Integer open = openCopies.get(b.firstIndexes().get(0));
+      if (open == null || open < 0 || open >= b.count()) {
+        out.add(run(b, 0, b.count()));
+        continue;
+      }
+      if (open > 0) {
+        out.add(run(b, 0, open));
+      }
+      if (open + 1 < b.count()) {
+        out.add(run(b, open + 1, b.count()));
+      }
+    }
+    return out;
+  }
+
+  /** Copies {@code [from, to)} of a block as one box. */
+  private static GraphLayout.Collapsed run(Block b, int from, int to) {
+    int first = b.firstIndexes().get(from);
+    int end = b.firstIndexes().get(to - 1) + b.nodesPerBlock();
+    boolean all = from == 0 && to == b.count();
+    String title = b.name() + " \u00d7" + (to - from);
+    String subtitle =
+        (all
+                ? ""
+                : (to - from == 1 ? "copy " + (from + 1) : "copies " + (from + 1) + "-" + to)
+                    + " of "
+                    + b.count()
+                    + ", ")
+            + b.nodesPerBlock()
+            + " nodes each";
+    return new GraphLayout.Collapsed("block:" + first + "-" + end, title, subtitle, first, end);
+  }
+
   /** All blocks of {@code blocks} and those nested in them, outer ones first. */
   public static List<Block> flatten(List<Block> blocks) {
     List<Block> out = new ArrayList<>();

@@ -136,7 +136,7 @@ public final class GraphPicture {
           switch (b.kind()) {
             case INPUT, OUTPUT -> StatusColors.INPUT;
             case WEIGHT -> StatusColors.WEIGHT;
-            case NODE -> st == null ? StatusColors.OTHER : st.fill();
+            case NODE, BLOCK -> st == null ? StatusColors.OTHER : st.fill();
           };
       String outline = st == null ? StatusColors.LIGHT_OUTLINE : st.outline();
       RoundRectangle2D box =

@@ -33,6 +33,7 @@ public final class GraphCanvas extends Region {
   private boolean dragged;
   private boolean redrawPending;
   private Consumer<String> onSelect = id -> {};
+  private Consumer<String> onOpenBlock = id -> {};
   private java.util.function.LongConsumer painted = nanos -> {};
 
   /** The farthest zoom out. */
@@ -65,6 +66,10 @@ public final class GraphCanvas extends Region {
         e -> {
           if (!dragged && e.getButton() == MouseButton.PRIMARY) {
             GraphLayout.Box b = boxAt(e.getX(), e.getY());
+            if (b != null && b.kind() == GraphLayout.Kind.BLOCK) {
+              onOpenBlock.accept(b.id());
+              return;
+            }
             onSelect.accept(b == null || b.kind() != GraphLayout.Kind.NODE ? null : b.id());
           }
         });
@@ -76,6 +81,11 @@ public final class GraphCanvas extends Region {
         });
     setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
     setOnMouseExited(e -> tip.hide());
+  }
+
+  /** Called with the id of a clicked box of collapsed blocks. */
+  public void setOnOpenBlock(Consumer<String> onOpenBlock) {
+    this.onOpenBlock = onOpenBlock;
   }
 
   /** Called with the id of a clicked node, or null for a click on empty space. */

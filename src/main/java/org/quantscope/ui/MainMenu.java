@@ -65,7 +65,20 @@ final class MainMenu extends MenuBar {
     MenuItem zoomOut =
         item("Zoom out", "zoomOutMenu", "Shortcut+MINUS", () -> canvas.zoomBy(1 / 1.25));
     MenuItem fit = item("Fit graph", "fitMenu", "Shortcut+DIGIT0", canvas::fit);
-    Menu view = menu("View", "viewMenu", find, new SeparatorMenuItem(), zoomIn, zoomOut, fit);
+    MenuItem expandAll = item("Expand all", "expandAllMenu", null, graph::expandAll);
+    MenuItem collapse = item("Collapse blocks", "collapseMenu", null, graph::collapseAll);
+    Menu view =
+        menu(
+            "View",
+            "viewMenu",
+            find,
+            new SeparatorMenuItem(),
+            zoomIn,
+            zoomOut,
+            fit,
+            new SeparatorMenuItem(),
+            expandAll,
+            collapse);
 
     MenuItem quantize = item("Quantize", "quantizeMenu", "Shortcut+Shift+Q", runs::quantize);
     MenuItem parity = item("Check parity", "parityMenu", "Shortcut+Shift+P", runs::checkParity);
