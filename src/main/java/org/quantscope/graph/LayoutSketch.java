@@ -184,7 +184,7 @@ final class LayoutSketch {
         Integer from = producer(in, nodeOutputs, inputs, weights);
         // No box here: an optional input left empty, an initializer without a box, or a value
         // of an enclosing graph.
-        if (from != null && from != nodeShapes[i]) {
+        if (from != null && (runOf[i] == null || from != nodeShapes[i])) {
           s.link(seen, new Link(from, nodeShapes[i], in));
         }
       }
