@@ -125,6 +125,23 @@ class ReportTest {
   }
 
   @Test
+  void aThirteenNodeGraphFitsOnePage() throws Exception {
+    OnnxModel thirteen = OnnxModel.of(chain(13));
+    GraphLayout.Result graph =
+        GraphLayout.layout(
+            Scope.all(thirteen.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
+    // taller than a page at full size: drawn smaller, on one page
+    assertThat(graph.height()).isGreaterThan(ReportPdf.Paper.A4.size.getHeight());
+    Path pdf = dir.resolve("thirteen.pdf");
+    ReportPdf.write(report, graph, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      String text = new PDFTextStripper().getText(doc);
+      // the boxes are drawn as shapes: the page heading is the text to find
+      assertThat(text).contains("Graph").doesNotContain("Graph (1 of");
+    }
+  }
+
+  @Test
   void letterPaperHasLetterPages() throws Exception {
     Path pdf = dir.resolve("letter.pdf");
     ReportPdf.write(report, null, ReportPdf.Paper.LETTER, pdf);
