@@ -308,6 +308,27 @@ public final class GraphLayout {
     return result;
   }
 
+  /**
+   * Lays out one graph whole or, when that drawing is not {@code legible} and the graph has {@link
+   * RepeatedBlocks}, with each run of repeated blocks collapsed into one box (what a printed page
+   * of a 12-layer encoder can hold).
+   */
+  public static Result layoutLegible(
+      Scope scope,
+      Options options,
+      java.util.function.Predicate<Result> legible,
+      Progress progress) {
+    Result whole = layout(scope, options, progress);
+    if (legible.test(whole) || !scope.isMain()) {
+      return whole;
+    }
+    List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(scope.graph());
+    if (blocks.isEmpty()) {
+      return whole;
+    }
+    return layout(scope, options, RepeatedBlocks.collapsed(blocks, java.util.Map.of()), progress);
+  }
+
   private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {
     // A cancelled worker runs on until ELK's next phase boundary: it reports nothing more.
     Progress untilCancelled =

@@ -142,6 +142,41 @@ class ReportTest {
   }
 
   @Test
+  void aTwelveLayerEncoderPrintsWithItsLayersCollapsed() throws Exception {
+    Scope main = Scope.all(TestModels.bertEncoder(12, true).getGraph()).get(0);
+    GraphLayout.Result whole =
+        GraphLayout.layout(main, GraphLayout.Options.DEFAULTS, Progress.NONE);
+    GraphLayout.Result printed =
+        GraphLayout.layoutLegible(
+            main,
+            GraphLayout.Options.DEFAULTS,
+            r -> ReportPdf.graphFits(r, ReportPdf.Paper.A4),
+            Progress.NONE);
+
+    assertThat(ReportPdf.graphFits(whole, ReportPdf.Paper.A4)).isFalse();
+    assertThat(ReportPdf.graphFits(printed, ReportPdf.Paper.A4)).isTrue();
+    assertThat(printed.boxes())
+        .filteredOn(b -> b.kind() == GraphLayout.Kind.BLOCK)
+        .extracting(GraphLayout.Box::title)
+        .containsExactly("encoder layer \u00d712");
+    Path pdf = dir.resolve("encoder.pdf");
+    ReportPdf.write(report, printed, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      assertThat(new PDFTextStripper().getText(doc)).contains("Graph").doesNotContain("too big");
+    }
+    // a small graph is printed whole
+    Scope small = Scope.all(ExampleModel.build().getGraph()).get(0);
+    assertThat(
+            GraphLayout.layoutLegible(
+                    small,
+                    GraphLayout.Options.DEFAULTS,
+                    r -> ReportPdf.graphFits(r, ReportPdf.Paper.A4),
+                    Progress.NONE)
+                .boxes())
+        .noneMatch(b -> b.kind() == GraphLayout.Kind.BLOCK);
+  }
+
+  @Test
   void letterPaperHasLetterPages() throws Exception {
     Path pdf = dir.resolve("letter.pdf");
     ReportPdf.write(report, null, ReportPdf.Paper.LETTER, pdf);
