@@ -40,8 +40,13 @@ public final class GraphViewModel {
   /** Graphs with more nodes than this open with their repeated blocks collapsed. */
   static final int COLLAPSE_ABOVE = 300;
 
+  private int collapseAbove = COLLAPSE_ABOVE;
+
   private final JobRunner jobs;
-  private List<RepeatedBlocks.Block> blocks = List.of();
+
+  /** The repeated blocks of the shown graph; null until the first layout has searched for them. */
+  private List<RepeatedBlocks.Block> blocks;
+
   private final Map<Integer, Integer> openCopies = new HashMap<>();
   private List<GraphLayout.Collapsed> collapsedRuns = List.of();
   private Map<String, Integer> nodeIndexes = Map.of();
@@ -121,7 +126,7 @@ public final class GraphViewModel {
 
   /** The repeated blocks of the shown graph (found in the main graph only). */
   public List<RepeatedBlocks.Block> blocks() {
-    return blocks;
+    return blocks == null ? List.of() : blocks;
   }
 
   /**
@@ -155,7 +160,7 @@ public final class GraphViewModel {
     }
     scopes.setAll(Scope.all(model.graph()));
     openCopies.clear();
-    collapsed.set(model.graph().getNodeCount() > COLLAPSE_ABOVE);
+    collapsed.set(model.graph().getNodeCount() > collapseAbove);
     if (scope.get() == scopes.get(0)) {
       indexScope(scope.get());
       layout();
@@ -176,26 +181,35 @@ public final class GraphViewModel {
     }
     long mine = ++generation;
     layingOut.set(true);
-    List<GraphLayout.Collapsed> runs =
-        collapsed.get() ? RepeatedBlocks.collapsed(blocks, openCopies) : List.of();
-    collapsedRuns = runs;
-    publishStatuses();
-    int hidden = runs.stream().mapToInt(c -> c.endNode() - c.firstNode()).sum();
+    List<RepeatedBlocks.Block> known = blocks;
+    boolean collapse = collapsed.get();
+    Map<Integer, Integer> open = Map.copyOf(openCopies);
     message.set(
         "Laying out "
-            + (s.graph().getNodeCount() - hidden)
+            + s.graph().getNodeCount()
             + " nodes"
-            + (runs.isEmpty() ? "" : " and " + runs.size() + " collapsed blocks")
+            + (collapse ? ", repeated blocks collapsed" : "")
             + " ...");
     layoutJob =
         jobs.submit(
             "Lay out the graph",
-            p -> GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, runs, p),
+            p -> {
+              // the search for blocks is engine work too: off the FX thread, once per graph
+              List<RepeatedBlocks.Block> found =
+                  known != null ? known : s.isMain() ? RepeatedBlocks.find(s.graph()) : List.of();
+              List<GraphLayout.Collapsed> runs =
+                  collapse ? RepeatedBlocks.collapsed(found, open) : List.of();
+              return new Laid(
+                  found, runs, GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, runs, p));
+            },
             r -> {
               if (mine == generation) {
+                blocks = r.blocks();
+                collapsedRuns = r.runs();
+                publishStatuses();
                 layingOut.set(false);
                 message.set("");
-                layout.set(r);
+                layout.set(r.result());
               }
             },
             t -> {
@@ -208,6 +222,20 @@ public final class GraphViewModel {
               }
             });
   }
+
+  /**
+   * Models opened from now on with more nodes than this show their repeated blocks collapsed
+   * ({@value #COLLAPSE_ABOVE} unless changed; the window harness measures both ways).
+   */
+  public void setCollapseAbove(int nodes) {
+    collapseAbove = nodes;
+  }
+
+  /** What a layout job hands back: the blocks it found, the runs it collapsed, the drawing. */
+  private record Laid(
+      List<RepeatedBlocks.Block> blocks,
+      List<GraphLayout.Collapsed> runs,
+      GraphLayout.Result result) {}
 
   /** Draws every node: the repeated blocks expanded (View > Expand all). */
   public void expandAll() {
@@ -268,7 +296,7 @@ public final class GraphViewModel {
 
   /** Opens the copy of its block that holds node {@code i}, and lays the graph out again. */
   private void open(int i) {
-    for (RepeatedBlocks.Block b : blocks) {
+    for (RepeatedBlocks.Block b : blocks()) {
       int copy = b.copyOf(i);
       if (copy >= 0) {
         openCopies.put(b.firstIndexes().get(0), copy);
@@ -292,7 +320,8 @@ public final class GraphViewModel {
     }
     nodeIds = ids;
     nodeIndexes = indexes;
-    blocks = s != null && s.isMain() ? RepeatedBlocks.find(s.graph()) : List.of();
+    blocks = null;
+    collapsedRuns = List.of();
     openCopies.clear();
   }
 
