@@ -49,8 +49,14 @@ class GraphBlocksViewTest {
   }
 
   private void open() throws Exception {
+    open(6);
+  }
+
+  private void open(int layers) throws Exception {
     Path model =
-        Files.write(dir.resolve("encoder.onnx"), TestModels.bertEncoder(6, true).toByteArray());
+        Files.write(
+            dir.resolve("encoder" + layers + ".onnx"),
+            TestModels.bertEncoder(layers, true).toByteArray());
     Platform.runLater(() -> vm.open(model));
     waitUntilIdle();
   }
@@ -104,6 +110,24 @@ class GraphBlocksViewTest {
     waitUntilIdle();
     assertThat(boxes(GraphLayout.Kind.BLOCK)).hasSize(1);
     assertThat(nodeIds()).doesNotContain(LAYER0_Q);
+  }
+
+  @Test
+  void aTwelveLayerEncoderFitsTheWindowAtAReadableZoom(FxRobot robot) throws Exception {
+    open(12);
+    GraphCanvas canvas = robot.lookup("#graphCanvas").queryAs(GraphCanvas.class);
+    GraphLayout.Result r = vm.graph().layoutProperty().get();
+    assertThat(boxes(GraphLayout.Kind.BLOCK))
+        .extracting(GraphLayout.Box::title)
+        .containsExactly("encoder layer \u00d712");
+    // the whole drawing is on screen, at half size or more (12 px labels at 6 px or more)
+    assertThat(canvas.scale()).isGreaterThanOrEqualTo(0.5);
+    double[] top = canvas.screenCentre(r.boxes().get(0).id());
+    double[] block = canvas.screenCentre(boxes(GraphLayout.Kind.BLOCK).get(0).id());
+    for (double[] c : List.of(top, block)) {
+      assertThat(c[0]).isBetween(0.0, canvas.getWidth());
+      assertThat(c[1]).isBetween(0.0, canvas.getHeight());
+    }
   }
 
   @Test
