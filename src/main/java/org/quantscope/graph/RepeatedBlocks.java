@@ -52,7 +52,8 @@ public final class RepeatedBlocks {
    *     op types when they are unnamed ("Conv … Add")
    * @param count copies in the run, at least 2
    * @param nodesPerBlock nodes in each copy
-   * @param firstNodes the first node of each copy ({@link NodeId} form)
+   * @param firstNodes the first node of each copy ({@link NodeId} form); empty for a nested block
+   *     moved to another copy of the block holding it ({@link #collapsed})
    * @param firstIndexes index of each copy's first node in the graph's node list; copy {@code r}
    *     holds the nodes {@code firstIndexes[r] ... firstIndexes[r] + nodesPerBlock - 1}
    * @param nested blocks repeated inside each copy (found in the first copy, at the same offsets in
@@ -108,7 +109,8 @@ public final class RepeatedBlocks {
    * The runs to draw as one box each when the blocks are collapsed: every block one box, except
    * that for a block whose key ({@link Block#firstIndexes()}{@code .get(0)}) maps to a copy in
    * {@code openCopies}, that copy is drawn node by node between a box for the copies before it and
-   * one for the copies after it. Nested blocks are drawn inside their open copy node by node.
+   * one for the copies after it. The blocks nested in an open copy are collapsed (or opened) the
+   * same way, keyed by their first index in that copy.
    */
   public static List<GraphLayout.Collapsed> collapsed(
       List<Block> blocks, Map<Integer, Integer> openCopies) {
@@ -122,11 +124,46 @@ public final class RepeatedBlocks {
       if (open > 0) {
         out.add(run(b, 0, open));
       }
+      out.addAll(collapsed(nestedIn(b, open), openCopies));
       if (open + 1 < b.count()) {
         out.add(run(b, open + 1, b.count()));
       }
     }
     return out;
+  }
+
+  /**
+   * The copy holding node {@code node} at every level of nesting, outer first: block key ({@link
+   * Block#firstIndexes()}{@code .get(0)}, of the nested blocks in that copy) to copy. Empty when
+   * the node is in no block.
+   */
+  public static Map<Integer, Integer> copiesHolding(List<Block> blocks, int node) {
+    Map<Integer, Integer> out = new java.util.LinkedHashMap<>();
+    for (Block b : blocks) {
+      int copy = b.copyOf(node);
+      if (copy >= 0) {
+        out.put(b.firstIndexes().get(0), copy);
+        out.putAll(copiesHolding(nestedIn(b, copy), node));
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** The blocks nested in copy {@code copy} of {@code b}: those of its first copy, moved along. */
+  private static List<Block> nestedIn(Block b, int copy) {
+    int offset = b.firstIndexes().get(copy) - b.firstIndexes().get(0);
+    return offset == 0 ? b.nested() : b.nested().stream().map(n -> moved(n, offset)).toList();
+  }
+
+  private static Block moved(Block b, int offset) {
+    return new Block(
+        b.name(),
+        b.count(),
+        b.nodesPerBlock(),
+        List.of(),
+        b.firstIndexes().stream().map(i -> i + offset).toList(),
+        b.nested().stream().map(n -> moved(n, offset)).toList());
   }
 
   /** Copies {@code [from, to)} of a block as one box. */

@@ -261,7 +261,15 @@ public final class GraphViewModel {
   public void expandBlock(String boxId) {
     for (GraphLayout.Collapsed c : collapsedRuns) {
       if (c.id().equals(boxId)) {
-        open(c.firstNode());
+        // the outermost level not open at the copy the box starts with: one level per click
+        for (var level : RepeatedBlocks.copiesHolding(blocks(), c.firstNode()).entrySet()) {
+          if (!level.getValue().equals(openCopies.get(level.getKey()))) {
+            openCopies.put(level.getKey(), level.getValue());
+            opened = nodeIds.get(c.firstNode());
+            layout();
+            return;
+          }
+        }
         return;
       }
     }
@@ -294,16 +302,13 @@ public final class GraphViewModel {
     }
   }
 
-  /** Opens the copy of its block that holds node {@code i}, and lays the graph out again. */
+  /** Opens the copies holding node {@code i} at every level, and lays the graph out again. */
   private void open(int i) {
-    for (RepeatedBlocks.Block b : blocks()) {
-      int copy = b.copyOf(i);
-      if (copy >= 0) {
-        openCopies.put(b.firstIndexes().get(0), copy);
-        opened = nodeIds.get(b.firstIndexes().get(copy));
-        layout();
-        return;
-      }
+    Map<Integer, Integer> holding = RepeatedBlocks.copiesHolding(blocks(), i);
+    if (!holding.isEmpty()) {
+      openCopies.putAll(holding);
+      opened = nodeIds.get(i);
+      layout();
     }
   }
 

@@ -71,6 +71,35 @@ class CollapsedLayoutTest {
   }
 
   @Test
+  void blocksNestedInAnOpenCopyAreCollapsedInTurn() {
+    GraphProto cnn = TestModels.resNetLike().getGraph();
+    List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(cnn);
+    RepeatedBlocks.Block stages = blocks.get(1);
+    int stagesKey = stages.firstIndexes().get(0);
+    // the last node of stage 3: in stage copy 1, residual block copy 1 of the two inside it
+    int node = stages.end() - 1;
+    Map<Integer, Integer> holding = RepeatedBlocks.copiesHolding(blocks, node);
+    int innerKey = stages.nested().get(0).firstIndexes().get(0) + stages.nodesPerBlock();
+    assertThat(holding).containsExactly(Map.entry(stagesKey, 1), Map.entry(innerKey, 1));
+
+    List<GraphLayout.Collapsed> one = RepeatedBlocks.collapsed(blocks, Map.of(stagesKey, 1));
+    assertThat(one)
+        .extracting(GraphLayout.Collapsed::title)
+        .containsExactly("layer1 \u00d73", "layer \u00d71", "layer2 \u00d72");
+    GraphLayout.Collapsed inner = one.get(2);
+    assertThat(inner.firstNode()).isEqualTo(innerKey);
+    assertThat(inner.endNode()).isEqualTo(stages.end());
+    assertThat(cnn.getNode(inner.firstNode()).getName()).isEqualTo("/layer3/layer3.1/conv1/Conv");
+
+    List<GraphLayout.Collapsed> both = RepeatedBlocks.collapsed(blocks, holding);
+    assertThat(both)
+        .extracting(GraphLayout.Collapsed::subtitle)
+        .containsExactly("5 nodes each", "copy 1 of 2, 16 nodes each", "copy 1 of 2, 5 nodes each");
+    Result r = GraphLayout.layout(Scope.all(cnn).get(0), Options.DEFAULTS, both, Progress.NONE);
+    assertThat(r.boxes().stream().map(Box::id)).contains(cnn.getNode(node).getName());
+  }
+
+  @Test
   void overlappingRunsAreRefused() {
     var a = new GraphLayout.Collapsed("a", "a", "", 20, 40);
     var b = new GraphLayout.Collapsed("b", "b", "", 30, 50);
