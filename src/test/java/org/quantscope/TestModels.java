@@ -10,6 +10,7 @@ import java.util.Random;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.Protos;
 import org.quantscope.model.Tensors;
+import org.quantscope.onnx.AttributeProto;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.NodeProto;
@@ -51,6 +52,203 @@ public final class TestModels {
     g.addNode(node("Gemm", "fc2", List.of("r", "W2", "b2"), List.of("logits"), attr("transB", 1L)));
     g.addNode(node("Softmax", "softmax", List.of("logits"), List.of("y"), attr("axis", 1L)));
     return model(g);
+  }
+
+  /**
+   * A BERT-like encoder as an exporter writes it, with {@code layers} layers of 62 nodes (Constants
+   * included): Q, K and V projections (MatMul, Add, Reshape, Transpose), scores, softmax, context,
+   * output projection, residual Add and LayerNorm spelled out in nine ops, a GELU feed-forward and
+   * a second LayerNorm. The embeddings end with the same nine LayerNorm ops the layers end with,
+   * and a pooler follows. Node names are path-like ({@code
+   * /encoder/layer.3/attention/self/query/MatMul}), or all empty when {@code named} is false.
+   * Hidden size 8, for structure only.
+   */
+  public static ModelProto bertEncoder(int layers, boolean named) {
+    return model(new EncoderBuilder(named).encoder(layers));
+  }
+
+  /**
+   * A ResNet-like CNN: a stem, stage 1 of three residual blocks (Conv, Relu, Conv, Add, Relu), then
+   * stages 2 and 3 alike, each a downsampling block (strided Conv and a 1x1 shortcut Conv) and two
+   * residual blocks, then pooling and a classifier. Names as torchvision exports them ({@code
+   * /layer2/layer2.1/conv1/Conv}).
+   */
+  public static ModelProto resNetLike() {
+    EncoderBuilder b = new EncoderBuilder(true);
+    b.g.setName("resnet_like");
+    b.g.addInput(tensorValue("img", ElementType.FLOAT, 1, 3, 32, 32));
+    b.prefix = "";
+    String x = b.op("Conv", "conv1/Conv", "img", b.weight("stem.w", 8, 3, 3, 3));
+    x = b.op("Relu", "relu/Relu", x);
+    x = b.op("MaxPool", "maxpool/MaxPool", x);
+    int[] blocks = {3, 3, 3};
+    for (int stage = 1; stage <= 3; stage++) {
+      for (int k = 0; k < blocks[stage - 1]; k++) {
+        b.prefix = "/layer" + stage + "/layer" + stage + "." + k;
+        String w = "l" + stage + "." + k;
+        boolean down = stage > 1 && k == 0;
+        String in = x;
+        String c =
+            down
+                ? b.op(
+                    "Conv",
+                    "conv1/Conv",
+                    List.of(in, b.weight(w + ".c1", 8, 8, 3, 3)),
+                    attr("strides", 2L, 2L))
+                : b.op("Conv", "conv1/Conv", in, b.weight(w + ".c1", 8, 8, 3, 3));
+        c = b.op("Relu", "relu/Relu", c);
+        c = b.op("Conv", "conv2/Conv", c, b.weight(w + ".c2", 8, 8, 3, 3));
+        if (down) {
+          in =
+              b.op(
+                  "Conv",
+                  "downsample/downsample.0/Conv",
+                  List.of(in, b.weight(w + ".d", 8, 8, 1, 1)),
+                  attr("strides", 2L, 2L));
+        }
+        c = b.op("Add", "Add", c, in);
+        x = b.op("Relu", "relu_1/Relu", c);
+      }
+    }
+    b.prefix = "";
+    x = b.op("GlobalAveragePool", "avgpool/GlobalAveragePool", x);
+    x = b.op("Flatten", "Flatten", x);
+    x = b.op("Gemm", "fc/Gemm", x, b.weight("fc.w", 10, 8));
+    b.g.addOutput(tensorValue(x, ElementType.FLOAT, 1, 10));
+    return model(b.g);
+  }
+
+  /** Writes the nodes of {@link #bertEncoder} and {@link #resNetLike}. */
+  private static final class EncoderBuilder {
+    final GraphProto.Builder g = GraphProto.newBuilder().setName("bert_encoder");
+    final boolean named;
+    String prefix = "";
+    private int values;
+
+    EncoderBuilder(boolean named) {
+      this.named = named;
+    }
+
+    GraphProto.Builder encoder(int layers) {
+      g.addInput(tensorValue("input_ids", ElementType.INT64, 1, 4));
+      g.addInput(tensorValue("attention_mask", ElementType.FLOAT, 1, 1, 1, 4));
+      prefix = "/embeddings";
+      String h = op("Gather", "word_embeddings/Gather", weight("word", 30, 8), "input_ids");
+      h = op("Add", "Add", h, weight("positions", 4, 8));
+      h = layerNorm(h);
+      prefix = "";
+      String mask = op("Mul", "Mul", "attention_mask", constant("Constant"));
+      for (int layer = 0; layer < layers; layer++) {
+        h = layer(layer, h, mask);
+      }
+      prefix = "/pooler";
+      h = op("Gather", "Gather", h, constant("Constant"));
+      h = op("MatMul", "dense/MatMul", h, weight("pool.w", 8, 8));
+      h = op("Tanh", "activation/Tanh", h);
+      g.addOutput(tensorValue(h, ElementType.FLOAT, 1, 8));
+      return g;
+    }
+
+    private String layer(int layer, String h, String mask) {
+      String base = "/encoder/layer." + layer;
+      String w = "l" + layer;
+      prefix = base + "/attention/self";
+      String q = head("query", h, w + ".q", 0, 2, 1, 3);
+      String k = head("key", h, w + ".k", 0, 2, 3, 1);
+      String v = head("value", h, w + ".v", 0, 2, 1, 3);
+      String s = op("MatMul", "MatMul", q, k);
+      s = op("Div", "Div", s, constant("Constant"));
+      s = op("Add", "Add", s, mask);
+      s = op("Softmax", "Softmax", List.of(s), attr("axis", -1L));
+      String c = op("MatMul", "MatMul_1", s, v);
+      c = op("Transpose", "Transpose_3", List.of(c), attr("perm", 0L, 2L, 1L, 3L));
+      c = op("Reshape", "Reshape_3", c, constant("Constant_1"));
+      prefix = base + "/attention/output";
+      c = op("MatMul", "dense/MatMul", c, weight(w + ".ao.w", 8, 8));
+      c = op("Add", "dense/Add", c, weight(w + ".ao.b", 8));
+      c = op("Add", "Add", c, h);
+      String a = layerNorm(c);
+      prefix = base + "/intermediate";
+      String f = op("MatMul", "dense/MatMul", a, weight(w + ".i.w", 8, 32));
+      f = op("Add", "dense/Add", f, weight(w + ".i.b", 32));
+      String half = op("Div", "intermediate_act_fn/Div", f, constant("Constant"));
+      half = op("Erf", "intermediate_act_fn/Erf", half);
+      half = op("Add", "intermediate_act_fn/Add", half, constant("Constant_1"));
+      f = op("Mul", "intermediate_act_fn/Mul", f, half);
+      f = op("Mul", "intermediate_act_fn/Mul_1", f, constant("Constant_2"));
+      prefix = base + "/output";
+      f = op("MatMul", "dense/MatMul", f, weight(w + ".o.w", 32, 8));
+      f = op("Add", "dense/Add", f, weight(w + ".o.b", 8));
+      f = op("Add", "Add", f, a);
+      return layerNorm(f);
+    }
+
+    private String head(String name, String h, String w, long... perm) {
+      String x = op("MatMul", name + "/MatMul", h, weight(w + ".w", 8, 8));
+      x = op("Add", name + "/Add", x, weight(w + ".b", 8));
+      x = op("Reshape", name + "/Reshape", x, constant(name + "/Constant"));
+      return op("Transpose", name + "/Transpose", List.of(x), attr("perm", perm));
+    }
+
+    /** Nine ops, as exporters write a LayerNorm that was not fused. */
+    private String layerNorm(String x) {
+      String saved = prefix;
+      prefix = prefix + "/LayerNorm";
+      String mean = op("ReduceMean", "ReduceMean", List.of(x), attr("axes", -1L));
+      String d = op("Sub", "Sub", x, mean);
+      String sq = op("Pow", "Pow", d, constant("Constant"));
+      String variance = op("ReduceMean", "ReduceMean_1", List.of(sq), attr("axes", -1L));
+      String std = op("Add", "Add", variance, constant("Constant_1"));
+      std = op("Sqrt", "Sqrt", std);
+      String y = op("Div", "Div", d, std);
+      y = op("Mul", "Mul", y, weight(saved + ".gamma", 8));
+      y = op("Add", "Add_1", y, weight(saved + ".beta", 8));
+      prefix = saved;
+      return y;
+    }
+
+    String op(String opType, String name, String... inputs) {
+      return add(opType, name, List.of(inputs), List.of());
+    }
+
+    String op(String opType, String name, List<String> inputs, AttributeProto... attributes) {
+      return add(opType, name, inputs, List.of(attributes));
+    }
+
+    private String add(
+        String opType, String name, List<String> inputs, List<AttributeProto> attributes) {
+      String out = "v" + values++;
+      NodeProto.Builder n =
+          NodeProto.newBuilder()
+              .setOpType(opType)
+              .setName(named ? prefix + "/" + name : "")
+              .addAllInput(inputs)
+              .addOutput(out)
+              .addAllAttribute(attributes);
+      g.addNode(n);
+      return out;
+    }
+
+    String constant(String name) {
+      String out = "v" + values++;
+      g.addNode(
+          NodeProto.newBuilder()
+              .setOpType("Constant")
+              .setName(named ? prefix + "/" + name : "")
+              .addOutput(out)
+              .addAttribute(
+                  attr("value", Tensors.rawFloats("", new long[] {1}, new float[] {values}))));
+      return out;
+    }
+
+    String weight(String name, long... dims) {
+      int n = 1;
+      for (long d : dims) {
+        n *= (int) d;
+      }
+      g.addInitializer(Tensors.rawFloats(name, dims, values(n, name.hashCode())));
+      return name;
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
+import org.quantscope.graph.RepeatedBlocks;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -77,6 +78,7 @@ final class InspectCommand implements Callable<Integer> {
     ModelSummary s = Summaries.summarize(m);
     QuantizationDetector.Detection d = QuantizationDetector.detect(m);
     String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);
+    List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(m.proto().getGraph());
     PrintWriter out = spec.commandLine().getOut();
     List<RuntimeSupport.Problem> problems =
         d.facts().quantized() ? RuntimeSupport.problems(m) : List.of();
@@ -86,11 +88,17 @@ final class InspectCommand implements Callable<Integer> {
           json,
           JsonDocument.INSPECT,
           new JsonView(
-              s, conversion, d.facts().quantized() ? d.facts() : null, d.recipe(), problems),
+              s,
+              conversion,
+              d.facts().quantized() ? d.facts() : null,
+              d.recipe(),
+              problems,
+              blocks),
           out);
     }
     if (json == null || !JsonOut.isStdout(json)) {
       printText(s, conversion, all, names.width(), out);
+      printBlocks(blocks, names.width(), out);
       if (d.facts().quantized()) {
         out.println();
         out.println("Already quantized:");
@@ -132,15 +140,47 @@ final class InspectCommand implements Callable<Integer> {
   /**
    * The JSON inspect prints: the summary's keys, then {@code conversion} (what converting to opset
    * 11 does before quantizing, or null), {@code quantization} (how an int8 model was quantized, or
-   * null), {@code recipe} (the recipe that matches, or null) and {@code runtime_problems} (what
-   * ONNX Runtime's targets cannot run of an int8 model).
+   * null), {@code recipe} (the recipe that matches, or null), {@code runtime_problems} (what
+   * ONNX Runtime's targets cannot run of an int8 model) and {@code repeated_blocks} (the blocks of
+   * the main graph that repeat, {@link RepeatedBlocks}).
    */
   record JsonView(
       @JsonUnwrapped ModelSummary summary,
       String conversion,
       QuantizationFacts quantization,
       String recipe,
-      List<RuntimeSupport.Problem> runtimeProblems) {}
+      List<RuntimeSupport.Problem> runtimeProblems,
+      List<RepeatedBlocks.Block> repeatedBlocks) {}
+
+
+  /**
+   * The repeated blocks, one line each ("encoder layer x12, 62 nodes each, from NODE"), nested ones
+   * indented under theirs.
+   */
+  static void printBlocks(List<RepeatedBlocks.Block> blocks, int nameWidth, PrintWriter out) {
+    if (blocks.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Repeated blocks:");
+    printBlocks(blocks, "  ", nameWidth, out);
+  }
+
+  private static void printBlocks(
+      List<RepeatedBlocks.Block> blocks, String indent, int nameWidth, PrintWriter out) {
+    for (RepeatedBlocks.Block b : blocks) {
+      out.println(
+          indent
+              + Texts.clean(b.name(), 60)
+              + " x"
+              + b.count()
+              + ", "
+              + plural(b.nodesPerBlock(), "node")
+              + " each, first "
+              + Texts.clean(b.firstNodes().get(0), nameWidth));
+      printBlocks(b.nested(), indent + "  ", nameWidth, out);
+    }
+  }
 
   static void printText(ModelSummary s, boolean all, PrintWriter out) {
     printText(s, null, all, Texts.MAX_CHARS, out);

@@ -54,7 +54,35 @@ public final class GraphLayout {
     /** A graph output. */
     OUTPUT,
     /** An initializer feeding a weight-bearing operator, shown with its shape. */
-    WEIGHT
+    WEIGHT,
+    /** A run of nodes drawn as one box: repeated blocks collapsed ({@link Collapsed}). */
+    BLOCK
+  }
+
+  /**
+   * A run of consecutive nodes drawn as one box of kind {@link Kind#BLOCK}: typically copies of a
+   * {@link RepeatedBlocks.Block}. Connections between its nodes are not drawn; connections from and
+   * to them are drawn from and to the box; weights read only inside it get no box.
+   *
+   * @param id the box's id
+   * @param title what the box says ("encoder layer ×12")
+   * @param subtitle its second line ("62 nodes each")
+   * @param firstNode index of the first node in the graph's node list
+   * @param endNode index after the last node
+   */
+  public record Collapsed(String id, String title, String subtitle, int firstNode, int endNode) {
+    public Collapsed {
+      if (firstNode < 0 || endNode <= firstNode) {
+        throw new IllegalArgumentException(
+            "collapsed run "
+                + id
+                + ": expected nodes [first, end), got ["
+                + firstNode
+                + ", "
+                + endNode
+                + ")");
+      }
+    }
   }
 
   /**
@@ -258,15 +286,47 @@ public final class GraphLayout {
    *     (the interrupt flag stays set)
    */
   public static Result layout(Scope scope, Options options, Progress progress) {
+    return layout(scope, options, List.of(), progress);
+  }
+
+  /**
+   * Lays out one graph with some runs of nodes drawn as one box each.
+   *
+   * @param collapsed disjoint runs of nodes, each drawn as one {@link Kind#BLOCK} box
+   * @see #layout(Scope, Options, Progress)
+   */
+  public static Result layout(
+      Scope scope, Options options, List<Collapsed> collapsed, Progress progress) {
     Cancellation.check();
     int nodes = scope.graph().getNodeCount();
     progress.report(0, LayoutElk.TOTAL, "Collecting " + nodes + " nodes of " + scope.label());
-    LayoutSketch sketch = LayoutSketch.of(scope, options.showWeights());
+    LayoutSketch sketch = LayoutSketch.of(scope, options.showWeights(), collapsed);
     boolean fast = sketch.shapes.size() > options.fastAbove();
     Cancellation.check();
     Result result = onLayoutThread(sketch, fast, progress);
     progress.report(LayoutElk.TOTAL, LayoutElk.TOTAL, "Laid out " + nodes + " nodes");
     return result;
+  }
+
+  /**
+   * Lays out one graph whole or, when that drawing is not {@code legible} and the graph has {@link
+   * RepeatedBlocks}, with each run of repeated blocks collapsed into one box (what a printed page
+   * of a 12-layer encoder can hold).
+   */
+  public static Result layoutLegible(
+      Scope scope,
+      Options options,
+      java.util.function.Predicate<Result> legible,
+      Progress progress) {
+    Result whole = layout(scope, options, progress);
+    if (legible.test(whole) || !scope.isMain()) {
+      return whole;
+    }
+    List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(scope.graph());
+    if (blocks.isEmpty()) {
+      return whole;
+    }
+    return layout(scope, options, RepeatedBlocks.collapsed(blocks, java.util.Map.of()), progress);
   }
 
   private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {

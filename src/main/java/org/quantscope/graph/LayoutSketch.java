@@ -90,6 +90,11 @@ final class LayoutSketch {
 
   /** Boxes and connections of one scope; checks {@link Cancellation} every few hundred nodes. */
   static LayoutSketch of(Scope scope, boolean showWeights) {
+    return of(scope, showWeights, List.of());
+  }
+
+  /** Boxes and connections of one scope with the {@code collapsed} runs one box each. */
+  static LayoutSketch of(Scope scope, boolean showWeights, List<GraphLayout.Collapsed> collapsed) {
     LayoutSketch s = new LayoutSketch();
     GraphProto g = scope.graph();
     List<NodeProto> nodes = g.getNodeList();
@@ -108,12 +113,40 @@ final class LayoutSketch {
     }
     Map<String, Integer> nodeOutputs = new HashMap<>();
     int[] nodeShapes = new int[nodes.size()];
+    GraphLayout.Collapsed[] runOf = new GraphLayout.Collapsed[nodes.size()];
+    for (GraphLayout.Collapsed c : collapsed) {
+      for (int i = c.firstNode(); i < Math.min(c.endNode(), nodes.size()); i++) {
+        if (runOf[i] != null) {
+          throw new IllegalArgumentException(
+              "collapsed runs " + runOf[i].id() + " and " + c.id() + " overlap at node " + i);
+        }
+        runOf[i] = c;
+      }
+    }
     for (int i = 0; i < nodes.size(); i++) {
       if ((i & 255) == 0) {
         Cancellation.check();
       }
       NodeProto n = nodes.get(i);
-      nodeShapes[i] = s.add(box(NodeId.of(scope, n, i), Kind.NODE, n.getOpType(), n.getName(), i));
+      GraphLayout.Collapsed run = runOf[i];
+      if (run != null && i > run.firstNode()) {
+        nodeShapes[i] = nodeShapes[i - 1];
+      } else if (run != null) {
+        Shape b = box(run.id(), Kind.BLOCK, run.title(), run.subtitle(), i);
+        nodeShapes[i] =
+            s.add(
+                new Shape(
+                    b.id(),
+                    b.kind(),
+                    b.title(),
+                    b.subtitle(),
+                    Math.max(b.width() + 40, 300),
+                    b.height() + 20,
+                    b.nodeIndex()));
+      } else {
+        nodeShapes[i] =
+            s.add(box(NodeId.of(scope, n, i), Kind.NODE, n.getOpType(), n.getName(), i));
+      }
       for (int k = 0; k < n.getOutputCount(); k++) {
         String out = n.getOutput(k);
         if (!out.isEmpty() && nodeOutputs.putIfAbsent(out, nodeShapes[i]) == null) {
@@ -124,8 +157,9 @@ final class LayoutSketch {
     Map<String, Integer> weights = new HashMap<>();
     if (showWeights) {
       // One shared box per weight, in order of first use.
-      for (NodeProto n : nodes) {
-        if (!WEIGHT_OPS.contains(n.getOpType())) {
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeProto n = nodes.get(i);
+        if (!WEIGHT_OPS.contains(n.getOpType()) || runOf[i] != null) {
           continue;
         }
         for (String in : n.getInputList()) {
@@ -150,7 +184,7 @@ final class LayoutSketch {
         Integer from = producer(in, nodeOutputs, inputs, weights);
         // No box here: an optional input left empty, an initializer without a box, or a value
         // of an enclosing graph.
-        if (from != null) {
+        if (from != null && (runOf[i] == null || from != nodeShapes[i])) {
           s.link(seen, new Link(from, nodeShapes[i], in));
         }
       }

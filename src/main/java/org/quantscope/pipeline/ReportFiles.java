@@ -51,9 +51,13 @@ public record ReportFiles(
     GraphLayout.Result layout = null;
     if (pdf != null || graphPng != null) {
       progress.report(0, total, "Laying out the graph");
+      // a graph too big to print legibly is drawn with its repeated blocks collapsed
       layout =
-          GraphLayout.layout(
-              Scope.all(model.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
+          GraphLayout.layoutLegible(
+              Scope.all(model.graph()).get(0),
+              GraphLayout.Options.DEFAULTS,
+              r -> ReportPdf.graphFits(r, paper == null ? ReportPdf.Paper.A4 : paper),
+              Progress.NONE);
     }
     List<Path> written = new ArrayList<>();
     if (json != null) {

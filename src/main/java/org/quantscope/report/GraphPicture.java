@@ -136,9 +136,23 @@ public final class GraphPicture {
           switch (b.kind()) {
             case INPUT, OUTPUT -> StatusColors.INPUT;
             case WEIGHT -> StatusColors.WEIGHT;
-            case NODE -> st == null ? StatusColors.OTHER : st.fill();
+            case NODE, BLOCK -> st == null ? StatusColors.OTHER : st.fill();
           };
       String outline = st == null ? StatusColors.LIGHT_OUTLINE : st.outline();
+      if (b.kind() == GraphLayout.Kind.BLOCK) {
+        // collapsed repeated blocks: a stack of cards, the copies behind the one in front
+        for (int k = 2; k >= 1; k--) {
+          RoundRectangle2D card =
+              new RoundRectangle2D.Double(
+                  b.x() + 4 * k, b.y() - 4 * k, b.width(), b.height(), 10, 10);
+          g.setColor(Color.decode(fill).brighter());
+          g.fill(card);
+          g.setColor(Color.decode(StatusColors.STRONG_OUTLINE));
+          g.setStroke(new BasicStroke(1f));
+          g.draw(card);
+        }
+        outline = StatusColors.STRONG_OUTLINE;
+      }
       RoundRectangle2D box =
           new RoundRectangle2D.Double(b.x(), b.y(), b.width(), b.height(), 10, 10);
       g.setColor(Color.decode(fill));
@@ -153,7 +167,11 @@ public final class GraphPicture {
       } else {
         text(
             g,
-            b.kind() == GraphLayout.Kind.NODE ? TITLE : SUB,
+            b.kind() == GraphLayout.Kind.WEIGHT
+                    || b.kind() == GraphLayout.Kind.INPUT
+                    || b.kind() == GraphLayout.Kind.OUTPUT
+                ? SUB
+                : TITLE,
             b.title(),
             cx,
             b.y() + b.height() * 0.32,

@@ -13,15 +13,22 @@ import org.quantscope.graph.GraphLayout;
 
 /**
  * The PDF report's graph: the window's layout coloured by the results ({@link GraphPicture}), as
- * vector graphics scaled to the width of the page and cut into bands of one page each, with the
- * colour key on the first. A graph that would not be legible on {@value ReportPdf#MAX_GRAPH_PAGES}
- * pages gets a note that points to the graph PNG instead.
+ * vector graphics scaled to the width of the page (or down to one page when it stays legible there,
+ * {@link #ONE_PAGE_SCALE}) and cut into bands of one page each, with the colour key on the first. A
+ * graph that would not be legible on {@value ReportPdf#MAX_GRAPH_PAGES} pages gets a note that
+ * points to the graph PNG instead.
  */
 final class PdfGraphPages {
   private PdfGraphPages() {}
 
   /** Height of the colour key. */
   private static final float LEGEND_H = 16;
+
+  /**
+   * A graph that fits one page at this scale or more is drawn on one page rather than cut into
+   * bands at a larger one (12 px labels print at 6.6 pt or more).
+   */
+  static final double ONE_PAGE_SCALE = 0.55;
 
   /**
    * Writes the graph on new pages, or the note when it does not fit {@code paper}; a missing or
@@ -47,9 +54,11 @@ final class PdfGraphPages {
           pages.width);
       return;
     }
-    double s = Math.min(1.0, pages.width / Math.max(1, graph.width()));
+    double toWidth = Math.min(1.0, pages.width / Math.max(1, graph.width()));
     float top = pages.pageHeight() - MARGIN - 28 - LEGEND_H;
     float avail = top - MARGIN - 10;
+    double onePage = Math.min(toWidth, avail / Math.max(1, graph.height()));
+    double s = onePage >= ONE_PAGE_SCALE ? onePage : toWidth;
     double bandHeight = avail / s;
     int count = (int) Math.ceil(graph.height() / bandHeight);
     for (int i = 0; i < count; i++) {

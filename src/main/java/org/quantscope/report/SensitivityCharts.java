@@ -36,8 +36,12 @@ public final class SensitivityCharts {
     List<NodeSensitivity> nodes = report.nodes().subList(0, Math.min(topN, report.nodes().size()));
     double full = VariantError.of(report.full(), report.candidates()).toleranceRatio();
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    for (NodeSensitivity n : nodes) {
-      String key = Texts.clean(n.node(), ChartTheme.MAX_LABEL_CHARS);
+    List<String> labels =
+        Texts.axisLabels(
+            nodes.stream().map(NodeSensitivity::node).toList(), ChartTheme.MAX_LABEL_CHARS);
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeSensitivity n = nodes.get(i);
+      String key = labels.get(i);
       data.addValue(n.onlyThis().toleranceRatio(), ONLY_THIS, key);
       data.addValue(Math.max(0, full - n.allButThis().toleranceRatio()), RECOVERED, key);
     }

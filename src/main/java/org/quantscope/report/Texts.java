@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.report;
 
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.quantscope.model.UntrustedText;
 
@@ -62,6 +63,50 @@ public final class Texts {
       return "…";
     }
     return pathLike ? "…" + t.substring(t.length() - lo) : t.substring(0, lo) + "…";
+  }
+
+  /**
+   * Axis labels for the node names of one chart: the path prefix all of them share ({@code
+   * /encoder/}) is cut off and shown as {@code …/}, then each is {@link #shorten shortened} to
+   * {@code max} characters, so that the labels differ where the names differ ({@code
+   * …/layer.3/attention/self/query/MatMul}). Labels that would still be equal get {@code (2)},
+   * {@code (3)}, ... so that no two names share one (a name listed twice keeps one label). Tooltips
+   * and tables keep the full names.
+   */
+  public static List<String> axisLabels(List<String> names, int max) {
+    String common = null;
+    for (String n : names) {
+      String name = n == null ? "" : n;
+      if (common == null) {
+        int slash = name.lastIndexOf('/');
+        common = slash < 0 ? "" : name.substring(0, slash + 1);
+      } else {
+        int k = 0;
+        int limit = Math.min(common.length(), name.length());
+        while (k < limit && common.charAt(k) == name.charAt(k)) {
+          k++;
+        }
+        common = common.substring(0, common.lastIndexOf('/', Math.max(0, k - 1)) + 1);
+      }
+    }
+    // a lone "/" says nothing worth an ellipsis
+    int cut = common == null || common.length() <= 1 || names.size() < 2 ? 0 : common.length();
+    List<String> out = new java.util.ArrayList<>(names.size());
+    // the names each label stands for: one name listed twice keeps its label
+    java.util.Map<String, List<String>> seen = new java.util.HashMap<>();
+    for (String n : names) {
+      String label =
+          n == null || n.isEmpty()
+              ? "?"
+              : cut > 0 ? shorten(ELLIPSIS + "/" + n.substring(cut), max) : shorten(n, max);
+      List<String> owners = seen.computeIfAbsent(label, x -> new java.util.ArrayList<>());
+      if (!owners.contains(n)) {
+        owners.add(n);
+      }
+      int k = owners.indexOf(n) + 1;
+      out.add(k == 1 ? label : label + " (" + k + ")");
+    }
+    return out;
   }
 
   /**

@@ -121,8 +121,11 @@ public final class TraceCharts {
   public static JFreeChart introduced(TraceReport r, int topN) {
     List<NodeError> nodes = r.nodes().subList(0, Math.min(topN, r.nodes().size()));
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    for (NodeError n : nodes) {
-      String key = Texts.clean(n.node(), ChartTheme.MAX_LABEL_CHARS);
+    List<String> labels =
+        Texts.axisLabels(nodes.stream().map(NodeError::node).toList(), ChartTheme.MAX_LABEL_CHARS);
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeError n = nodes.get(i);
+      String key = labels.get(i);
       data.addValue(n.outputShare() == null ? 0 : 100 * n.outputShare(), INTRODUCED, key);
     }
     NumberAxis share = new NumberAxis("share of the error at the graph outputs (%)");

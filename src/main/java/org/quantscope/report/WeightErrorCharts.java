@@ -123,12 +123,16 @@ public final class WeightErrorCharts {
     entries.sort(Comparator.comparingDouble(e -> sortKey(e.weight().sqnrDb())));
     List<WeightBar> bars = new ArrayList<>(entries.size());
     int max = ChartTheme.MAX_LABEL_CHARS;
-    for (Entry e : entries) {
+    List<String> nodeNames = entries.stream().map(e -> e.node().node()).toList();
+    List<String> shortNames = Texts.axisLabels(nodeNames, max);
+    List<String> shorterNames = Texts.axisLabels(nodeNames, max - 17);
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
       String node = e.node().node() == null || e.node().node().isEmpty() ? "?" : e.node().node();
       String label =
           e.several()
-              ? Texts.shorten(node, max - 17) + " \u00b7 " + Texts.shorten(e.weight().name(), 14)
-              : Texts.shorten(node, max);
+              ? shorterNames.get(i) + " \u00b7 " + Texts.shorten(e.weight().name(), 14)
+              : shortNames.get(i);
       bars.add(
           new WeightBar(
               bars.size(),

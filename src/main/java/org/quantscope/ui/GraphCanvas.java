@@ -33,7 +33,9 @@ public final class GraphCanvas extends Region {
   private boolean dragged;
   private boolean redrawPending;
   private Consumer<String> onSelect = id -> {};
+  private Consumer<String> onOpenBlock = id -> {};
   private java.util.function.LongConsumer painted = nanos -> {};
+  private Runnable onViewChanged = () -> {};
 
   /** The farthest zoom out. */
   static final double MIN_SCALE = 0.001;
@@ -60,11 +62,16 @@ public final class GraphCanvas extends Region {
           dragX = e.getX();
           dragY = e.getY();
           redraw();
+          onViewChanged.run();
         });
     setOnMouseReleased(
         e -> {
           if (!dragged && e.getButton() == MouseButton.PRIMARY) {
             GraphLayout.Box b = boxAt(e.getX(), e.getY());
+            if (b != null && b.kind() == GraphLayout.Kind.BLOCK) {
+              onOpenBlock.accept(b.id());
+              return;
+            }
             onSelect.accept(b == null || b.kind() != GraphLayout.Kind.NODE ? null : b.id());
           }
         });
@@ -76,6 +83,11 @@ public final class GraphCanvas extends Region {
         });
     setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
     setOnMouseExited(e -> tip.hide());
+  }
+
+  /** Called with the id of a clicked box of collapsed blocks. */
+  public void setOnOpenBlock(Consumer<String> onOpenBlock) {
+    this.onOpenBlock = onOpenBlock;
   }
 
   /** Called with the id of a clicked node, or null for a click on empty space. */
@@ -165,6 +177,40 @@ public final class GraphCanvas extends Region {
     tx = x - (x - tx) * f;
     ty = y - (y - ty) * f;
     scale = s;
+    redraw();
+    onViewChanged.run();
+  }
+
+  /** Called when the user pans or zooms (not when the view is set in code). */
+  public void setOnViewChanged(Runnable onViewChanged) {
+    this.onViewChanged = onViewChanged;
+  }
+
+  /**
+   * The view as scale and centre, the centre as a fraction of the drawing's width and height, to
+   * show another drawing the same way ({@link #showLike}); null without a layout.
+   */
+  public double[] view() {
+    if (layout == null) {
+      return null;
+    }
+    double cx = (getWidth() / 2 - tx) / scale;
+    double cy = (getHeight() / 2 - ty) / scale;
+    return new double[] {
+      scale, cx / Math.max(1, layout.width()), cy / Math.max(1, layout.height())
+    };
+  }
+
+  /**
+   * Shows this drawing at another canvas's {@link #view}: the same zoom, the same relative spot.
+   */
+  public void showLike(double[] view) {
+    if (view == null || layout == null) {
+      return;
+    }
+    scale = view[0];
+    tx = getWidth() / 2 - view[1] * layout.width() * scale;
+    ty = getHeight() / 2 - view[2] * layout.height() * scale;
     redraw();
   }
 

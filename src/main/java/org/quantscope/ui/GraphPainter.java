@@ -101,6 +101,16 @@ final class GraphPainter {
         g.fillRect(b.x(), b.y(), b.width(), b.height());
         continue;
       }
+      if (b.kind() == GraphLayout.Kind.BLOCK) {
+        // a stack of cards: the copies behind the one in front
+        g.setStroke(Palette.stroke(b.kind(), st));
+        g.setLineWidth(1);
+        for (int k = 2; k >= 1; k--) {
+          g.setFill(Palette.fill(b.kind(), st).brighter());
+          g.fillRoundRect(b.x() + 4 * k, b.y() - 4 * k, b.width(), b.height(), 10, 10);
+          g.strokeRoundRect(b.x() + 4 * k, b.y() - 4 * k, b.width(), b.height(), 10, 10);
+        }
+      }
       g.setFill(Palette.fill(b.kind(), st));
       g.fillRoundRect(b.x(), b.y(), b.width(), b.height(), 10, 10);
       g.setStroke(sel ? SELECTED : Palette.stroke(b.kind(), st));
@@ -110,7 +120,15 @@ final class GraphPainter {
         g.setFill(TEXT);
         double cx = b.x() + b.width() / 2;
         g.setFont(b.kind() == GraphLayout.Kind.NODE ? TITLE : SUB);
-        if (b.subtitle().isEmpty()) {
+        if (b.kind() == GraphLayout.Kind.BLOCK) {
+          g.setFont(TITLE);
+          g.fillText(label(b.title()), cx, b.y() + b.height() * 0.24, b.width() - 8);
+          g.setFont(SUB);
+          g.setFill(SUBTEXT);
+          g.fillText(label(b.subtitle()), cx, b.y() + b.height() * 0.52, b.width() - 8);
+          String state = st.detail().isEmpty() ? "click to open" : st.detail();
+          g.fillText(label(state), cx, b.y() + b.height() * 0.78, b.width() - 8);
+        } else if (b.subtitle().isEmpty()) {
           g.fillText(label(b.title()), cx, b.y() + b.height() / 2, b.width() - 8);
         } else {
           g.fillText(label(b.title()), cx, b.y() + b.height() * 0.32, b.width() - 8);

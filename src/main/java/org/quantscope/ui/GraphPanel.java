@@ -3,7 +3,6 @@ package org.quantscope.ui;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -25,7 +24,6 @@ import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
-import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.Scope;
 
 /**
@@ -40,7 +38,7 @@ public final class GraphPanel extends BorderPane {
   private final Label searchInfo = new Label();
   private final FlowPane legend = new FlowPane(10, 4);
   private final CheckBox propagated = new CheckBox("error at the outputs instead");
-  private List<GraphLayout.Box> hits = new ArrayList<>();
+  private List<String> hits = new ArrayList<>();
   private int hit;
 
   public GraphPanel(GraphViewModel vm) {
@@ -124,7 +122,15 @@ public final class GraphPanel extends BorderPane {
     setCenter(centre);
 
     canvas.setOnSelect(id -> vm.selectedProperty().set(id));
-    vm.layoutProperty().addListener((o, a, b) -> canvas.setLayout(b));
+    canvas.setOnOpenBlock(vm::expandBlock);
+    vm.layoutProperty()
+        .addListener(
+            (o, a, b) -> {
+              canvas.setLayout(b);
+              if (b != null && vm.focus() != null) {
+                canvas.centerOn(vm.focus());
+              }
+            });
     vm.statusesProperty()
         .addListener(
             (o, a, b) -> {
@@ -169,23 +175,27 @@ public final class GraphPanel extends BorderPane {
     search.selectAll();
   }
 
-  /** Selects the next node whose id, name or op type contains the search text. */
+  /** Draws every node (View > Expand all). */
+  public void expandAll() {
+    vm.expandAll();
+  }
+
+  /** Draws each run of repeated blocks as one box (View > Collapse blocks). */
+  public void collapseAll() {
+    vm.collapseAll();
+  }
+
+  /**
+   * Selects the next node whose id, name or op type contains the search text, inside collapsed
+   * blocks too (selecting it opens its block).
+   */
   void find() {
-    String q = search.getText() == null ? "" : search.getText().strip().toLowerCase(Locale.ROOT);
-    GraphLayout.Result r = vm.layoutProperty().get();
-    if (q.isEmpty() || r == null) {
+    String q = search.getText() == null ? "" : search.getText().strip();
+    if (q.isEmpty() || vm.layoutProperty().get() == null) {
       searchInfo.setText("");
       return;
     }
-    List<GraphLayout.Box> found = new ArrayList<>();
-    for (GraphLayout.Box b : r.boxes()) {
-      if (b.kind() == GraphLayout.Kind.NODE
-          && (b.id().toLowerCase(Locale.ROOT).contains(q)
-              || b.title().toLowerCase(Locale.ROOT).contains(q)
-              || b.subtitle().toLowerCase(Locale.ROOT).contains(q))) {
-        found.add(b);
-      }
-    }
+    List<String> found = vm.find(q);
     if (!found.equals(hits)) {
       hits = found;
       hit = -1;
@@ -195,9 +205,9 @@ public final class GraphPanel extends BorderPane {
       return;
     }
     hit = (hit + 1) % hits.size();
-    GraphLayout.Box b = hits.get(hit);
-    vm.selectedProperty().set(b.id());
-    canvas.centerOn(b.id());
+    String id = hits.get(hit);
+    vm.selectedProperty().set(id);
+    canvas.centerOn(id);
     searchInfo.setText((hit + 1) + " of " + hits.size());
   }
 

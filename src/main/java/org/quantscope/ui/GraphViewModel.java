@@ -20,7 +20,9 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantscope.graph.GraphLayout;
+import org.quantscope.graph.NodeId;
 import org.quantscope.graph.QuantizableNode;
+import org.quantscope.graph.RepeatedBlocks;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.QuantizationResult;
@@ -35,7 +37,22 @@ import org.quantscope.trace.TraceReport;
  * shares.
  */
 public final class GraphViewModel {
+  /** Graphs with more nodes than this open with their repeated blocks collapsed. */
+  static final int COLLAPSE_ABOVE = 300;
+
+  private int collapseAbove = COLLAPSE_ABOVE;
+
   private final JobRunner jobs;
+
+  /** The repeated blocks of the shown graph; null until the first layout has searched for them. */
+  private List<RepeatedBlocks.Block> blocks;
+
+  private final Map<Integer, Integer> openCopies = new HashMap<>();
+  private List<GraphLayout.Collapsed> collapsedRuns = List.of();
+  private Map<String, Integer> nodeIndexes = Map.of();
+  private List<String> nodeIds = List.of();
+  private Map<String, NodeStatus> nodeStatuses = Map.of();
+  private String opened;
   private JobRunner.Handle layoutJob;
   private long generation;
 
@@ -51,10 +68,16 @@ public final class GraphViewModel {
       new ReadOnlyObjectWrapper<>(this, "statuses", Map.of());
   private final StringProperty selected = new SimpleStringProperty(this, "selected");
   private final BooleanProperty propagated = new SimpleBooleanProperty(this, "propagated");
+  private final ReadOnlyBooleanWrapper collapsed = new ReadOnlyBooleanWrapper(this, "collapsed");
 
   public GraphViewModel(JobRunner jobs) {
     this.jobs = jobs;
-    scope.addListener((o, a, b) -> layout());
+    scope.addListener(
+        (o, a, b) -> {
+          indexScope(b);
+          layout();
+        });
+    selected.addListener((o, a, b) -> openBlockOf(b));
   }
 
   /** The graphs of the open model: the main graph first, then every subgraph. */
@@ -92,6 +115,33 @@ public final class GraphViewModel {
     return propagated;
   }
 
+  /**
+   * True when the repeated blocks of the graph are drawn collapsed ({@link #collapseAll}; the
+   * default above {@value #COLLAPSE_ABOVE} nodes), false when every node is drawn ({@link
+   * #expandAll}).
+   */
+  public ReadOnlyBooleanProperty collapsedProperty() {
+    return collapsed.getReadOnlyProperty();
+  }
+
+  /** The repeated blocks of the shown graph (found in the main graph only). */
+  public List<RepeatedBlocks.Block> blocks() {
+    return blocks == null ? List.of() : blocks;
+  }
+
+  /**
+   * Where the graph should be shown after a layout: the selected node, else the first node of the
+   * copy of a block opened last, else null (the top of the graph).
+   */
+  public String focus() {
+    return selected.get() != null ? selected.get() : opened;
+  }
+
+  /** The runs of nodes the current layout draws as one box each. */
+  public List<GraphLayout.Collapsed> collapsedRuns() {
+    return collapsedRuns;
+  }
+
   /** The selected node's id (shared with the nodes table), or null. */
   public StringProperty selectedProperty() {
     return selected;
@@ -109,7 +159,10 @@ public final class GraphViewModel {
       return;
     }
     scopes.setAll(Scope.all(model.graph()));
+    openCopies.clear();
+    collapsed.set(model.graph().getNodeCount() > collapseAbove);
     if (scope.get() == scopes.get(0)) {
+      indexScope(scope.get());
       layout();
     } else {
       scope.set(scopes.get(0));
@@ -119,22 +172,44 @@ public final class GraphViewModel {
   /** Lays out the current graph again (after a cancelled layout, say). */
   public void layout() {
     Scope s = scope.get();
+    if (openCopies.isEmpty()) {
+      opened = null;
+    }
     cancelLayout();
     if (s == null) {
       return;
     }
     long mine = ++generation;
     layingOut.set(true);
-    message.set("Laying out " + s.graph().getNodeCount() + " nodes ...");
+    List<RepeatedBlocks.Block> known = blocks;
+    boolean collapse = collapsed.get();
+    Map<Integer, Integer> open = Map.copyOf(openCopies);
+    message.set(
+        "Laying out "
+            + s.graph().getNodeCount()
+            + " nodes"
+            + (collapse ? ", repeated blocks collapsed" : "")
+            + " ...");
     layoutJob =
         jobs.submit(
             "Lay out the graph",
-            p -> GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, p),
+            p -> {
+              // the search for blocks is engine work too: off the FX thread, once per graph
+              List<RepeatedBlocks.Block> found =
+                  known != null ? known : s.isMain() ? RepeatedBlocks.find(s.graph()) : List.of();
+              List<GraphLayout.Collapsed> runs =
+                  collapse ? RepeatedBlocks.collapsed(found, open) : List.of();
+              return new Laid(
+                  found, runs, GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, runs, p));
+            },
             r -> {
               if (mine == generation) {
+                blocks = r.blocks();
+                collapsedRuns = r.runs();
+                publishStatuses();
                 layingOut.set(false);
                 message.set("");
-                layout.set(r);
+                layout.set(r.result());
               }
             },
             t -> {
@@ -146,6 +221,113 @@ public final class GraphViewModel {
                         : "Cannot lay out this graph: " + t.getMessage());
               }
             });
+  }
+
+  /**
+   * Models opened from now on with more nodes than this show their repeated blocks collapsed
+   * ({@value #COLLAPSE_ABOVE} unless changed; the window harness measures both ways).
+   */
+  public void setCollapseAbove(int nodes) {
+    collapseAbove = nodes;
+  }
+
+  /** What a layout job hands back: the blocks it found, the runs it collapsed, the drawing. */
+  private record Laid(
+      List<RepeatedBlocks.Block> blocks,
+      List<GraphLayout.Collapsed> runs,
+      GraphLayout.Result result) {}
+
+  /** Draws every node: the repeated blocks expanded (View > Expand all). */
+  public void expandAll() {
+    if (collapsed.get()) {
+      collapsed.set(false);
+      layout();
+    }
+  }
+
+  /** Draws each run of repeated blocks as one box (View > Collapse blocks). */
+  public void collapseAll() {
+    if (!collapsed.get() || !openCopies.isEmpty()) {
+      collapsed.set(true);
+      openCopies.clear();
+      layout();
+    }
+  }
+
+  /**
+   * Opens the block drawn as the box {@code boxId} (a {@link GraphLayout.Kind#BLOCK} box): its
+   * first copy in that box is drawn node by node, the other copies stay collapsed.
+   */
+  public void expandBlock(String boxId) {
+    for (GraphLayout.Collapsed c : collapsedRuns) {
+      if (c.id().equals(boxId)) {
+        // the outermost level not open at the copy the box starts with: one level per click
+        for (var level : RepeatedBlocks.copiesHolding(blocks(), c.firstNode()).entrySet()) {
+          if (!level.getValue().equals(openCopies.get(level.getKey()))) {
+            openCopies.put(level.getKey(), level.getValue());
+            opened = nodeIds.get(c.firstNode());
+            layout();
+            return;
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /** The ids of the nodes of the shown graph whose id, name or op type contain {@code query}. */
+  public List<String> find(String query) {
+    Scope s = scope.get();
+    String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+    List<String> found = new java.util.ArrayList<>();
+    if (s == null || q.isEmpty()) {
+      return found;
+    }
+    for (int i = 0; i < s.graph().getNodeCount(); i++) {
+      var n = s.graph().getNode(i);
+      if (nodeIds.get(i).toLowerCase(java.util.Locale.ROOT).contains(q)
+          || n.getOpType().toLowerCase(java.util.Locale.ROOT).contains(q)
+          || n.getName().toLowerCase(java.util.Locale.ROOT).contains(q)) {
+        found.add(nodeIds.get(i));
+      }
+    }
+    return found;
+  }
+
+  /** Opens the copy holding the selected node when it is inside a collapsed box. */
+  private void openBlockOf(String id) {
+    Integer i = id == null ? null : nodeIndexes.get(id);
+    if (i != null && collapsedRuns.stream().anyMatch(c -> i >= c.firstNode() && i < c.endNode())) {
+      open(i);
+    }
+  }
+
+  /** Opens the copies holding node {@code i} at every level, and lays the graph out again. */
+  private void open(int i) {
+    Map<Integer, Integer> holding = RepeatedBlocks.copiesHolding(blocks(), i);
+    if (!holding.isEmpty()) {
+      openCopies.putAll(holding);
+      opened = nodeIds.get(i);
+      layout();
+    }
+  }
+
+  /** Node ids and repeated blocks of the shown graph. */
+  private void indexScope(Scope s) {
+    Map<String, Integer> indexes = new HashMap<>();
+    List<String> ids = new java.util.ArrayList<>();
+    if (s != null) {
+      for (int i = 0; i < s.graph().getNodeCount(); i++) {
+        String id = NodeId.of(s, s.graph().getNode(i), i);
+        ids.add(id);
+        indexes.putIfAbsent(id, i);
+      }
+    }
+    nodeIds = ids;
+    nodeIndexes = indexes;
+    blocks = null;
+    collapsedRuns = List.of();
+    openCopies.clear();
   }
 
   public void cancelLayout() {
@@ -228,7 +410,70 @@ public final class GraphViewModel {
               impact == null || kind == NodeStatus.Kind.CANNOT ? Double.NaN : impact,
               error));
     }
+    nodeStatuses = m;
+    publishStatuses();
+  }
+
+  /** The node statuses with one for every collapsed box, summing up the nodes inside. */
+  private void publishStatuses() {
+    if (collapsedRuns.isEmpty()) {
+      statuses.set(nodeStatuses);
+      return;
+    }
+    Map<String, NodeStatus> m = new HashMap<>(nodeStatuses);
+    for (GraphLayout.Collapsed c : collapsedRuns) {
+      m.put(c.id(), summary(c));
+    }
     statuses.set(m);
+  }
+
+  /**
+   * What a collapsed box shows: how many of its quantizable nodes will be quantized, how many are
+   * excluded, and the worst weight SQNR, sensitivity impact and traced error inside (the box is
+   * coloured by the worst).
+   */
+  private NodeStatus summary(GraphLayout.Collapsed c) {
+    int candidates = 0;
+    int will = 0;
+    int excluded = 0;
+    double sqnr = Double.NaN;
+    double impact = Double.NaN;
+    double error = Double.NaN;
+    for (int i = c.firstNode(); i < c.endNode() && i < nodeIds.size(); i++) {
+      NodeStatus st = nodeStatuses.get(nodeIds.get(i));
+      if (st == null || st.kind() == NodeStatus.Kind.OTHER) {
+        continue;
+      }
+      candidates++;
+      will += st.kind() == NodeStatus.Kind.WILL_QUANTIZE ? 1 : 0;
+      excluded += st.kind() == NodeStatus.Kind.EXCLUDED ? 1 : 0;
+      sqnr = worstLow(sqnr, st.sqnrDb());
+      error = worstLow(error, st.errorDb());
+      impact = st.hasImpact() && !(impact >= st.impact()) ? st.impact() : impact;
+    }
+    StringBuilder d = new StringBuilder();
+    d.append(will).append(" of ").append(candidates).append(" quantized");
+    if (excluded > 0) {
+      d.append(", ").append(excluded).append(" excluded");
+    }
+    if (!Double.isNaN(error)) {
+      d.append("; worst error ").append(Figures.db(error));
+    } else if (!Double.isNaN(impact)) {
+      d.append(String.format(java.util.Locale.ROOT, "; worst impact %.2f", impact));
+    } else if (!Double.isNaN(sqnr)) {
+      d.append("; worst weight SQNR ").append(Figures.db(sqnr));
+    }
+    NodeStatus.Kind kind =
+        will > 0
+            ? NodeStatus.Kind.WILL_QUANTIZE
+            : excluded > 0
+                ? NodeStatus.Kind.EXCLUDED
+                : candidates > 0 ? NodeStatus.Kind.CANNOT : NodeStatus.Kind.OTHER;
+    return new NodeStatus(kind, d.toString(), sqnr, impact, error);
+  }
+
+  private static double worstLow(double worst, double v) {
+    return Double.isNaN(v) ? worst : Double.isNaN(worst) ? v : Math.min(worst, v);
   }
 
   /** A node's share of the error at the graph outputs as a percentage, "-" when unknown. */

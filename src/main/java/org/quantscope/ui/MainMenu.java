@@ -65,7 +65,25 @@ final class MainMenu extends MenuBar {
     MenuItem zoomOut =
         item("Zoom out", "zoomOutMenu", "Shortcut+MINUS", () -> canvas.zoomBy(1 / 1.25));
     MenuItem fit = item("Fit graph", "fitMenu", "Shortcut+DIGIT0", canvas::fit);
-    Menu view = menu("View", "viewMenu", find, new SeparatorMenuItem(), zoomIn, zoomOut, fit);
+    MenuItem compareGraphs =
+        item("Compare graphs", "compareGraphsMenu", null, () -> compareGraphs(vm));
+    compareGraphs.disableProperty().bind(runs.quantizedProperty().isNull().or(busy));
+    MenuItem expandAll = item("Expand all", "expandAllMenu", null, graph::expandAll);
+    MenuItem collapse = item("Collapse blocks", "collapseMenu", null, graph::collapseAll);
+    Menu view =
+        menu(
+            "View",
+            "viewMenu",
+            find,
+            new SeparatorMenuItem(),
+            zoomIn,
+            zoomOut,
+            fit,
+            new SeparatorMenuItem(),
+            expandAll,
+            collapse,
+            new SeparatorMenuItem(),
+            compareGraphs);
 
     MenuItem quantize = item("Quantize", "quantizeMenu", "Shortcut+Shift+Q", runs::quantize);
     MenuItem parity = item("Check parity", "parityMenu", "Shortcut+Shift+P", runs::checkParity);
@@ -115,6 +133,25 @@ final class MainMenu extends MenuBar {
     Menu m = new Menu(text, null, items);
     m.setId(id);
     return m;
+  }
+
+  /** Opens the float and the int8 graph side by side in a window of their own. */
+  private void compareGraphs(MainViewModel vm) {
+    var q = vm.runs().quantizedProperty().get();
+    if (q == null || vm.modelProperty().get() == null) {
+      return;
+    }
+    GraphCompareViewModel compare = new GraphCompareViewModel(new FxJobRunner());
+    javafx.stage.Stage stage = new javafx.stage.Stage();
+    stage.setTitle("Compare graphs: float and int8");
+    javafx.scene.Scene scene = new javafx.scene.Scene(new GraphCompareView(compare), 1300, 820);
+    if (getScene() != null) {
+      scene.getStylesheets().addAll(getScene().getStylesheets());
+      stage.initOwner(getScene().getWindow());
+    }
+    stage.setScene(scene);
+    stage.show();
+    compare.show(vm.modelProperty().get(), q.model(), q.result());
   }
 
   private static MenuItem item(String text, String id, String accelerator, Runnable action) {

@@ -76,7 +76,10 @@ final class Palette {
   private static final Color LIGHT = Color.web(StatusColors.LIGHT_OUTLINE);
 
   static Color stroke(GraphLayout.Kind kind, NodeStatus st) {
-    return kind == GraphLayout.Kind.NODE && st.kind() != NodeStatus.Kind.OTHER ? STRONG : LIGHT;
+    return kind == GraphLayout.Kind.BLOCK
+            || kind == GraphLayout.Kind.NODE && st.kind() != NodeStatus.Kind.OTHER
+        ? STRONG
+        : LIGHT;
   }
 
   /** Zoomed far out, plain nodes turn grey and candidates keep a stronger shade of their colour. */

@@ -8,9 +8,11 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.GraphLayout.Options;
 import org.quantscope.graph.GraphLayout.Result;
+import org.quantscope.graph.RepeatedBlocks;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.ElementType;
 import org.quantscope.onnx.GraphProto;
@@ -33,7 +35,10 @@ import org.quantscope.progress.Progress;
  * </pre>
  *
  * <p>NODES defaults to {@code 1400 10000}. With {@code --both} each graph is also laid out with the
- * other settings (default quality where DEFAULTS picks fast, and the other way round).
+ * other settings (default quality where DEFAULTS picks fast, and the other way round). With {@code
+ * --collapsed} it is also searched for {@link RepeatedBlocks} and laid out with them collapsed (as
+ * the window opens graphs above 300 nodes) and with one copy of the first block open (as a click on
+ * its box does), three times each.
  */
 public final class LayoutHarness {
   private LayoutHarness() {}
@@ -45,6 +50,7 @@ public final class LayoutHarness {
 
   public static void main(String[] args) {
     boolean both = Arrays.asList(args).contains("--both");
+    boolean collapsed = Arrays.asList(args).contains("--collapsed");
     int[] sizes =
         Arrays.stream(args).filter(a -> !a.startsWith("--")).mapToInt(Integer::parseInt).toArray();
     if (sizes.length == 0) {
@@ -56,6 +62,9 @@ public final class LayoutHarness {
     }
     for (int n : sizes) {
       Scope scope = scope(bertLike(n));
+      if (collapsed) {
+        measureCollapsed(scope);
+      }
       boolean defaultsAreFast = measure(scope, Options.DEFAULTS, "defaults");
       if (both) {
         measure(
@@ -93,6 +102,48 @@ public final class LayoutHarness {
         r.width(),
         r.height());
     return fast;
+  }
+
+  /** Finds the blocks, lays out collapsed and with one copy open; prints the times. */
+  private static void measureCollapsed(Scope scope) {
+    double[] find = new double[REPETITIONS];
+    double[] shut = new double[REPETITIONS];
+    double[] open = new double[REPETITIONS];
+    List<RepeatedBlocks.Block> blocks = List.of();
+    Result closed = null;
+    Result opened = null;
+    for (int i = 0; i < REPETITIONS; i++) {
+      long t0 = System.nanoTime();
+      blocks = RepeatedBlocks.find(scope.graph());
+      long t1 = System.nanoTime();
+      closed =
+          GraphLayout.layout(
+              scope, Options.DEFAULTS, RepeatedBlocks.collapsed(blocks, Map.of()), Progress.NONE);
+      long t2 = System.nanoTime();
+      int key = blocks.get(0).firstIndexes().get(0);
+      opened =
+          GraphLayout.layout(
+              scope,
+              Options.DEFAULTS,
+              RepeatedBlocks.collapsed(blocks, Map.of(key, 0)),
+              Progress.NONE);
+      long t3 = System.nanoTime();
+      find[i] = (t1 - t0) / 1e9;
+      shut[i] = (t2 - t1) / 1e9;
+      open[i] = (t3 - t2) / 1e9;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%,6d nodes: blocks found (%s x%d) in %s s; collapsed layout (%d boxes) %s s;"
+            + " one copy open (%d boxes) %s s%n",
+        scope.graph().getNodeCount(),
+        blocks.get(0).name(),
+        blocks.get(0).count(),
+        rounded(find),
+        closed.boxes().size(),
+        rounded(shut),
+        opened.boxes().size(),
+        rounded(open));
   }
 
   private static String rounded(double[] seconds) {

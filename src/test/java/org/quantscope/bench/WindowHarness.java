@@ -36,14 +36,24 @@ import org.quantscope.ui.Settings;
  * </pre>
  *
  * <p>Each model is opened three times in the same window; the first open includes class loading and
- * JIT warm-up, and all three are printed.
+ * JIT warm-up, and all three are printed. Graphs above 300 nodes open with their repeated blocks
+ * collapsed, as in the window; after {@code --expanded} the models that follow open whole. When a
+ * graph opened collapsed, opening one block (a click on its box) is timed three times too, from the
+ * click to the new drawing painted.
  */
 public final class WindowHarness {
   private WindowHarness() {}
 
   public static void main(String[] args) throws Exception {
     List<Path> models = new ArrayList<>();
+    List<Boolean> expanded = new ArrayList<>();
+    boolean whole = false;
     for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--expanded")) {
+        whole = true;
+        continue;
+      }
+      expanded.add(whole);
       if (args[i].equals("--synthetic")) {
         int n = Integer.parseInt(args[++i]);
         Path p = Files.createTempFile("synthetic-" + n + "-", ".onnx");
@@ -55,7 +65,7 @@ public final class WindowHarness {
       }
     }
     if (models.isEmpty()) {
-      System.err.println("usage: WindowHarness [MODEL.onnx | --synthetic NODES]...");
+      System.err.println("usage: WindowHarness [--expanded] [MODEL.onnx | --synthetic NODES]...");
       System.exit(2);
     }
     CountDownLatch started = new CountDownLatch(1);
@@ -63,16 +73,36 @@ public final class WindowHarness {
     started.await();
     Platform.setImplicitExit(false);
     Window w = onFx(Window::new);
-    for (Path model : models) {
+    for (int m = 0; m < models.size(); m++) {
+      Path model = models.get(m);
+      boolean open = expanded.get(m);
+      onFx(
+          () -> {
+            w.vm.graph().setCollapseAbove(open ? Integer.MAX_VALUE : 300);
+            return null;
+          });
       for (int round = 1; round <= 3; round++) {
         double opened = w.openAndWaitForPaint(model);
         System.out.printf(
             Locale.ROOT,
-            "%s round %d: %d nodes, open to graph drawn %.2f s%n",
+            "%s round %d: %d nodes (%s), open to graph drawn %.2f s%n",
             model.getFileName(),
             round,
             w.nodeCount(),
+            w.vm.graph().collapsedRuns().isEmpty()
+                ? "whole"
+                : w.vm.graph().collapsedRuns().size() + " collapsed runs",
             opened);
+      }
+      if (!w.vm.graph().collapsedRuns().isEmpty()) {
+        for (int round = 1; round <= 3; round++) {
+          System.out.printf(
+              Locale.ROOT,
+              "  open a block round %d: click to drawn %.0f ms (%d boxes)%n",
+              round,
+              w.expandAndWaitForPaint() * 1000,
+              w.vm.graph().layoutProperty().get().boxes().size());
+        }
       }
       w.pan("first view");
       onFx(
@@ -129,7 +159,15 @@ public final class WindowHarness {
       Stage stage = new Stage();
       stage.setScene(new Scene(view, 1400, 860));
       stage.show();
-      vm.summaryProperty().addListener((o, a, b) -> opened = System.nanoTime());
+      // an invalidation listener: reopening a model sets an equal summary, which a change
+      // listener would not hear
+      vm.summaryProperty()
+          .addListener(
+              (javafx.beans.InvalidationListener)
+                  o -> {
+                    opened = System.nanoTime();
+                    vm.summaryProperty().get();
+                  });
       vm.graph()
           .layoutProperty()
           .addListener(
@@ -183,6 +221,61 @@ public final class WindowHarness {
           (laidOut - t0) / 1e9,
           (t1 - t0) / 1e9);
       return (t1 - t0) / 1e9;
+    }
+
+    /**
+     * Collapses the blocks, then opens the first block's box, as a click on it does, and waits
+     * until the new layout is painted; seconds from the click.
+     */
+    double expandAndWaitForPaint() throws Exception {
+      CountDownLatch latch = new CountDownLatch(1);
+      long[] t0 = new long[1];
+      onFx(
+          () -> {
+            var g = vm.graph();
+            g.collapseAll();
+            return null;
+          });
+      // wait for the collapsed layout first
+      while (onFx(() -> vm.graph().layingOutProperty().get())) {
+        Thread.sleep(5);
+      }
+      onFx(
+          () -> {
+            var g = vm.graph();
+            var run = g.collapsedRuns().get(0);
+            firstPaint = null;
+            var first = g.blocks().get(0);
+            String box =
+                g.collapsedRuns().stream()
+                    .filter(c -> c.firstNode() == first.firstIndexes().get(0))
+                    .findFirst()
+                    .orElse(run)
+                    .id();
+            g.layoutProperty()
+                .addListener(
+                    new javafx.beans.value.ChangeListener<>() {
+                      @Override
+                      public void changed(
+                          javafx.beans.value.ObservableValue<
+                                  ? extends org.quantscope.graph.GraphLayout.Result>
+                              o,
+                          org.quantscope.graph.GraphLayout.Result a,
+                          org.quantscope.graph.GraphLayout.Result b) {
+                        if (b != null) {
+                          firstPaint = latch;
+                          o.removeListener(this);
+                        }
+                      }
+                    });
+            t0[0] = System.nanoTime();
+            g.expandBlock(box);
+            return null;
+          });
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the opened block was not drawn within 60 s");
+      }
+      return (System.nanoTime() - t0[0]) / 1e9;
     }
 
     /** Pans (and every tenth frame zooms) once per frame for three seconds. */

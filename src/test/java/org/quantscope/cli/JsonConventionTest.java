@@ -76,6 +76,32 @@ class JsonConventionTest {
   }
 
   @Test
+  void inspectNamesTheRepeatedBlocks() throws IOException {
+    Path m = model("encoder.onnx", TestModels.bertEncoder(3, true));
+    JsonNode j = toStdout(JsonDocument.INSPECT, 0, "inspect", "--json", m.toString());
+    JsonNode blocks = j.get("repeated_blocks");
+    assertThat(blocks).hasSize(1);
+    assertThat(blocks.get(0).get("name").asText()).isEqualTo("encoder layer");
+    assertThat(blocks.get(0).get("count").asInt()).isEqualTo(3);
+    assertThat(blocks.get(0).get("nodes_per_block").asInt()).isEqualTo(62);
+    assertThat(blocks.get(0).get("first_nodes").get(2).asText())
+        .isEqualTo("/encoder/layer.2/attention/self/query/MatMul");
+    assertThat(blocks.get(0).has("first_indexes")).isFalse();
+
+    CliTest.Result r = CliTest.run("inspect", m.toString());
+    assertThat(r.out())
+        .contains(
+            "Repeated blocks:\n  encoder layer x3, 62 nodes each, first"
+                + " /encoder/layer.0/attention/self/query/MatMul\n");
+    Path plain = model("mlp.onnx", TestModels.mlp());
+    assertThat(
+            toStdout(JsonDocument.INSPECT, 0, "inspect", "--json", plain.toString())
+                .get("repeated_blocks"))
+        .isEmpty();
+    assertThat(CliTest.run("inspect", plain.toString()).out()).doesNotContain("Repeated");
+  }
+
+  @Test
   void quantizeReportAndParityAndBench() throws IOException {
     Path in = model("mlp.onnx", TestModels.mlp());
     Path q = dir.resolve("mlp.int8.onnx");

@@ -133,6 +133,58 @@ class ReportTest {
   }
 
   @Test
+  void aThirteenNodeGraphFitsOnePage() throws Exception {
+    OnnxModel thirteen = OnnxModel.of(chain(13));
+    GraphLayout.Result graph =
+        GraphLayout.layout(
+            Scope.all(thirteen.graph()).get(0), GraphLayout.Options.DEFAULTS, Progress.NONE);
+    // taller than a page at full size: drawn smaller, on one page
+    assertThat(graph.height()).isGreaterThan(ReportPdf.Paper.A4.size.getHeight());
+    Path pdf = dir.resolve("thirteen.pdf");
+    ReportPdf.write(report, graph, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      String text = new PDFTextStripper().getText(doc);
+      // the boxes are drawn as shapes: the page heading is the text to find
+      assertThat(text).contains("Graph").doesNotContain("Graph (1 of");
+    }
+  }
+
+  @Test
+  void aTwelveLayerEncoderPrintsWithItsLayersCollapsed() throws Exception {
+    Scope main = Scope.all(TestModels.bertEncoder(12, true).getGraph()).get(0);
+    GraphLayout.Result whole =
+        GraphLayout.layout(main, GraphLayout.Options.DEFAULTS, Progress.NONE);
+    GraphLayout.Result printed =
+        GraphLayout.layoutLegible(
+            main,
+            GraphLayout.Options.DEFAULTS,
+            r -> ReportPdf.graphFits(r, ReportPdf.Paper.A4),
+            Progress.NONE);
+
+    assertThat(ReportPdf.graphFits(whole, ReportPdf.Paper.A4)).isFalse();
+    assertThat(ReportPdf.graphFits(printed, ReportPdf.Paper.A4)).isTrue();
+    assertThat(printed.boxes())
+        .filteredOn(b -> b.kind() == GraphLayout.Kind.BLOCK)
+        .extracting(GraphLayout.Box::title)
+        .containsExactly("encoder layer \u00d712");
+    Path pdf = dir.resolve("encoder.pdf");
+    ReportPdf.write(report, printed, ReportPdf.Paper.A4, pdf);
+    try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+      assertThat(new PDFTextStripper().getText(doc)).contains("Graph").doesNotContain("too big");
+    }
+    // a small graph is printed whole
+    Scope small = Scope.all(ExampleModel.build().getGraph()).get(0);
+    assertThat(
+            GraphLayout.layoutLegible(
+                    small,
+                    GraphLayout.Options.DEFAULTS,
+                    r -> ReportPdf.graphFits(r, ReportPdf.Paper.A4),
+                    Progress.NONE)
+                .boxes())
+        .noneMatch(b -> b.kind() == GraphLayout.Kind.BLOCK);
+  }
+
+  @Test
   void letterPaperHasLetterPages() throws Exception {
     Path pdf = dir.resolve("letter.pdf");
     ReportPdf.write(report, null, ReportPdf.Paper.LETTER, pdf);

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.quantscope.ui;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import org.quantscope.graph.GraphLayout;
+import org.quantscope.graph.RewriteMatch;
+import org.quantscope.graph.Scope;
+import org.quantscope.model.OnnxModel;
+import org.quantscope.quantize.QuantizationResult;
+
+/**
+ * The *Compare graphs* window's state: the float graph and the int8 graph laid out side by side (in
+ * the background), their nodes matched through the rewrite ({@link RewriteMatch}), each side's
+ * colours (quantized nodes by the SQNR of their weight on both sides; nodes only in the float model
+ * or only in the int8 model marked) and one selection shown on both sides.
+ */
+public final class GraphCompareViewModel {
+  private final JobRunner jobs;
+  private RewriteMatch match;
+
+  // Properties
+
+  private final ReadOnlyObjectWrapper<GraphLayout.Result> floatLayout =
+      new ReadOnlyObjectWrapper<>(this, "floatLayout");
+  private final ReadOnlyObjectWrapper<GraphLayout.Result> int8Layout =
+      new ReadOnlyObjectWrapper<>(this, "int8Layout");
+  private final ReadOnlyObjectWrapper<Map<String, NodeStatus>> floatStatuses =
+      new ReadOnlyObjectWrapper<>(this, "floatStatuses", Map.of());
+  private final ReadOnlyObjectWrapper<Map<String, NodeStatus>> int8Statuses =
+      new ReadOnlyObjectWrapper<>(this, "int8Statuses", Map.of());
+  private final ReadOnlyStringWrapper floatSelected = new ReadOnlyStringWrapper(this, "floatSel");
+  private final ReadOnlyStringWrapper int8Selected = new ReadOnlyStringWrapper(this, "int8Sel");
+  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+
+  public GraphCompareViewModel(JobRunner jobs) {
+    this.jobs = jobs;
+  }
+
+  public ReadOnlyObjectProperty<GraphLayout.Result> floatLayoutProperty() {
+    return floatLayout.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<GraphLayout.Result> int8LayoutProperty() {
+    return int8Layout.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Map<String, NodeStatus>> floatStatusesProperty() {
+    return floatStatuses.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Map<String, NodeStatus>> int8StatusesProperty() {
+    return int8Statuses.getReadOnlyProperty();
+  }
+
+  /** The selected float node, or null. */
+  public ReadOnlyStringProperty floatSelectedProperty() {
+    return floatSelected.getReadOnlyProperty();
+  }
+
+  /** The int8 node shown for the selection (the one writing the float node's output), or null. */
+  public ReadOnlyStringProperty int8SelectedProperty() {
+    return int8Selected.getReadOnlyProperty();
+  }
+
+  /** What is being done, or how many nodes were matched, added and removed. */
+  public ReadOnlyStringProperty messageProperty() {
+    return message.getReadOnlyProperty();
+  }
+
+  /** The match, once both graphs are laid out; null before. */
+  public RewriteMatch match() {
+    return match;
+  }
+
+  // Commands
+
+  /** Lays out and matches the main graphs of the two models. */
+  public void show(OnnxModel fp32, OnnxModel int8, QuantizationResult result) {
+    message.set("Laying out both graphs ...");
+    record Both(RewriteMatch match, GraphLayout.Result a, GraphLayout.Result b) {}
+    jobs.submit(
+        "Compare graphs",
+        p -> {
+          RewriteMatch m = RewriteMatch.match(fp32.graph(), int8.graph());
+          GraphLayout.Result a =
+              GraphLayout.layout(
+                  Scope.all(fp32.graph()).get(0),
+                  GraphLayout.Options.DEFAULTS,
+                  p.part(0, 2, "float: "));
+          GraphLayout.Result b =
+              GraphLayout.layout(
+                  Scope.all(int8.graph()).get(0),
+                  GraphLayout.Options.DEFAULTS,
+                  p.part(1, 2, "int8: "));
+          return new Both(m, a, b);
+        },
+        r -> {
+          match = r.match();
+          colour(result);
+          floatLayout.set(r.a());
+          int8Layout.set(r.b());
+          message.set(
+              r.match().toRewritten().size()
+                  + " float nodes matched, "
+                  + r.match().removed().size()
+                  + " only in the float model, "
+                  + r.match().added().size()
+                  + " only in the int8 model");
+        },
+        t -> message.set("Cannot compare the graphs: " + t.getMessage()));
+  }
+
+  /** Selects a float node and shows the int8 node standing for it. */
+  public void selectFloat(String id) {
+    floatSelected.set(id);
+    List<String> b = id == null || match == null ? null : match.toRewritten().get(id);
+    int8Selected.set(b == null ? null : primary(id, b));
+  }
+
+  /** Selects an int8 node and shows the float node it stands for. */
+  public void selectInt8(String id) {
+    int8Selected.set(id);
+    List<String> a = id == null || match == null ? null : match.toOriginal().get(id);
+    floatSelected.set(a == null ? null : a.get(0));
+  }
+
+  /** The int8 node shown for a float node: the one with its name, else the chain's last one. */
+  private static String primary(String floatId, List<String> int8Ids) {
+    return int8Ids.contains(floatId) ? floatId : int8Ids.get(int8Ids.size() - 1);
+  }
+
+  /** Colours: weight SQNR of quantized nodes on both sides, and what only one side has. */
+  private void colour(QuantizationResult result) {
+    Map<String, Double> sqnr = new HashMap<>();
+    if (result != null) {
+      for (QuantizationResult.NodeReport r : result.quantized()) {
+        double worst = Double.NaN;
+        for (QuantizationResult.WeightReport w : r.weights()) {
+          worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
+        }
+        sqnr.put(r.node(), worst);
+      }
+    }
+    Map<String, NodeStatus> a = new HashMap<>();
+    Map<String, NodeStatus> b = new HashMap<>();
+    for (String removed : match.removed()) {
+      a.put(
+          removed,
+          new NodeStatus(NodeStatus.Kind.CANNOT, "only in the float model", nan(), nan(), nan()));
+    }
+    for (String added : match.added()) {
+      b.put(
+          added,
+          new NodeStatus(NodeStatus.Kind.EXCLUDED, "only in the int8 model", nan(), nan(), nan()));
+    }
+    sqnr.forEach(
+        (node, db) -> {
+          List<String> chain = match.toRewritten().getOrDefault(node, List.of());
+          String detail = "quantized: " + chain.size() + " int8 nodes stand for it";
+          a.put(node, new NodeStatus(NodeStatus.Kind.WILL_QUANTIZE, detail, db, nan(), nan()));
+          for (String id : chain) {
+            b.put(
+                id,
+                new NodeStatus(
+                    NodeStatus.Kind.WILL_QUANTIZE,
+                    "part of " + node + " quantized",
+                    db,
+                    nan(),
+                    nan()));
+          }
+        });
+    floatStatuses.set(a);
+    int8Statuses.set(b);
+  }
+
+  private static double nan() {
+    return Double.NaN;
+  }
+}
