@@ -109,8 +109,10 @@ public final class QuantScopeApp extends Application {
    */
   static MainViewModel show(Stage stage, Settings settings, Path model) {
     FxJobRunner jobs = new FxJobRunner();
-    // ONNX Runtime runs in a worker process: a crash in its native code cannot close the window
-    MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(Runner.worker()));
+    // ONNX Runtime runs in a worker process: a crash in its native code cannot close the window;
+    // one worker is kept ready (ONNX Runtime loaded) while the window is open
+    Runner runner = Runner.worker();
+    MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(runner));
     MainView view = new MainView(vm, jobs);
     Scene scene =
         new Scene(
@@ -135,8 +137,12 @@ public final class QuantScopeApp extends Application {
           }
           settings.flush(); // once, when the window closes
           vm.runs().cancel();
+          runner.close(); // the spare worker ends with its window
         });
     stage.show();
+    Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up"); // off the FX thread
+    warm.setDaemon(true);
+    warm.start();
     if (model != null) {
       vm.open(model);
     } else {

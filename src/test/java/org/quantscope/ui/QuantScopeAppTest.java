@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
@@ -30,9 +32,12 @@ class QuantScopeAppTest {
 
   @TempDir Path dir;
 
+  private Instant shown;
+
   @Start
   void start(Stage stage) {
     this.stage = stage;
+    shown = Instant.now();
     try {
       Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
       vm = QuantScopeApp.show(stage, settings, model);
@@ -68,5 +73,31 @@ class QuantScopeAppTest {
     assertThat(settings.getDouble("window.width", 0)).isPositive();
     assertThat(settings.get("perChannel", "")).isEqualTo("true");
     assertThat(new OptionsViewModel(settings).absTol().textProperty().get()).isEqualTo("0.05");
+  }
+
+  /**
+   * This window's worker processes: this JVM's children started since the window was (the windows
+   * of earlier tests may still keep theirs).
+   */
+  private List<ProcessHandle> ourWorkers() {
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> p.info().startInstant().map(t -> !t.isBefore(shown)).orElse(false))
+        .toList();
+  }
+
+  @Test
+  void theWindowKeepsAWorkerReadyAndClosingItEndsTheWorker() throws TimeoutException {
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ourWorkers().size() == 1);
+    ProcessHandle spare = ourWorkers().get(0);
+    assertThat(spare.isAlive()).isTrue();
+    Platform.runLater(
+        () -> {
+          Platform.setImplicitExit(false); // later tests still need the toolkit
+          stage.hide();
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !spare.isAlive());
+    assertThat(ourWorkers()).isEmpty();
   }
 }
