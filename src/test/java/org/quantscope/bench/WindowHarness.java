@@ -129,7 +129,14 @@ public final class WindowHarness {
       Stage stage = new Stage();
       stage.setScene(new Scene(view, 1400, 860));
       stage.show();
-      vm.summaryProperty().addListener((o, a, b) -> opened = System.nanoTime());
+      // an invalidation, not a change: opening the same model again gives an equal summary, which
+      // a change listener does not hear (the second round printed "loaded -2265.39 s")
+      vm.summaryProperty()
+          .addListener(
+              (javafx.beans.Observable o) -> {
+                vm.summaryProperty().get(); // valid again, so that the next set is heard
+                opened = System.nanoTime();
+              });
       vm.graph()
           .layoutProperty()
           .addListener(
