@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -102,6 +104,35 @@ public final class QuantScopeApp extends Application {
   }
 
   /**
+   * Starts the runner's spare worker once the first model is open (or failed to open): on two cores
+   * a JVM starting beside the window would slow the window's own start and the model's load. Off
+   * the FX thread, since starting a process takes a moment.
+   */
+  private static void warmUpWhenOpened(MainViewModel vm, Runner runner) {
+    Runnable start =
+        () -> {
+          Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up");
+          warm.setDaemon(true);
+          warm.start();
+        };
+    if (!vm.busyProperty().get()) {
+      start.run();
+      return;
+    }
+    vm.busyProperty()
+        .addListener(
+            new ChangeListener<Boolean>() {
+              @Override
+              public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean busy) {
+                if (!busy) {
+                  o.removeListener(this);
+                  start.run();
+                }
+              }
+            });
+  }
+
+  /**
    * Fills the stage with the main window and opens the model, or the built-in example when it is
    * null.
    *
@@ -140,14 +171,12 @@ public final class QuantScopeApp extends Application {
           runner.close(); // the spare worker ends with its window
         });
     stage.show();
-    Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up"); // off the FX thread
-    warm.setDaemon(true);
-    warm.start();
     if (model != null) {
       vm.open(model);
     } else {
       vm.openExample();
     }
+    warmUpWhenOpened(vm, runner);
     return vm;
   }
 
