@@ -46,6 +46,11 @@ public final class ModelRunner implements AutoCloseable {
     this.owned = owned;
   }
 
+  /** A runner over a session opened elsewhere in this package; closing the runner closes it. */
+  static ModelRunner of(OrtSession session, String name, long loadNanos) {
+    return new ModelRunner(session, name, loadNanos);
+  }
+
   /** A runner over the same session that leaves it open when closed ({@link SessionCache}). */
   ModelRunner shared() {
     return new ModelRunner(session, name, loadNanos, false);
