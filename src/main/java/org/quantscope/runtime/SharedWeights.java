@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFiles;
@@ -22,16 +23,16 @@ import org.quantscope.onnx.StringStringEntryProto;
 import org.quantscope.onnx.TensorProto;
 
 /**
- * The float weights of one model, handed to ONNX Runtime once as native tensors for the many
- * in-memory variants of that model that keep them unchanged (the sensitivity analysis builds one
- * variant per node and set of nodes). A variant's session gets them through ONNX Runtime's external
- * initializers instead of in the variant's serialized bytes, so they are neither serialized again
- * nor parsed again per variant; ONNX Runtime copies them into the session as it would have from the
- * bytes, and the results are the same bit for bit.
+ * The weights of one model and its int8 forms, handed to ONNX Runtime once as native tensors for
+ * the many in-memory variants of that model that keep them unchanged (the sensitivity analysis
+ * builds one variant per node and set of nodes). A variant's session gets them through ONNX
+ * Runtime's external initializers instead of in the variant's serialized bytes, so they are neither
+ * serialized again nor parsed again per variant; ONNX Runtime copies them into the session as it
+ * would have from the bytes, and the results are the same bit for bit.
  *
- * <p>Only the main graph's float initializers of at least {@code minBytes} bytes stored inline as
- * raw data are shared, and in a variant only those equal to the original (same name, dims and
- * bytes). Close it to free the native tensors.
+ * <p>Only the main graph's float, int8 and uint8 initializers of at least {@code minBytes} bytes
+ * stored inline as raw data are shared, and in a variant only those equal to the original (same
+ * name, dims and bytes). Close it to free the native tensors.
  */
 public final class SharedWeights implements AutoCloseable {
   /** Below this, a tensor costs less to serialize than to share. */
@@ -49,12 +50,34 @@ public final class SharedWeights implements AutoCloseable {
 
   /** The model's float initializers of at least {@code minBytes}, as native tensors. */
   public static SharedWeights of(OnnxModel model, long minBytes) throws IOException {
+    return of(List.of(model), minBytes);
+  }
+
+  /**
+   * The initializers of at least {@code minBytes} of the models (the float model, and the model
+   * with every candidate quantized, whose int8 weights every variant shares), as native tensors; a
+   * name met again is the first model's.
+   */
+  public static SharedWeights of(List<OnnxModel> models, long minBytes) throws IOException {
     Map<String, TensorProto> originals = new LinkedHashMap<>();
     Map<String, OnnxTensor> tensors = new HashMap<>();
     SharedWeights shared = new SharedWeights(originals, tensors);
     try {
+      for (OnnxModel model : models) {
+        shared.add(model, minBytes);
+      }
+      return shared;
+    } catch (IOException | RuntimeException e) {
+      shared.close();
+      throw e;
+    }
+  }
+
+  private void add(OnnxModel model, long minBytes) throws IOException {
+    try {
       for (TensorProto t : ModelFiles.inline(model).getGraph().getInitializerList()) {
-        if (t.getDataType() != ElementType.FLOAT.code()
+        OnnxJavaType type = JAVA_TYPES.get(t.getDataType());
+        if (type == null
             || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL
             || t.getRawData().isEmpty()
             || t.getRawData().size() < minBytes
@@ -67,20 +90,21 @@ public final class SharedWeights implements AutoCloseable {
         t.getRawData().copyTo(b);
         b.flip();
         tensors.put(
-            t.getName(),
-            OnnxTensor.createTensor(OrtRuntime.env(), b, Tensors.dims(t), OnnxJavaType.FLOAT));
+            t.getName(), OnnxTensor.createTensor(OrtRuntime.env(), b, Tensors.dims(t), type));
         originals.put(t.getName(), t);
       }
-      return shared;
     } catch (OrtException e) {
-      shared.close();
       throw new IOException(
           "ONNX Runtime could not hold the model's weights: " + e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      shared.close();
-      throw e;
     }
   }
+
+  /** The element types shared, as ONNX Runtime's Java API names them. */
+  private static final Map<Integer, OnnxJavaType> JAVA_TYPES =
+      Map.of(
+          ElementType.FLOAT.code(), OnnxJavaType.FLOAT,
+          ElementType.INT8.code(), OnnxJavaType.INT8,
+          ElementType.UINT8.code(), OnnxJavaType.UINT8);
 
   /** How many initializers are shared. */
   public int count() {

@@ -164,7 +164,7 @@ final class Variants implements AutoCloseable {
     DynamicQuantizer.Output all = DynamicQuantizer.quantize(model, options, Progress.NONE, cache);
     fullResult = all.result();
     Cancellation.check();
-    shared = SharedWeights.of(model, SharedWeights.MIN_BYTES);
+    shared = SharedWeights.of(List.of(model, all.model()), SharedWeights.MIN_BYTES);
     Future<ParityCheck.Outputs> ref = pool.submit(() -> run(model));
     Future<ParityCheck.Outputs> quantized = pool.submit(() -> run(all.model()));
     List<Future<?>> both = List.of(ref, quantized);

@@ -87,6 +87,26 @@ class SharedWeightsTest {
   }
 
   @Test
+  void theInt8WeightsOfTheFullyQuantizedModelAreSharedToo() throws Exception {
+    OnnxModel fp32 = OnnxModel.of(mlp(1));
+    OnnxModel all =
+        DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE).model();
+    // fc0 and fc1 in int8 (their weights as in the fully quantized model), fc2 in float
+    OnnxModel variant =
+        DynamicQuantizer.quantize(
+                fp32,
+                QuantizeOptions.builder().nodesToExclude(Set.of("fc2")).build(),
+                Progress.NONE)
+            .model();
+    try (SharedWeights shared = SharedWeights.of(List.of(fp32, all), 1024)) {
+      assertThat(shared.count()).isEqualTo(6); // three float weights, three int8 ones
+      try (ModelRunner r = shared.open(variant, ONE)) {
+        assertThat(r.run(feed())).isEqualTo(plain(variant));
+      }
+    }
+  }
+
+  @Test
   void smallWeightsAreNotShared() throws Exception {
     try (SharedWeights shared = SharedWeights.of(OnnxModel.of(mlp(1)), 64L << 10)) {
       assertThat(shared.count()).isZero();
