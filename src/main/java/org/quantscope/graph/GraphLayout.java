@@ -329,6 +329,58 @@ public final class GraphLayout {
     return layout(scope, options, RepeatedBlocks.collapsed(blocks, java.util.Map.of()), progress);
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean WARM =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Lays out a small made-up graph, once per process, so that the first real layout does not pay
+   * for loading and initialising ELK's classes: the first ELK layout of a process takes about two
+   * seconds more on a busy two-core machine, whatever the size of the graph. Meant to run in the
+   * background while a model loads; later calls return at once.
+   */
+  public static void warmUp() {
+    if (!WARM.compareAndSet(false, true)) {
+      return;
+    }
+    org.quantscope.onnx.GraphProto.Builder g =
+        org.quantscope.onnx.GraphProto.newBuilder().setName("warm-up");
+    g.addInputBuilder().setName("x");
+    String last = "x";
+    for (int i = 0; i < 8; i++) {
+      String w = "w" + i;
+      g.addInitializerBuilder()
+          .setName(w)
+          .addDims(4)
+          .addDims(4)
+          .setDataType(org.quantscope.onnx.TensorProto.DataType.FLOAT_VALUE);
+      String[] outs = {"m" + i, "a" + i, "r" + i, "s" + i};
+      g.addNodeBuilder()
+          .setName("mm" + i)
+          .setOpType("MatMul")
+          .addInput(last)
+          .addInput(w)
+          .addOutput(outs[0]);
+      g.addNodeBuilder()
+          .setName("add" + i)
+          .setOpType("Add")
+          .addInput(outs[0])
+          .addInput(last)
+          .addOutput(outs[1]);
+      g.addNodeBuilder().setName("relu" + i).setOpType("Relu").addInput(outs[1]).addOutput(outs[2]);
+      // a skip over the block: edges to route and crossings to count
+      g.addNodeBuilder()
+          .setName("skip" + i)
+          .setOpType("Add")
+          .addInput(outs[2])
+          .addInput(i < 2 ? "x" : "s" + (i - 2))
+          .addOutput(outs[3]);
+      last = outs[3];
+    }
+    g.addOutputBuilder().setName(last);
+    Scope scope = Scope.all(g.build()).get(0);
+    layout(scope, Options.DEFAULTS, Progress.NONE);
+  }
+
   private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {
     // A cancelled worker runs on until ELK's next phase boundary: it reports nothing more.
     Progress untilCancelled =

@@ -203,6 +203,26 @@ public final class GraphViewModel {
     }
   }
 
+  private static boolean warming;
+
+  /**
+   * Warms the layout engine up in the background, once per process ({@link GraphLayout#warmUp}):
+   * called as the first model starts loading, so that its drawing does not pay for it.
+   */
+  public void warmUp() {
+    if (!warming) {
+      warming = true;
+      jobs.submit(
+          "Prepare the graph layout",
+          p -> {
+            GraphLayout.warmUp();
+            return Boolean.TRUE;
+          },
+          r -> {},
+          t -> {});
+    }
+  }
+
   /** Lays out the current graph again (after a cancelled layout, say). */
   public void layout() {
     Scope s = scope.get();
