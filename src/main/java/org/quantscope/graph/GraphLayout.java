@@ -247,11 +247,26 @@ public final class GraphLayout {
    * @param edges by reader: operator nodes in graph order, each in input-slot order, then outputs
    * @param width width of the whole drawing, margins included, in px
    * @param height height of the whole drawing, margins included, in px
+   * @param inside the ids of the nodes drawn inside each {@link Kind#BLOCK} box, in graph order, by
+   *     box id; empty when nothing is collapsed
    */
-  public record Result(List<Box> boxes, List<Edge> edges, double width, double height) {
+  public record Result(
+      List<Box> boxes,
+      List<Edge> edges,
+      double width,
+      double height,
+      java.util.Map<String, List<String>> inside) {
     public Result {
       boxes = List.copyOf(boxes);
       edges = List.copyOf(edges);
+      java.util.Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+      inside.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      inside = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** A drawing with nothing collapsed. */
+    public Result(List<Box> boxes, List<Edge> edges, double width, double height) {
+      this(boxes, edges, width, height, java.util.Map.of());
     }
   }
 
