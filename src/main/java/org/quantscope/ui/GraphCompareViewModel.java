@@ -13,6 +13,9 @@ import org.quantscope.graph.RewriteMatch;
 import org.quantscope.graph.Scope;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.report.Figures;
+import org.quantscope.trace.NodeError;
+import org.quantscope.trace.TraceReport;
 
 /**
  * The *Compare graphs* window's state: the float graph and the int8 graph laid out side by side (in
@@ -82,6 +85,17 @@ public final class GraphCompareViewModel {
 
   /** Lays out and matches the main graphs of the two models. */
   public void show(OnnxModel fp32, OnnxModel int8, QuantizationResult result) {
+    show(fp32, int8, result, null);
+  }
+
+  /**
+   * Lays out and matches the main graphs of the two models; after an error trace of the int8 model,
+   * both sides are coloured by the error each node introduces (the int8 nodes standing for a float
+   * node carry its figure).
+   *
+   * @param trace the last error trace of {@code int8}, or null
+   */
+  public void show(OnnxModel fp32, OnnxModel int8, QuantizationResult result, TraceReport trace) {
     message.set("Laying out both graphs ...");
     record Both(RewriteMatch match, GraphLayout.Result a, GraphLayout.Result b) {}
     jobs.submit(
@@ -102,7 +116,7 @@ public final class GraphCompareViewModel {
         },
         r -> {
           match = r.match();
-          colour(result);
+          colour(result, trace);
           floatLayout.set(r.a());
           int8Layout.set(r.b());
           message.set(
@@ -136,7 +150,7 @@ public final class GraphCompareViewModel {
   }
 
   /** Colours: weight SQNR of quantized nodes on both sides, and what only one side has. */
-  private void colour(QuantizationResult result) {
+  private void colour(QuantizationResult result, TraceReport trace) {
     Map<String, Double> sqnr = new HashMap<>();
     if (result != null) {
       for (QuantizationResult.NodeReport r : result.quantized()) {
@@ -175,8 +189,27 @@ public final class GraphCompareViewModel {
                     nan()));
           }
         });
+    if (trace != null) {
+      for (NodeError e : trace.nodes()) {
+        if (e.introducedDb() == null) {
+          continue;
+        }
+        String figure = "error introduced here " + Figures.db(e.introducedDb());
+        a.put(e.node(), traced(a.get(e.node()), figure, e.introducedDb()));
+        for (String id : match.toRewritten().getOrDefault(e.node(), List.of())) {
+          b.put(id, traced(b.get(id), figure + " (" + e.node() + ")", e.introducedDb()));
+        }
+      }
+    }
     floatStatuses.set(a);
     int8Statuses.set(b);
+  }
+
+  /** A status with a traced error: the colour follows the error, the rest stays. */
+  private static NodeStatus traced(NodeStatus st, String figure, double errorDb) {
+    return st == null
+        ? new NodeStatus(NodeStatus.Kind.OTHER, figure, nan(), nan(), errorDb)
+        : new NodeStatus(st.kind(), st.detail() + "\n" + figure, st.sqnrDb(), nan(), errorDb);
   }
 
   private static double nan() {

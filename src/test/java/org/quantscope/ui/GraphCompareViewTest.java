@@ -98,4 +98,45 @@ class GraphCompareViewTest {
     assertThat(b[1]).isCloseTo(a[1], org.assertj.core.data.Offset.offset(1e-6));
     assertThat(b[2]).isCloseTo(a[2], org.assertj.core.data.Offset.offset(1e-6));
   }
+
+  @Test
+  void afterATraceBothSidesShowTheErrorEachNodeIntroduces(FxRobot robot) throws Exception {
+    Path model = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
+    Platform.runLater(() -> vm.open(model));
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> jobs.runningProperty().get() == 0);
+    Platform.runLater(() -> vm.runs().quantize());
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> vm.runs().quantizedProperty().get() != null);
+    Platform.runLater(() -> vm.runs().traceError());
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.runs().traceProperty().get() != null);
+    var trace = vm.runs().traceProperty().get();
+
+    robot.clickOn("#viewMenu").clickOn("#compareGraphsMenu");
+    GraphCompareViewModel compare =
+        robot.lookup("#graphCompare").queryAs(GraphCompareView.class).viewModel();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> compare.int8LayoutProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+
+    var floats = compare.floatStatusesProperty().get();
+    var int8s = compare.int8StatusesProperty().get();
+    int traced = 0;
+    for (var e : trace.nodes()) {
+      if (e.introducedDb() == null) {
+        continue;
+      }
+      traced++;
+      assertThat(floats.get(e.node()).errorDb()).isEqualTo(e.introducedDb());
+      assertThat(floats.get(e.node()).detail()).contains("error introduced here");
+      for (String id : compare.match().toRewritten().get(e.node())) {
+        assertThat(int8s.get(id).errorDb()).isEqualTo(e.introducedDb());
+      }
+    }
+    assertThat(traced).isPositive();
+    // quantized nodes keep their weight SQNR beside the error
+    assertThat(floats.get("fc1").sqnrDb()).isFinite();
+  }
 }
