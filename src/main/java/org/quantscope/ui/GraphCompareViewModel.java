@@ -23,8 +23,8 @@ import org.quantscope.trace.TraceReport;
  * the background), their nodes matched through the rewrite ({@link RewriteMatch}), each side's
  * colours (quantized nodes by the SQNR of their weight on both sides; nodes only in the float model
  * or only in the int8 model marked; after an error trace, the error each node introduces) and one
- * selection shown on both sides. A graph above {@value GraphViewModel#COLLAPSE_ABOVE} nodes is
- * drawn with its repeated blocks collapsed on both sides, the boxes matched by position.
+ * selection shown on both sides. A graph the window would open collapsed (above 300 nodes) is drawn
+ * with its repeated blocks collapsed on both sides, the boxes matched by position.
  */
 public final class GraphCompareViewModel {
   private final JobRunner jobs;
@@ -109,8 +109,7 @@ public final class GraphCompareViewModel {
         "Compare graphs",
         p -> {
           RewriteMatch m = RewriteMatch.match(fp32.graph(), int8.graph());
-          // a big graph is drawn with its repeated blocks collapsed on both sides, as the window
-          // does
+          // a big graph is drawn with its blocks collapsed on both sides, as in the window
           boolean big = fp32.graph().getNodeCount() > GraphViewModel.COLLAPSE_ABOVE;
           GraphLayout.Result a =
               GraphLayout.layout(
