@@ -75,14 +75,6 @@ final class SensitivityCommand implements Callable<Integer> {
               + " ONNX Runtime threads).")
   int parallel;
 
-  @Option(
-      names = "--all-samples",
-      description =
-          "Run every variant on every sample. By default, with 32 or more runs, the variants are"
-              + " screened on the first quarter of the runs and only the nodes that can reach the"
-              + " top 20 run on all of them.")
-  boolean allSamples;
-
   @Override
   public Integer call() throws Exception {
     if (top < 0 || parallel < 0) {
@@ -98,8 +90,7 @@ final class SensitivityCommand implements Callable<Integer> {
     SampleSource source = samples.source();
     List<Map<String, NdArray>> feeds = source.read(m);
     var parity = tolerances.parityOptions().withSamplesFrom(source.origin(m, feeds));
-    Study study =
-        new Study(m, options, feeds, parity, samples.sessionConfig(), parallel, allSamples);
+    Study study = new Study(m, options, feeds, parity, samples.sessionConfig(), parallel);
     SensitivityReport r;
     try {
       r = Pipeline.inProcess().sensitivity(study, new ProgressLine(err));
@@ -155,18 +146,6 @@ final class SensitivityCommand implements Callable<Integer> {
     }
     if (shown < r.nodes().size()) {
       out.println("  ... and " + (r.nodes().size() - shown) + " more (--top 0 or --json for all)");
-    }
-    long screened = r.nodes().stream().filter(n -> n.samples() < r.samples()).count();
-    if (screened > 0) {
-      long slice = r.nodes().stream().mapToLong(NodeSensitivity::samples).min().orElse(r.samples());
-      out.printf(
-          Locale.ROOT,
-          "%d of %d nodes were screened out on the first %d of %d samples and ranked after the"
-              + " others by those (--all-samples to run them all)%n",
-          screened,
-          r.nodes().size(),
-          slice,
-          r.samples());
     }
     ParityReport f = r.full();
     out.printf(

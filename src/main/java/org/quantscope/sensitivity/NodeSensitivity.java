@@ -20,8 +20,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param allButThis the variant with every candidate but this one quantized
  * @param sqnrDb the lowest SQNR of the node's weights in dB (lower is worse), or null when the node
  *     quantizes no weight of its own
- * @param samples the samples both variants ran on: all of the analysis's, or the first slice when
- *     the node was screened out of the ranking's top (see {@link Sensitivity})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeSensitivity(
@@ -31,5 +29,4 @@ public record NodeSensitivity(
     double impact,
     @JsonProperty("only_this") VariantError onlyThis,
     @JsonProperty("all_but_this") VariantError allButThis,
-    @JsonProperty("sqnr_db") Double sqnrDb,
-    long samples) {}
+    @JsonProperty("sqnr_db") Double sqnrDb) {}

@@ -20,9 +20,6 @@ import org.quantscope.runtime.OrtRuntime;
  * @param parity tolerances and threshold the variants are judged with
  * @param sessions ONNX Runtime settings; with 0 threads, each session gets its share of the cores
  * @param parallelism variants evaluated at the same time; 0 chooses (see {@link #resolved()})
- * @param allSamples every variant of {@link Sensitivity} on every sample; false lets it screen the
- *     variants on a first slice of the samples and run all of them only where the ranking needs it
- *     (see {@link Sensitivity})
  */
 public record Study(
     OnnxModel model,
@@ -30,8 +27,7 @@ public record Study(
     List<Map<String, NdArray>> feeds,
     ParityOptions parity,
     OrtRuntime.SessionConfig sessions,
-    int parallelism,
-    boolean allSamples) {
+    int parallelism) {
 
   /** At most this many variants at once by default: each holds a copy of the int8 model. */
   static final int MAX_AUTO_PARALLELISM = 4;
@@ -47,22 +43,6 @@ public record Study(
     }
   }
 
-  /** A study whose sensitivity analysis may stop early (screens on a first slice). */
-  public Study(
-      OnnxModel model,
-      QuantizeOptions options,
-      List<Map<String, NdArray>> feeds,
-      ParityOptions parity,
-      OrtRuntime.SessionConfig sessions,
-      int parallelism) {
-    this(model, options, feeds, parity, sessions, parallelism, false);
-  }
-
-  /** The same study with every variant run on every sample, or allowed to stop early. */
-  public Study withAllSamples(boolean all) {
-    return new Study(model, options, feeds, parity, sessions, parallelism, all);
-  }
-
   /** The same study with automatic parallelism. */
   public static Study of(
       OnnxModel model,
@@ -75,7 +55,7 @@ public record Study(
 
   /** The same study on another model (the worker's copy of it). */
   public Study withModel(OnnxModel m) {
-    return new Study(m, options, feeds, parity, sessions, parallelism, allSamples);
+    return new Study(m, options, feeds, parity, sessions, parallelism);
   }
 
   /**
@@ -99,7 +79,6 @@ public record Study(
         feeds,
         parity,
         new OrtRuntime.SessionConfig(threads, sessions.optLevel(), sessions.x64QuantPrecision()),
-        p,
-        allSamples);
+        p);
   }
 }

@@ -31,7 +31,6 @@ import org.quantscope.quantize.Quantizability;
 import org.quantscope.quantize.QuantizationResult;
 import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.quantize.WeightCache;
-import org.quantscope.runtime.Batches;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -56,21 +55,11 @@ final class Variants implements AutoCloseable {
   private final List<QuantizableNode> candidates;
   private final List<String> ids;
   private final WeightCache cache = new WeightCache();
-
-  /** Reports by the nodes a variant quantized and the runs (first feeds) it ran on. */
-  private final Map<Key, ParityReport> memo = new ConcurrentHashMap<>();
-
-  /** Float outputs on the first n feeds, for variants screened on a slice. */
-  private final Map<Integer, ParityCheck.Outputs> references = new ConcurrentHashMap<>();
-
+  private final Map<List<String>, ParityReport> memo = new ConcurrentHashMap<>();
   private final ExecutorService pool;
   private final int parallelism;
   private final AtomicInteger variantsRun = new AtomicInteger();
   private final AtomicInteger trials = new AtomicInteger();
-  private final AtomicLong variantRuns = new AtomicLong();
-
-  private record Key(List<String> quantized, int runs) {}
-
   private ParityCheck.Outputs reference;
   private SharedWeights shared;
   private Trial full;
@@ -183,8 +172,8 @@ final class Variants implements AutoCloseable {
     steps.step("ran the float model");
     ParityCheck.Outputs q = await(quantized, both);
     List<String> done = quantizedIds(all.result());
-    ParityReport r = compare(reference, q, done);
-    memo.put(new Key(done, feeds.size()), r);
+    ParityReport r = compare(q, done);
+    memo.put(done, r);
     variantsRun.incrementAndGet();
     trials.incrementAndGet();
     full = new Trial(Set.copyOf(ids), done, r);
@@ -235,24 +224,6 @@ final class Variants implements AutoCloseable {
     return reference.samples();
   }
 
-  /** The feeds (runs) the samples come in. */
-  int runs() {
-    return feeds.size();
-  }
-
-  /** Rows in the first {@code runs} feeds. */
-  long samples(int runs) {
-    return runs == feeds.size() ? samples() : reference(runs).samples();
-  }
-
-  /**
-   * Runs of a model on one feed, over every variant so far (the float model and the fully quantized
-   * one included): what stopping early saves.
-   */
-  long variantRuns() {
-    return variantRuns.get();
-  }
-
   /** Distinct variants built and run so far, the fully quantized one included. */
   int variantsRun() {
     return variantsRun.get();
@@ -295,18 +266,6 @@ final class Variants implements AutoCloseable {
    */
   List<Trial> evaluateAll(List<Set<String>> sets, List<String> labels, Steps steps)
       throws IOException {
-    return evaluateAll(sets, labels, steps, feeds.size());
-  }
-
-  /**
-   * As {@link #evaluateAll(List, List, Steps)}, each variant on the first {@code runs} feeds only
-   * (compared with the float model on the same feeds).
-   */
-  List<Trial> evaluateAll(List<Set<String>> sets, List<String> labels, Steps steps, int runs)
-      throws IOException {
-    if (runs < 1 || runs > feeds.size()) {
-      throw new IllegalArgumentException("runs must be 1 to " + feeds.size() + ", got " + runs);
-    }
     Cancellation.check();
     List<Future<Trial>> futures = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
@@ -315,7 +274,7 @@ final class Variants implements AutoCloseable {
       futures.add(
           pool.submit(
               () -> {
-                Trial t = evaluate(s, runs);
+                Trial t = evaluate(s);
                 steps.step(label);
                 return t;
               }));
@@ -328,82 +287,44 @@ final class Variants implements AutoCloseable {
     return out;
   }
 
-  /** One variant on the first {@code runs} feeds, on the calling thread. */
-  private Trial evaluate(Set<String> quantize, int runs) throws IOException {
+  /** One variant, on the calling thread. */
+  private Trial evaluate(Set<String> quantize) throws IOException {
     Cancellation.check();
     trials.incrementAndGet();
     DynamicQuantizer.Output out;
     try {
       out = quantize(quantize);
     } catch (NothingToQuantizeException e) {
-      return new Trial(quantize, List.of(), floatReport(runs));
+      return new Trial(quantize, List.of(), floatReport());
     }
     List<String> done = quantizedIds(out.result());
-    Key key = new Key(done, runs);
-    ParityReport known = memo.get(key);
+    ParityReport known = memo.get(done);
     if (known != null) {
       return new Trial(quantize, done, known);
     }
     Cancellation.check();
-    ParityReport r = compare(reference(runs), run(out.model(), runs), done);
-    memo.putIfAbsent(key, r);
+    ParityReport r = compare(run(out.model()), done);
+    memo.putIfAbsent(done, r);
     variantsRun.incrementAndGet();
     return new Trial(quantize, done, r);
   }
 
   /** The float model against itself: no difference, same shape of report. */
-  private ParityReport floatReport(int runs) {
-    ParityCheck.Outputs ref = reference(runs);
-    return memo.computeIfAbsent(new Key(List.of(), runs), k -> compare(ref, ref, List.of()));
+  private ParityReport floatReport() {
+    return memo.computeIfAbsent(List.of(), k -> compare(reference, k));
   }
 
-  /**
-   * The float model's outputs on the first {@code runs} feeds: the kept outputs of all of them cut
-   * to the first runs (each feed is one run, so the first runs' outputs are the same).
-   */
-  private ParityCheck.Outputs reference(int runs) {
-    if (runs == feeds.size()) {
-      return reference;
-    }
-    return references.computeIfAbsent(
-        runs,
-        n -> {
-          Map<String, List<NdArray>> cut = new java.util.LinkedHashMap<>();
-          reference.byName().forEach((k, list) -> cut.put(k, List.copyOf(list.subList(0, n))));
-          List<Map<String, NdArray>> first = feeds.subList(0, n);
-          long rows = 0;
-          for (Map<String, NdArray> f : first) {
-            rows += Batches.largest(List.of(f));
-          }
-          return new ParityCheck.Outputs(
-              cut,
-              rows,
-              Batches.largest(first),
-              reference.masks() == null ? null : List.copyOf(reference.masks().subList(0, n)));
-        });
-  }
-
+  /** Runs a model; a variant gets the float weights it keeps from {@link #shared}. */
   private ParityCheck.Outputs run(OnnxModel m) throws IOException {
-    return run(m, feeds.size());
-  }
-
-  /**
-   * Runs a model on the first {@code runs} feeds; a variant gets the float weights it keeps from
-   * {@link #shared}.
-   */
-  private ParityCheck.Outputs run(OnnxModel m, int runs) throws IOException {
     try (ModelRunner r =
         shared == null ? ModelRunner.open(m, sessions) : shared.open(m, sessions)) {
-      ParityCheck.Outputs o = ParityCheck.run(r, feeds.subList(0, runs), Progress.NONE);
-      variantRuns.addAndGet(runs);
-      return o;
+      return ParityCheck.run(r, feeds, Progress.NONE);
     }
   }
 
-  private ParityReport compare(
-      ParityCheck.Outputs ref, ParityCheck.Outputs candidate, List<String> quantized) {
+  private ParityReport compare(ParityCheck.Outputs candidate, List<String> quantized) {
     return ParityCheck.compare(
-        ref,
+        reference,
         candidate,
         parity,
         model.displayName(),
