@@ -33,11 +33,14 @@ import org.quantscope.sensitivity.Study;
  * <pre>
  * ./mvnw -q test-compile
  * java -cp "target/test-classes:target/classes:target/lib/*" \
- *     org.quantscope.bench.SensitivityHarness MODEL SAMPLES [OP_TYPES] [PARALLELISM]
+ *     org.quantscope.bench.SensitivityHarness MODEL SAMPLES [OP_TYPES] [PARALLELISM] [FIRST]
  * </pre>
  *
- * OP_TYPES is a comma-separated list or "all"; samples are made up (batch 1, sequence 128),
- * tolerances are the parity defaults (0.04 / 0.01).
+ * OP_TYPES is a comma-separated list or "all"; FIRST analyses only the first FIRST samples (to see
+ * how far a ranking on a slice is from the ranking on all of them); the harness prints a digest of
+ * the top 20 (nodes and figures) and of the auto-exclude choice, and with {@code -Dharness.list=1}
+ * every node (rank, name, impact); samples are made up (batch 1, sequence 128), tolerances are the
+ * parity defaults (0.04 / 0.01).
  */
 public final class SensitivityHarness {
   private SensitivityHarness() {}
@@ -54,6 +57,9 @@ public final class SensitivityHarness {
     OnnxModel m = ModelFiles.load(in);
     List<Map<String, NdArray>> feeds =
         Synthesizer.synthesize(m, Synthesizer.Options.of(samples, 0));
+    if (args.length > 4) {
+      feeds = feeds.subList(0, Integer.parseInt(args[4]));
+    }
     OrtRuntime.SessionConfig cfg = OrtRuntime.SessionConfig.DEFAULT;
 
     // the parts of one variant, on one thread
@@ -102,15 +108,26 @@ public final class SensitivityHarness {
         (s1 - s0) / 1e9,
         s.nodes().get(0).node());
 
+    List<org.quantscope.sensitivity.NodeSensitivity> top =
+        s.nodes().subList(0, Math.min(20, s.nodes().size()));
+    System.out.printf(Locale.ROOT, "top %d: digest %08x%n", top.size(), top.hashCode());
+    if (System.getProperty("harness.list") != null) {
+      for (org.quantscope.sensitivity.NodeSensitivity n : s.nodes()) {
+        System.out.printf(Locale.ROOT, "  %d %s %.6f%n", n.rank(), n.node(), n.impact());
+      }
+    }
+
     long a0 = System.nanoTime();
     AutoExcludeResult a = AutoExclude.search(study, s, Progress.NONE);
     long a1 = System.nanoTime();
     System.out.printf(
         Locale.ROOT,
-        "auto-exclude (ranking reused): %s, %d of %d left in float, %d more variants, %.1f s%n",
+        "auto-exclude (ranking reused): %s, %d of %d left in float (digest %08x), %d more"
+            + " variants, %.1f s%n",
         a.passed() ? "passed" : "nothing passes",
         a.excluded().size(),
         a.candidates(),
+        a.excluded().hashCode(),
         a.variants(),
         (a1 - a0) / 1e9);
   }
