@@ -71,10 +71,31 @@ public final class QuantMath {
     return new Params((float) scaleD, zp, rmin, rmax);
   }
 
+  /**
+   * 2^23: from here on every float is an integer, and below it a float's spacing is less than 1.
+   */
+  private static final float TWO_23 = 0x1.0p23f;
+
+  /**
+   * {@code (float) Math.rint(v)}, the same value bit for bit (signed zeros and infinities included;
+   * a NaN stays a NaN), in float arithmetic: below 2^23, {@code |v| + 2^23} lands where floats are
+   * one apart, so the addition itself rounds to the nearest integer, ties to even (2^23 is even),
+   * and the subtraction is exact. Unlike {@code Math.rint}, which is only fast once C2 has compiled
+   * the caller (C1 calls {@code StrictMath.rint}), it is fast from the first call: the weight loops
+   * run most of a one-shot {@code quantize} before C2 is done.
+   */
+  public static float rint(float v) {
+    float a = Math.abs(v);
+    if (a < TWO_23) {
+      return Math.copySign((a + TWO_23) - TWO_23, v);
+    }
+    return v;
+  }
+
   /** One value quantized with a float32 scale: divide, round half to even, add, clamp. */
   public static int quantize(float x, float scale, int zeroPoint, QuantType type) {
     float v = x / scale;
-    v = (float) Math.rint(v) + zeroPoint;
+    v = rint(v) + zeroPoint;
     if (v < type.typeMin()) {
       return type.typeMin();
     }

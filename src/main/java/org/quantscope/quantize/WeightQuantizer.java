@@ -289,7 +289,7 @@ public final class WeightQuantizer {
     float m = acc[2];
     for (int k = from; k < to; k++) {
       float x = buf[k];
-      float v = (float) Math.rint(x / scale) + zp;
+      float v = QuantMath.rint(x / scale) + zp;
       v = Math.max(typeMin, Math.min(typeMax, v));
       q[qOffset + k] = (byte) (int) v;
       float err = x - (v - zp) * scale;
@@ -321,7 +321,7 @@ public final class WeightQuantizer {
       float scale = scales[c];
       float zp = zps[c];
       float x = buf[k];
-      float v = (float) Math.rint(x / scale) + zp;
+      float v = QuantMath.rint(x / scale) + zp;
       v = Math.max(typeMin, Math.min(typeMax, v));
       q[qOffset + k] = (byte) (int) v;
       float err = x - (v - zp) * scale;

@@ -172,4 +172,64 @@ class QuantMathTest {
       }
     }
   }
+
+  /** {@code QuantMath.rint} against {@code Math.rint}, bit for bit (signed zeros included). */
+  private static void sameAsMathRint(float v) {
+    float want = (float) Math.rint(v);
+    float got = QuantMath.rint(v);
+    // bit for bit but NaN payloads (a NaN quantizes to 0 whatever its payload)
+    assertThat(Float.floatToIntBits(got))
+        .as("rint(%s) = %s, Math.rint gives %s", v, got, want)
+        .isEqualTo(Float.floatToIntBits(want));
+  }
+
+  @Test
+  void rintIsMathRintBitForBit() {
+    float[] special = {
+      0f,
+      -0f,
+      0.5f,
+      -0.5f,
+      1.5f,
+      -1.5f,
+      2.5f,
+      -2.5f,
+      0.49999997f,
+      -0.49999997f,
+      127.5f,
+      -127.5f,
+      128.5f,
+      254.5f,
+      255.5f,
+      0x1.0p23f,
+      -0x1.0p23f,
+      0x1.0p23f - 0.5f,
+      -(0x1.0p23f - 0.5f),
+      0x1.0p23f - 1.5f,
+      0x1.0p24f,
+      0x1.0p24f + 2,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN
+    };
+    for (float v : special) {
+      sameAsMathRint(v);
+    }
+    // every float whose bits are a multiple of 97 (44 million values over the whole range, both
+    // signs, with NaNs), and every half-integer and its neighbours up to 2^16
+    for (long bits = 0; bits <= 0xFFFF_FFFFL; bits += 97) {
+      sameAsMathRint(Float.intBitsToFloat((int) bits));
+    }
+    for (int k = -(1 << 17); k <= 1 << 17; k++) {
+      float h = k + 0.5f;
+      sameAsMathRint(h);
+      sameAsMathRint(Math.nextUp(h));
+      sameAsMathRint(Math.nextDown(h));
+    }
+  }
 }
