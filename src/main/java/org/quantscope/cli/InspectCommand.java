@@ -140,9 +140,9 @@ final class InspectCommand implements Callable<Integer> {
   /**
    * The JSON inspect prints: the summary's keys, then {@code conversion} (what converting to opset
    * 11 does before quantizing, or null), {@code quantization} (how an int8 model was quantized, or
-   * null), {@code recipe} (the recipe that matches, or null), {@code runtime_problems} (what
-   * ONNX Runtime's targets cannot run of an int8 model) and {@code repeated_blocks} (the blocks of
-   * the main graph that repeat, {@link RepeatedBlocks}).
+   * null), {@code recipe} (the recipe that matches, or null), {@code runtime_problems} (what ONNX
+   * Runtime's targets cannot run of an int8 model) and {@code repeated_blocks} (the blocks of the
+   * main graph that repeat, {@link RepeatedBlocks}).
    */
   record JsonView(
       @JsonUnwrapped ModelSummary summary,
@@ -151,7 +151,6 @@ final class InspectCommand implements Callable<Integer> {
       String recipe,
       List<RuntimeSupport.Problem> runtimeProblems,
       List<RepeatedBlocks.Block> repeatedBlocks) {}
-
 
   /**
    * The repeated blocks, one line each ("encoder layer x12, 62 nodes each, from NODE"), nested ones

@@ -41,7 +41,6 @@ public final class SaturationCheck {
   /** Ops that compute an 8-bit product but are not emulated (yet). */
   private static final Set<String> NOT_EMULATED =
       Set.of(
-          "ConvInteger",
           "QAttention",
           "DynamicQuantizeMatMul",
           "MatMulIntegerToFloat",
@@ -62,6 +61,17 @@ public final class SaturationCheck {
       int[] bZero,
       int k,
       int n,
+      String scale,
+      String output) {}
+
+  /** One 2-D ConvInteger to recompute (it cannot saturate: see {@link ConvKernel}). */
+  private record ConvTarget(
+      String id,
+      String x,
+      String xZeroTensor,
+      int xZero,
+      String weight,
+      ConvKernel.Geometry g,
       String scale,
       String output) {}
 
@@ -96,9 +106,11 @@ public final class SaturationCheck {
     }
     OnnxModel model = int8.model() != null ? int8.model() : ModelFiles.load(int8.file());
     List<String> notes = new ArrayList<>();
-    List<Target> targets = targets(model, notes);
+    List<ConvTarget> convs = new ArrayList<>();
+    List<Target> targets = targets(model, notes, convs);
     Map<String, Sums> sums = new LinkedHashMap<>();
     targets.forEach(t -> sums.put(t.id(), new Sums()));
+    convs.forEach(t -> sums.put(t.id(), new Sums()));
     Set<String> exposed = new LinkedHashSet<>();
     Map<String, ElementType> types = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -114,8 +126,21 @@ public final class SaturationCheck {
       exposed.add(t.output());
       types.put(t.output(), ElementType.INT32);
     }
+    for (ConvTarget t : convs) {
+      exposed.add(t.x());
+      types.put(t.x(), ElementType.UINT8);
+      if (t.xZeroTensor() != null) {
+        exposed.add(t.xZeroTensor());
+        types.put(t.xZeroTensor(), ElementType.UINT8);
+      }
+      if (t.scale() != null) {
+        exposed.add(t.scale());
+      }
+      exposed.add(t.output());
+      types.put(t.output(), ElementType.INT32);
+    }
     long samples = 0;
-    if (!targets.isEmpty()) {
+    if (!targets.isEmpty() || !convs.isEmpty()) {
       OnnxModel open = ErrorTrace.exposed(model, exposed, types);
       try (ModelRunner runner = ModelRunner.open(open, sessions)) {
         for (int i = 0; i < feeds.size(); i++) {
@@ -126,6 +151,10 @@ public final class SaturationCheck {
             for (Target t : targets) {
               Cancellation.check();
               add(t, out, sums.get(t.id()));
+            }
+            for (ConvTarget t : convs) {
+              Cancellation.check();
+              addConv(t, out, sums.get(t.id()));
             }
           }
           progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
@@ -173,6 +202,32 @@ public final class SaturationCheck {
       exact += s.ortExact;
       clamped += s.ortClamped;
       changed += s.changed;
+    }
+    for (ConvTarget t : convs) {
+      Sums s = sums.get(t.id());
+      boolean scaled = t.scale() != null;
+      NodeSaturation ns =
+          new NodeSaturation(
+              t.id(),
+              t.weight(),
+              t.g().signed() ? "s8u8" : "u8u8",
+              t.g().k(),
+              t.g().m(),
+              0,
+              0,
+              0,
+              0,
+              s.outputs,
+              0,
+              scaled ? 0.0 : null,
+              scaled ? 0.0 : null,
+              scaled ? 0.0 : null,
+              s.ortExact,
+              s.ortExact);
+      nodes.add(ns);
+      outputs += s.outputs;
+      exact += s.ortExact;
+      clamped += s.ortExact;
     }
     String cpu;
     if (outputs == 0) {
@@ -257,6 +312,32 @@ public final class SaturationCheck {
     }
   }
 
+  private static void addConv(ConvTarget t, ModelRunner.Outputs out, Sums s) throws IOException {
+    NdArray x = out.get(t.x());
+    NdArray y = out.get(t.output());
+    if (x == null || y == null || x.shape().length != 4 || y.shape().length != 4) {
+      return;
+    }
+    byte[] raw = (byte[]) x.data();
+    int[] xv = new int[raw.length];
+    for (int i = 0; i < xv.length; i++) {
+      xv[i] = raw[i] & 0xff;
+    }
+    int xz = t.xZero();
+    if (t.xZeroTensor() != null) {
+      NdArray z = out.get(t.xZeroTensor());
+      xz = ((byte[]) z.data())[0] & 0xff;
+    }
+    int[] e = ConvKernel.exact(xv, xz, x.shape(), t.g(), (int) y.shape()[2], (int) y.shape()[3]);
+    int[] ort = (int[]) y.data();
+    for (int i = 0; i < e.length; i++) {
+      s.outputs++;
+      if (i < ort.length && ort[i] == e[i]) {
+        s.ortExact++;
+      }
+    }
+  }
+
   /** Rows in a run: the first input's first axis, 1 for a scalar (as the trace counts). */
   private static long rows(Map<String, NdArray> feed) {
     for (NdArray a : feed.values()) {
@@ -275,7 +356,7 @@ public final class SaturationCheck {
   }
 
   /** The MatMulInteger nodes of the main graph that can be emulated; notes for the others. */
-  private static List<Target> targets(OnnxModel model, List<String> notes)
+  private static List<Target> targets(OnnxModel model, List<String> notes, List<ConvTarget> convs)
       throws ModelFormatException {
     GraphProto g = model.graph();
     GraphIndex gi = GraphIndex.of(g);
@@ -286,6 +367,13 @@ public final class SaturationCheck {
       String id = n.getName().isEmpty() ? NodeId.of(n, i) : n.getName();
       if (NOT_EMULATED.contains(n.getOpType())) {
         skipped.merge(n.getOpType(), 1, Integer::sum);
+        continue;
+      }
+      if (n.getOpType().equals("ConvInteger") && n.getInputCount() >= 2) {
+        ConvTarget c = conv(model, gi, n, id, notes);
+        if (c != null) {
+          convs.add(c);
+        }
         continue;
       }
       if (!n.getOpType().equals("MatMulInteger") || n.getInputCount() < 2) {
@@ -363,7 +451,7 @@ public final class SaturationCheck {
                     + op
                     + " node"
                     + (count == 1 ? "" : "s")
-                    + ": not emulated (only MatMulInteger is, so far)"));
+                    + ": not emulated (only MatMulInteger and ConvInteger are, so far)"));
     int inBodies = 0;
     for (NodeProto n : g.getNodeList()) {
       for (org.quantscope.onnx.AttributeProto a : n.getAttributeList()) {
@@ -373,7 +461,9 @@ public final class SaturationCheck {
         }
         for (GraphProto b : bodies) {
           for (NodeProto x : b.getNodeList()) {
-            if (x.getOpType().equals("MatMulInteger") || NOT_EMULATED.contains(x.getOpType())) {
+            if (x.getOpType().equals("MatMulInteger")
+                || x.getOpType().equals("ConvInteger")
+                || NOT_EMULATED.contains(x.getOpType())) {
               inBodies++;
             }
           }
@@ -386,6 +476,85 @@ public final class SaturationCheck {
               + " integer node"
               + (inBodies == 1 ? "" : "s")
               + " inside If/Loop/Scan bodies: not emulated (main graph only)");
+    }
+    return out;
+  }
+
+  /** A 2-D ConvInteger with an initializer weight, or null with a note saying why not. */
+  private static ConvTarget conv(
+      OnnxModel model, GraphIndex gi, NodeProto n, String id, List<String> notes)
+      throws ModelFormatException {
+    Optional<TensorProto> w = gi.initializer(n.getInput(1));
+    if (w.isEmpty() || w.get().getDimsCount() != 4) {
+      notes.add("'" + id + "': not a 2-D convolution with a stored weight: not recomputed");
+      return null;
+    }
+    org.quantscope.onnx.AttributeProto autoPad = GraphIndex.attribute(n, "auto_pad");
+    if (autoPad != null && !autoPad.getS().toStringUtf8().equals("NOTSET")) {
+      notes.add("'" + id + "': auto_pad is not recomputed");
+      return null;
+    }
+    ElementType wt = Tensors.elementType(w.get());
+    Optional<ElementType> xt = gi.elementType(n.getInput(0));
+    if ((wt != ElementType.INT8 && wt != ElementType.UINT8)
+        || (xt.isPresent() && xt.get() != ElementType.UINT8)) {
+      notes.add("'" + id + "': not uint8 activations times 8-bit weights: not recomputed");
+      return null;
+    }
+    int m = (int) w.get().getDims(0);
+    int cg = (int) w.get().getDims(1);
+    int kh = (int) w.get().getDims(2);
+    int kw = (int) w.get().getDims(3);
+    byte[] b = new byte[m * cg * kh * kw];
+    model.payload(w.get()).duplicate().get(b);
+    String xZeroTensor = null;
+    int xZero = 0;
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      Optional<TensorProto> z = gi.initializer(n.getInput(2));
+      if (z.isPresent()) {
+        xZero = model.payload(z.get()).get(0) & 0xff;
+      } else {
+        xZeroTensor = n.getInput(2);
+      }
+    }
+    int wZero = 0;
+    if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+      Optional<TensorProto> z = gi.initializer(n.getInput(3));
+      if (z.isEmpty() || Tensors.elementCount(z.get()) != 1) {
+        notes.add("'" + id + "': its weight zero point is not one stored value: not recomputed");
+        return null;
+      }
+      byte zb = model.payload(z.get()).get(0);
+      wZero = wt == ElementType.INT8 ? zb : zb & 0xff;
+    }
+    int[] pads = ints(n, "pads", 4, 0);
+    int[] strides = ints(n, "strides", 2, 1);
+    int[] dilations = ints(n, "dilations", 2, 1);
+    org.quantscope.onnx.AttributeProto group = GraphIndex.attribute(n, "group");
+    int groups = group == null ? 1 : (int) group.getI();
+    // ONNX orders pads as (top, left, bottom, right); the emulation reads top and left
+    ConvKernel.Geometry g =
+        new ConvKernel.Geometry(
+            b, wt == ElementType.INT8, wZero, m, cg, kh, kw, groups, pads, strides, dilations);
+    return new ConvTarget(
+        id,
+        n.getInput(0),
+        xZeroTensor,
+        xZero,
+        n.getInput(1),
+        g,
+        outputScale(gi, model.graph(), n.getOutput(0)),
+        n.getOutput(0));
+  }
+
+  private static int[] ints(NodeProto n, String name, int count, int otherwise) {
+    int[] out = new int[count];
+    java.util.Arrays.fill(out, otherwise);
+    org.quantscope.onnx.AttributeProto a = GraphIndex.attribute(n, name);
+    if (a != null) {
+      for (int i = 0; i < Math.min(count, a.getIntsCount()); i++) {
+        out[i] = (int) a.getInts(i);
+      }
     }
     return out;
   }
