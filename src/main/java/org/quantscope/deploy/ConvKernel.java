@@ -7,14 +7,15 @@ package org.quantscope.deploy;
  * x kh + i) x kw + j; P = output positions; padding filled with the input zero point), and MLAS
  * multiplies the weight [M / group, K] as its matrix A by that matrix as B.
  *
- * <p>Which MLAS kernel that takes, read at microsoft/onnxruntime: conv_integer.cc (commit
- * 009855cfa44f9a364069f01fce5d59141c8a1bb4: {@code gemm_params.A} is the weight, {@code B} the
- * im2col buffer, {@code AIsSigned} = the weight is int8), qgemm.h's {@code
- * MlasGemmQuantGetDispatch} and platform.cpp (as vendored in a current tree; qgemm.h at commit
+ * <p>Which MLAS kernel that takes, read at microsoft/onnxruntime: conv_integer.cc (commits
+ * 009855cfa44f9a364069f01fce5d59141c8a1bb4, uint8 weights only, and
+ * 6c6e2ebcd5fec75999d54f1ab39a415081ec06dc: {@code gemm_params.A} is the weight, {@code B} the
+ * im2col buffer; in the current tree, after PR #26585 (ONNX Runtime 1.24), {@code AIsSigned} = the
+ * weight is int8), qgemm.h's {@code MlasGemmQuantGetDispatch} (commit
  * 05ed598db0f4d826fe1377d620769534a81df777 threw "not supported on this device" for a signed A on
- * x86, the NOT_IMPLEMENTED of ONNX Runtime before 1.24). On x86 a signed A with an unsigned B takes
- * {@code GemmS8U8Dispatch}, which is MLAS's portable C++ kernel (int32 products, no 16-bit pair
- * sums) unless the CPU has AVX-VNNI-INT8 (then {@code vpdpbssd}-family kernels, exact too); uint8
+ * x86; the current one takes {@code GemmS8U8Dispatch}) and platform.cpp / mlasi.h (current tree:
+ * {@code GemmS8U8Dispatch} defaults to MLAS's portable C++ kernel, int32 products and no 16-bit
+ * pair sums, and is replaced only on CPUs with AVX-VNNI-INT8, whose kernels are exact too). uint8
  * weights take the U8U8 kernel, which widens to 16 bits before multiplying. So no ConvInteger
  * saturates on a CPU without VNNI: the weights are on the side of the product that the saturating
  * u8 x s8 kernel never sees. The emulation still recomputes every output exactly, to check the
@@ -22,6 +23,9 @@ package org.quantscope.deploy;
  */
 final class ConvKernel {
   private ConvKernel() {}
+
+  /** Rows of K summed in int before going to long: no int overflow. */
+  private static final int BLOCK = 16384;
 
   /**
    * A 2-D ConvInteger's geometry and weight.
@@ -66,9 +70,11 @@ final class ConvKernel {
     int mg = g.m() / g.group();
     int[] out = new int[n * g.m() * p];
     int[] col = new int[k * p];
+    int[] acc = new int[p];
+    long[] wide = new long[p];
     for (int img = 0; img < n; img++) {
       for (int grp = 0; grp < g.group(); grp++) {
-        // im2col: row (c x kh + i) x kw + j, column oy x ow + ox
+        // im2col, less the input zero point: row (c x kh + i) x kw + j, column oy x ow + ox
         for (int ch = 0; ch < g.cPerGroup(); ch++) {
           int plane = (img * c + grp * g.cPerGroup() + ch) * h * wd;
           for (int i = 0; i < g.kh(); i++) {
@@ -79,7 +85,7 @@ final class ConvKernel {
                 for (int ox = 0; ox < ow; ox++) {
                   int xx = ox * g.strides()[1] - g.pads()[1] + j * g.dilations()[1];
                   boolean inside = y >= 0 && y < h && xx >= 0 && xx < wd;
-                  col[row * p + oy * ow + ox] = inside ? x[plane + y * wd + xx] : xz;
+                  col[row * p + oy * ow + ox] = inside ? x[plane + y * wd + xx] - xz : 0;
                 }
               }
             }
@@ -89,12 +95,29 @@ final class ConvKernel {
         for (int mm = 0; mm < mg; mm++) {
           int wBase = (grp * mg + mm) * k;
           int oBase = (img * g.m() + grp * mg + mm) * p;
-          for (int q = 0; q < p; q++) {
-            long s = 0;
-            for (int kk = 0; kk < k; kk++) {
-              s += (long) (g.weight(wBase + kk) - g.wZero()) * (col[kk * p + q] - xz);
+          // row by row of K over all positions: a loop the JIT vectorizes; int holds K x 255 x 255
+          // up to K = 33,025, beyond that the rows go through long
+          java.util.Arrays.fill(acc, 0);
+          java.util.Arrays.fill(wide, 0);
+          for (int from = 0; from < k; from += BLOCK) {
+            int to = Math.min(k, from + BLOCK);
+            for (int kk = from; kk < to; kk++) {
+              int wv = g.weight(wBase + kk) - g.wZero();
+              if (wv == 0) {
+                continue;
+              }
+              int o = kk * p;
+              for (int q = 0; q < p; q++) {
+                acc[q] += wv * col[o + q];
+              }
             }
-            out[oBase + q] = (int) s;
+            for (int q = 0; q < p; q++) {
+              wide[q] += acc[q];
+              acc[q] = 0;
+            }
+          }
+          for (int q = 0; q < p; q++) {
+            out[oBase + q] = (int) wide[q];
           }
         }
       }
