@@ -13,13 +13,15 @@ package org.quantscope.deploy;
  * im2col buffer; in the current tree, after PR #26585 (ONNX Runtime 1.24), {@code AIsSigned} = the
  * weight is int8), qgemm.h's {@code MlasGemmQuantGetDispatch} (commit
  * 05ed598db0f4d826fe1377d620769534a81df777 threw "not supported on this device" for a signed A on
- * x86; the current one takes {@code GemmS8U8Dispatch}) and platform.cpp / mlasi.h (current tree:
- * {@code GemmS8U8Dispatch} defaults to MLAS's portable C++ kernel, int32 products and no 16-bit
- * pair sums, and is replaced only on CPUs with AVX-VNNI-INT8, whose kernels are exact too). uint8
- * weights take the U8U8 kernel, which widens to 16 bits before multiplying. So no ConvInteger
- * saturates on a CPU without VNNI: the weights are on the side of the product that the saturating
- * u8 x s8 kernel never sees. The emulation still recomputes every output exactly, to check the
- * reading against what ONNX Runtime computes here.
+ * x86, as platform.cpp at 01ac345d3c3304b89b8dbbed585447d4471c946b had no S8U8 dispatch) and, in a
+ * recent copy of MLAS whose commit the reference index did not give, qgemm.h, platform.cpp and
+ * mlasi.h: a signed A with an unsigned B takes {@code GemmS8U8Dispatch}, which on x86 defaults to
+ * MLAS's portable C++ kernel (int32 products, no 16-bit pair sums) and is replaced only on CPUs
+ * with AVX-VNNI-INT8, whose kernels are exact too. Not checked on a CPU without VNNI. uint8 weights
+ * take the U8U8 kernel, which widens to 16 bits before multiplying. So no ConvInteger saturates on
+ * a CPU without VNNI: the weights are on the side of the product that the saturating u8 x s8 kernel
+ * never sees. The emulation still recomputes every output exactly, to check the reading against
+ * what ONNX Runtime computes here.
  */
 final class ConvKernel {
   private ConvKernel() {}
