@@ -345,8 +345,8 @@ public final class RunViewModel {
 
   /**
    * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
-   * written atomically. Needs a quantized model; parity, the error trace and latency are included
-   * when they ran.
+   * written atomically. Needs a quantized model; parity, the error trace, latency and the
+   * check-deploy are included when they ran.
    */
   public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
     OnnxModel m = model.get();
@@ -354,6 +354,7 @@ public final class RunViewModel {
     if (outcome == null || running.get()) {
       return;
     }
+    org.quantscope.deploy.DeployReport d = deploy.get();
     ReportFiles files =
         new ReportFiles(
             format == ReportFormat.JSON ? target : null,
@@ -367,7 +368,7 @@ public final class RunViewModel {
     current =
         jobs.submit(
             "Export report",
-            progress -> files.write(outcome.report(), m, progress).get(0),
+            progress -> files.write(outcome.report().withDeployCheck(d), m, progress).get(0),
             t -> {
               running.set(false);
               status.set("Exported " + t.getFileName());
