@@ -149,6 +149,10 @@ class ReportCommandTest {
         .isEqualTo(d.get("saturation").get("nodes").get(0).get("saturated_pairs").asLong() > 0);
     assertThat(d.get("verdict").asText()).startsWith(atRisk ? "at risk" : "safe");
     assertThat(r.out()).contains("  deploy   " + d.get("verdict").asText());
+    // the part's schema is check-deploy's: a kernel it does not know is refused
+    String bad = Files.readString(json).replaceAll("\"u8s8\"", "\"s16\"");
+    assertThat(bad).contains("\"s16\"");
+    assertThat(SchemaCheck.errors(JsonDocument.REPORT, bad)).isNotEmpty();
     try (org.apache.pdfbox.pdmodel.PDDocument doc =
         org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
       String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replace("\n", " ");
