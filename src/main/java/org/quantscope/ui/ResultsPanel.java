@@ -117,16 +117,31 @@ public final class ResultsPanel extends ScrollPane {
             List.of(
                 column("Node", n -> Texts.clean(n.node(), 80)),
                 column("Kernel", NodeSaturation::kernel),
-                column("Saturated pairs", n -> Figures.count(n.saturatedPairs())),
+                column("Saturated", n -> Figures.count(n.saturatedPairs())),
                 column("Share", n -> Figures.share(n.saturatedShare())),
                 column(
-                    "Outputs changed",
+                    "Changed",
                     n ->
                         Figures.share(
                             n.outputs() == 0 ? 0 : n.outputsChanged() / (double) n.outputs())),
                 column(
-                    "Rel. error",
+                    "Rel. err",
                     n -> n.relativeError() == null ? "-" : Figures.share(n.relativeError()))));
+    // the node's name gets the room; its full text is in the tooltip of the cell's row
+    deployNodes.getColumns().get(0).setPrefWidth(170);
+    deployNodes.setRowFactory(
+        t -> {
+          javafx.scene.control.TableRow<NodeSaturation> row = new javafx.scene.control.TableRow<>();
+          row.itemProperty()
+              .addListener(
+                  (o, a, b) ->
+                      row.setTooltip(
+                          b == null
+                              ? null
+                              : new javafx.scene.control.Tooltip(
+                                  Texts.clean(b.node(), 200) + " (" + b.weight() + ")")));
+          return row;
+        });
     deployText.setId("whereItRunsText");
     deployText.setWrapText(true);
     VBox box = new VBox(8, verdict, figures, advice, charts, deploy);
