@@ -33,7 +33,9 @@ import org.quantscope.trace.ErrorTrace;
  * int8 model runs once per sample run with each node's uint8 activation (exactly as its
  * DynamicQuantizeLinear made it, one scale per run: the batch rule of parity), zero point, output
  * scale and int32 result exposed; the int8 weights are read as written; {@link PairedKernel} then
- * recomputes each product with exact and with 16-bit clamped pair sums. Main graph only.
+ * recomputes each product with exact and with 16-bit clamped pair sums. ConvInteger nodes are
+ * recomputed by {@link ConvKernel} (im2col; their kernel has no 16-bit pairs) and compared with
+ * ONNX Runtime's outputs. Main graph only.
  */
 public final class SaturationCheck {
   private SaturationCheck() {}
