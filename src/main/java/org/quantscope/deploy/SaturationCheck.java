@@ -35,7 +35,8 @@ import org.quantscope.trace.ErrorTrace;
  * scale and int32 result exposed; the int8 weights are read as written; {@link PairedKernel} then
  * recomputes each product with exact and with 16-bit clamped pair sums. ConvInteger nodes are
  * recomputed by {@link ConvKernel} (im2col; their kernel has no 16-bit pairs) and compared with
- * ONNX Runtime's outputs. Main graph only.
+ * ONNX Runtime's outputs; com.microsoft MatMulIntegerToFloat nodes as MatMulInteger, their float
+ * output compared within float rounding. Main graph only.
  */
 public final class SaturationCheck {
   private SaturationCheck() {}
@@ -45,7 +46,6 @@ public final class SaturationCheck {
       Set.of(
           "QAttention",
           "DynamicQuantizeMatMul",
-          "MatMulIntegerToFloat",
           "DynamicQuantizeLSTM",
           "QGemm",
           "QLinearMatMul",
@@ -76,6 +76,13 @@ public final class SaturationCheck {
       ConvKernel.Geometry g,
       String scale,
       String output) {}
+
+  /**
+   * One com.microsoft MatMulIntegerToFloat: the same u8 x s8 GEMM as MatMulInteger, its output
+   * scaled to float inside the op (a_scale x b_scale, plus the bias).
+   */
+  private record FloatTarget(
+      Target t, String aScale, float[] aScaleConst, float[] bScale, float[] bias) {}
 
   /** Running sums for one target. */
   private static final class Sums {
@@ -109,10 +116,12 @@ public final class SaturationCheck {
     OnnxModel model = int8.model() != null ? int8.model() : ModelFiles.load(int8.file());
     List<String> notes = new ArrayList<>();
     List<ConvTarget> convs = new ArrayList<>();
-    List<Target> targets = targets(model, notes, convs);
+    List<FloatTarget> floats = new ArrayList<>();
+    List<Target> targets = targets(model, notes, convs, floats);
     Map<String, Sums> sums = new LinkedHashMap<>();
     targets.forEach(t -> sums.put(t.id(), new Sums()));
     convs.forEach(t -> sums.put(t.id(), new Sums()));
+    floats.forEach(t -> sums.put(t.t().id(), new Sums()));
     Set<String> exposed = new LinkedHashSet<>();
     Map<String, ElementType> types = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -141,8 +150,20 @@ public final class SaturationCheck {
       exposed.add(t.output());
       types.put(t.output(), ElementType.INT32);
     }
+    for (FloatTarget f : floats) {
+      exposed.add(f.t().a());
+      types.put(f.t().a(), ElementType.UINT8);
+      if (f.t().aZeroTensor() != null) {
+        exposed.add(f.t().aZeroTensor());
+        types.put(f.t().aZeroTensor(), ElementType.UINT8);
+      }
+      if (f.aScale() != null) {
+        exposed.add(f.aScale());
+      }
+      exposed.add(f.t().output());
+    }
     long samples = 0;
-    if (!targets.isEmpty() || !convs.isEmpty()) {
+    if (!targets.isEmpty() || !convs.isEmpty() || !floats.isEmpty()) {
       OnnxModel open = ErrorTrace.exposed(model, exposed, types);
       try (ModelRunner runner = ModelRunner.open(open, sessions)) {
         for (int i = 0; i < feeds.size(); i++) {
@@ -157,6 +178,10 @@ public final class SaturationCheck {
             for (ConvTarget t : convs) {
               Cancellation.check();
               addConv(t, out, sums.get(t.id()));
+            }
+            for (FloatTarget f : floats) {
+              Cancellation.check();
+              addFloat(f, out, sums.get(f.t().id()));
             }
           }
           progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
@@ -173,7 +198,9 @@ public final class SaturationCheck {
     long exact = 0;
     long clamped = 0;
     long changed = 0;
-    for (Target t : targets) {
+    List<Target> all = new ArrayList<>(targets);
+    floats.forEach(f -> all.add(f.t()));
+    for (Target t : all) {
       Sums s = sums.get(t.id());
       boolean scaled = t.scale() != null;
       double rmsErr = s.outputs == 0 ? 0 : Math.sqrt(s.errSq / s.outputs);
@@ -314,6 +341,71 @@ public final class SaturationCheck {
     }
   }
 
+  private static void addFloat(FloatTarget f, ModelRunner.Outputs out, Sums s) throws IOException {
+    Target t = f.t();
+    NdArray a = out.get(t.a());
+    NdArray y = out.get(t.output());
+    if (a == null || y == null) {
+      return;
+    }
+    int rows = a.size() / t.k();
+    int[] av = new int[a.size()];
+    byte[] raw = (byte[]) a.data();
+    for (int i = 0; i < av.length; i++) {
+      av[i] = raw[i] & 0xff;
+    }
+    int aZero = t.aZero();
+    if (t.aZeroTensor() != null) {
+      aZero = ((byte[]) out.get(t.aZeroTensor()).data())[0] & 0xff;
+    }
+    float aScale = f.aScaleConst() != null ? f.aScaleConst()[0] : floats(out.get(f.aScale()))[0];
+    PairedKernel.Product p =
+        t.signed()
+            ? PairedKernel.multiply(av, aZero, t.b(), t.bZero(), rows)
+            : unsigned(t, av, aZero, rows);
+    float[] ort = floats(y);
+    s.pairs += p.pairs();
+    s.saturated += p.saturated();
+    s.largest = Math.max(s.largest, p.largestOverflow());
+    for (int i = 0; i < p.exact().length; i++) {
+      int j = i % t.n();
+      double sc = (double) aScale * (f.bScale().length == 1 ? f.bScale()[0] : f.bScale()[j]);
+      double b = f.bias() == null ? 0 : f.bias()[j];
+      double ye = p.exact()[i] * sc + b;
+      double yc = p.clamped()[i] * sc + b;
+      s.outputs++;
+      if (p.exact()[i] != p.clamped()[i]) {
+        s.changed++;
+      }
+      // ONNX Runtime scales in float: equal within float rounding
+      if (i < ort.length && Math.abs(ort[i] - ye) <= 1e-5 * Math.max(1, Math.abs(ye))) {
+        s.ortExact++;
+      }
+      if (i < ort.length && Math.abs(ort[i] - yc) <= 1e-5 * Math.max(1, Math.abs(yc))) {
+        s.ortClamped++;
+      }
+      double err = yc - ye;
+      s.maxAbs = Math.max(s.maxAbs, Math.abs(err));
+      s.errSq += err * err;
+      s.outSq += ye * ye;
+    }
+  }
+
+  /** The u8 x u8 product: exact (the kernel widens before multiplying). */
+  private static PairedKernel.Product unsigned(Target t, int[] av, int aZero, int rows) {
+    byte[] raw8 = t.b().b();
+    byte[] shifted = new byte[raw8.length];
+    int[] zero = t.bZero().clone();
+    for (int i = 0; i < shifted.length; i++) {
+      shifted[i] = (byte) ((raw8[i] & 0xff) - 128);
+    }
+    for (int i = 0; i < zero.length; i++) {
+      zero[i] -= 128;
+    }
+    PairedKernel.Product q = PairedKernel.multiply(av, aZero, shifted, zero, rows, t.k(), t.n());
+    return new PairedKernel.Product(q.exact(), q.exact(), 0, 0, 0);
+  }
+
   private static void addConv(ConvTarget t, ModelRunner.Outputs out, Sums s) throws IOException {
     NdArray x = out.get(t.x());
     NdArray y = out.get(t.output());
@@ -358,7 +450,8 @@ public final class SaturationCheck {
   }
 
   /** The MatMulInteger nodes of the main graph that can be emulated; notes for the others. */
-  private static List<Target> targets(OnnxModel model, List<String> notes, List<ConvTarget> convs)
+  private static List<Target> targets(
+      OnnxModel model, List<String> notes, List<ConvTarget> convs, List<FloatTarget> floats)
       throws ModelFormatException {
     GraphProto g = model.graph();
     GraphIndex gi = GraphIndex.of(g);
@@ -378,9 +471,14 @@ public final class SaturationCheck {
         }
         continue;
       }
-      if (!n.getOpType().equals("MatMulInteger") || n.getInputCount() < 2) {
+      boolean toFloat = n.getOpType().equals("MatMulIntegerToFloat");
+      if (!(n.getOpType().equals("MatMulInteger") || toFloat) || n.getInputCount() < 2) {
         continue;
       }
+      // MatMulInteger: A, B, a_zero_point, b_zero_point; MatMulIntegerToFloat: A, B, a_scale,
+      // b_scale, a_zero_point, b_zero_point, bias
+      int aZeroAt = toFloat ? 4 : 2;
+      int bZeroAt = toFloat ? 5 : 3;
       Optional<TensorProto> w = gi.initializer(n.getInput(1));
       if (w.isEmpty() || w.get().getDimsCount() != 2) {
         notes.add(
@@ -404,17 +502,17 @@ public final class SaturationCheck {
       bb.duplicate().get(b);
       String aZeroTensor = null;
       int aZero = 0;
-      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-        Optional<TensorProto> z = gi.initializer(n.getInput(2));
+      if (n.getInputCount() > aZeroAt && !n.getInput(aZeroAt).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(aZeroAt));
         if (z.isPresent()) {
           aZero = model.payload(z.get()).get(0) & 0xff;
         } else {
-          aZeroTensor = n.getInput(2);
+          aZeroTensor = n.getInput(aZeroAt);
         }
       }
       int[] bZero = {0};
-      if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
-        Optional<TensorProto> z = gi.initializer(n.getInput(3));
+      if (n.getInputCount() > bZeroAt && !n.getInput(bZeroAt).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(bZeroAt));
         if (z.isEmpty()) {
           notes.add("'" + id + "': its weight zero point is computed at run time: not emulated");
           continue;
@@ -430,7 +528,7 @@ public final class SaturationCheck {
           continue;
         }
       }
-      out.add(
+      Target target =
           new Target(
               id,
               n.getInput(0),
@@ -442,8 +540,27 @@ public final class SaturationCheck {
               bZero,
               k,
               cols,
-              outputScale(gi, g, n.getOutput(0)),
-              n.getOutput(0)));
+              toFloat ? "" : outputScale(gi, g, n.getOutput(0)),
+              n.getOutput(0));
+      if (!toFloat) {
+        out.add(target);
+        continue;
+      }
+      Optional<TensorProto> bs = gi.initializer(n.getInput(3));
+      Optional<TensorProto> as = gi.initializer(n.getInput(2));
+      boolean hasBias = n.getInputCount() > 6 && !n.getInput(6).isEmpty();
+      Optional<TensorProto> bias = hasBias ? gi.initializer(n.getInput(6)) : Optional.empty();
+      if (bs.isEmpty() || (hasBias && bias.isEmpty())) {
+        notes.add("'" + id + "': its weight scale or bias is computed at run time: not emulated");
+        continue;
+      }
+      floats.add(
+          new FloatTarget(
+              target,
+              as.isPresent() ? null : n.getInput(2),
+              as.isPresent() ? floatValues(model, as.get()) : null,
+              floatValues(model, bs.get()),
+              bias.isPresent() ? floatValues(model, bias.get()) : null));
     }
     skipped.forEach(
         (op, count) ->
@@ -453,7 +570,8 @@ public final class SaturationCheck {
                     + op
                     + " node"
                     + (count == 1 ? "" : "s")
-                    + ": not emulated (only MatMulInteger and ConvInteger are, so far)"));
+                    + ": not emulated (only MatMulInteger, MatMulIntegerToFloat and ConvInteger"
+                    + " are, so far)"));
     int inBodies = 0;
     for (NodeProto n : g.getNodeList()) {
       for (org.quantscope.onnx.AttributeProto a : n.getAttributeList()) {
@@ -547,6 +665,15 @@ public final class SaturationCheck {
         g,
         outputScale(gi, model.graph(), n.getOutput(0)),
         n.getOutput(0));
+  }
+
+  private static float[] floatValues(OnnxModel model, TensorProto t) throws ModelFormatException {
+    ByteBuffer b = model.payload(t).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[(int) Tensors.elementCount(t)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = b.getFloat(i * 4);
+    }
+    return out;
   }
 
   private static int[] ints(NodeProto n, String name, int count, int otherwise) {
