@@ -36,7 +36,12 @@ import org.quantscope.trace.ErrorTrace;
  * recomputes each product with exact and with 16-bit clamped pair sums. ConvInteger nodes are
  * recomputed by {@link ConvKernel} (im2col; their kernel has no 16-bit pairs) and compared with
  * ONNX Runtime's outputs; com.microsoft MatMulIntegerToFloat nodes as MatMulInteger, their float
- * output compared within float rounding. Main graph only.
+ * output compared within float rounding (read at microsoft/onnxruntime
+ * contrib_ops/cpu/quantization/dynamic_quantize_matmul.cc, commit
+ * e900302651917c4401749df7a4f7d9d3e8f9f562: A is the uint8 activation, {@code BIsSigned} = the
+ * weight is int8, so the same U8S8 kernel; the op may swap a_scale and b_scale by shape, which is
+ * not followed here: a per-column scale is read from b_scale only). DynamicQuantizeMatMul quantizes
+ * A inside itself, where it cannot be exposed: not emulated. Main graph only.
  */
 public final class SaturationCheck {
   private SaturationCheck() {}
