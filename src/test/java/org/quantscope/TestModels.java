@@ -59,9 +59,9 @@ public final class TestModels {
    * included): Q, K and V projections (MatMul, Add, Reshape, Transpose), scores, softmax, context,
    * output projection, residual Add and LayerNorm spelled out in nine ops, a GELU feed-forward and
    * a second LayerNorm. The embeddings end with the same nine LayerNorm ops the layers end with,
-   * and a pooler follows. Node names are path-like ({@code
-   * /encoder/layer.3/attention/self/query/MatMul}), or all empty when {@code named} is false.
-   * Hidden size 8, for structure only.
+   * and a pooler follows. Two heads of 4 over a sequence of 4; it runs in ONNX Runtime. Node names
+   * are path-like ({@code /encoder/layer.3/attention/self/query/MatMul}), or all empty when {@code
+   * named} is false. Hidden size 8.
    */
   public static ModelProto bertEncoder(int layers, boolean named) {
     return model(new EncoderBuilder(named).encoder(layers));
@@ -142,7 +142,7 @@ public final class TestModels {
         h = layer(layer, h, mask);
       }
       prefix = "/pooler";
-      h = op("Gather", "Gather", h, constant("Constant"));
+      h = op("Gather", "Gather", List.of(h, ints("Constant")), attr("axis", 1L));
       h = op("MatMul", "dense/MatMul", h, weight("pool.w", 8, 8));
       h = op("Tanh", "activation/Tanh", h);
       g.addOutput(tensorValue(h, ElementType.FLOAT, 1, 8));
@@ -162,7 +162,7 @@ public final class TestModels {
       s = op("Softmax", "Softmax", List.of(s), attr("axis", -1L));
       String c = op("MatMul", "MatMul_1", s, v);
       c = op("Transpose", "Transpose_3", List.of(c), attr("perm", 0L, 2L, 1L, 3L));
-      c = op("Reshape", "Reshape_3", c, constant("Constant_1"));
+      c = op("Reshape", "Reshape_3", c, ints("Constant_1", 1, 4, 8));
       prefix = base + "/attention/output";
       c = op("MatMul", "dense/MatMul", c, weight(w + ".ao.w", 8, 8));
       c = op("Add", "dense/Add", c, weight(w + ".ao.b", 8));
@@ -186,7 +186,7 @@ public final class TestModels {
     private String head(String name, String h, String w, long... perm) {
       String x = op("MatMul", name + "/MatMul", h, weight(w + ".w", 8, 8));
       x = op("Add", name + "/Add", x, weight(w + ".b", 8));
-      x = op("Reshape", name + "/Reshape", x, constant(name + "/Constant"));
+      x = op("Reshape", name + "/Reshape", x, ints(name + "/Constant", 1, 4, 2, 4));
       return op("Transpose", name + "/Transpose", List.of(x), attr("perm", perm));
     }
 
@@ -194,10 +194,11 @@ public final class TestModels {
     private String layerNorm(String x) {
       String saved = prefix;
       prefix = prefix + "/LayerNorm";
-      String mean = op("ReduceMean", "ReduceMean", List.of(x), attr("axes", -1L));
+      String mean = op("ReduceMean", "ReduceMean", List.of(x), attr("axes", new long[] {-1}));
       String d = op("Sub", "Sub", x, mean);
       String sq = op("Pow", "Pow", d, constant("Constant"));
-      String variance = op("ReduceMean", "ReduceMean_1", List.of(sq), attr("axes", -1L));
+      String variance =
+          op("ReduceMean", "ReduceMean_1", List.of(sq), attr("axes", new long[] {-1}));
       String std = op("Add", "Add", variance, constant("Constant_1"));
       std = op("Sqrt", "Sqrt", std);
       String y = op("Div", "Div", d, std);
@@ -238,6 +239,23 @@ public final class TestModels {
               .addOutput(out)
               .addAttribute(
                   attr("value", Tensors.rawFloats("", new long[] {1}, new float[] {values}))));
+      return out;
+    }
+
+    /** An int64 Constant: a shape for Reshape, or with no values the scalar index 0. */
+    String ints(String name, long... values) {
+      String out = "v" + this.values++;
+      g.addNode(
+          NodeProto.newBuilder()
+              .setOpType("Constant")
+              .setName(named ? prefix + "/" + name : "")
+              .addOutput(out)
+              .addAttribute(
+                  attr(
+                      "value",
+                      values.length == 0
+                          ? Tensors.int64Data("", new long[] {}, 0L)
+                          : Tensors.int64Data("", new long[] {values.length}, values))));
       return out;
     }
 

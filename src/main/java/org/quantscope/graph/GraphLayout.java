@@ -247,11 +247,26 @@ public final class GraphLayout {
    * @param edges by reader: operator nodes in graph order, each in input-slot order, then outputs
    * @param width width of the whole drawing, margins included, in px
    * @param height height of the whole drawing, margins included, in px
+   * @param inside the ids of the nodes drawn inside each {@link Kind#BLOCK} box, in graph order, by
+   *     box id; empty when nothing is collapsed
    */
-  public record Result(List<Box> boxes, List<Edge> edges, double width, double height) {
+  public record Result(
+      List<Box> boxes,
+      List<Edge> edges,
+      double width,
+      double height,
+      java.util.Map<String, List<String>> inside) {
     public Result {
       boxes = List.copyOf(boxes);
       edges = List.copyOf(edges);
+      java.util.Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+      inside.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      inside = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** A drawing with nothing collapsed. */
+    public Result(List<Box> boxes, List<Edge> edges, double width, double height) {
+      this(boxes, edges, width, height, java.util.Map.of());
     }
   }
 
@@ -327,6 +342,58 @@ public final class GraphLayout {
       return whole;
     }
     return layout(scope, options, RepeatedBlocks.collapsed(blocks, java.util.Map.of()), progress);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARM =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Lays out a small made-up graph, once per process, so that the first real layout does not pay
+   * for loading and initialising ELK's classes: the first ELK layout of a process takes about two
+   * seconds more on a busy two-core machine, whatever the size of the graph. Meant to run in the
+   * background while a model loads; later calls return at once.
+   */
+  public static void warmUp() {
+    if (!WARM.compareAndSet(false, true)) {
+      return;
+    }
+    org.quantscope.onnx.GraphProto.Builder g =
+        org.quantscope.onnx.GraphProto.newBuilder().setName("warm-up");
+    g.addInputBuilder().setName("x");
+    String last = "x";
+    for (int i = 0; i < 8; i++) {
+      String w = "w" + i;
+      g.addInitializerBuilder()
+          .setName(w)
+          .addDims(4)
+          .addDims(4)
+          .setDataType(org.quantscope.onnx.TensorProto.DataType.FLOAT_VALUE);
+      String[] outs = {"m" + i, "a" + i, "r" + i, "s" + i};
+      g.addNodeBuilder()
+          .setName("mm" + i)
+          .setOpType("MatMul")
+          .addInput(last)
+          .addInput(w)
+          .addOutput(outs[0]);
+      g.addNodeBuilder()
+          .setName("add" + i)
+          .setOpType("Add")
+          .addInput(outs[0])
+          .addInput(last)
+          .addOutput(outs[1]);
+      g.addNodeBuilder().setName("relu" + i).setOpType("Relu").addInput(outs[1]).addOutput(outs[2]);
+      // a skip over the block: edges to route and crossings to count
+      g.addNodeBuilder()
+          .setName("skip" + i)
+          .setOpType("Add")
+          .addInput(outs[2])
+          .addInput(i < 2 ? "x" : "s" + (i - 2))
+          .addOutput(outs[3]);
+      last = outs[3];
+    }
+    g.addOutputBuilder().setName(last);
+    Scope scope = Scope.all(g.build()).get(0);
+    layout(scope, Options.DEFAULTS, Progress.NONE);
   }
 
   private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {

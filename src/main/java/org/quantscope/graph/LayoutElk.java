@@ -138,7 +138,7 @@ final class LayoutElk {
               l.value(),
               points(paths.get(i))));
     }
-    return new Result(boxes, edges, root.getWidth(), root.getHeight());
+    return new Result(boxes, edges, root.getWidth(), root.getHeight(), sketch.inside);
   }
 
   /** A node whose ports stay where they are put (at its top-left corner unless placed). */

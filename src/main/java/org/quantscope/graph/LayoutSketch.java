@@ -80,6 +80,9 @@ final class LayoutSketch {
   /** Graph inputs first, then one shape per node in graph order, weights, graph outputs. */
   final List<Shape> shapes = new ArrayList<>();
 
+  /** The ids of the nodes inside each collapsed box, by box id. */
+  final java.util.Map<String, List<String>> inside = new java.util.LinkedHashMap<>();
+
   /** Per reader, in the order of its input slots. */
   final List<Link> links = new ArrayList<>();
 
@@ -129,6 +132,9 @@ final class LayoutSketch {
       }
       NodeProto n = nodes.get(i);
       GraphLayout.Collapsed run = runOf[i];
+      if (run != null) {
+        s.inside.computeIfAbsent(run.id(), k -> new ArrayList<>()).add(NodeId.of(scope, n, i));
+      }
       if (run != null && i > run.firstNode()) {
         nodeShapes[i] = nodeShapes[i - 1];
       } else if (run != null) {

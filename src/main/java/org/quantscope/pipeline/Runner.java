@@ -29,7 +29,17 @@ import org.quantscope.trace.TraceReport;
  * <p>Every step reports progress, and stops with {@link java.util.concurrent.CancellationException}
  * when the calling thread is interrupted.
  */
-public interface Runner {
+public interface Runner extends AutoCloseable {
+
+  /**
+   * Gets ready for the first step while nothing waits for it (the worker runner starts its spare
+   * worker); the in-process runner has nothing to do.
+   */
+  default void warmUp() {}
+
+  /** Lets go of what the runner keeps between steps (the worker runner's spare worker). */
+  @Override
+  default void close() {}
 
   /** {@code ParityCheck.check}: both models on the feeds, compared. */
   ParityReport parity(
@@ -100,7 +110,7 @@ public interface Runner {
     return new InProcessRunner();
   }
 
-  /** ONNX Runtime in a fresh worker process per step. */
+  /** ONNX Runtime in a worker process, one kept ready between steps; close it when done. */
   static Runner worker() {
     return new WorkerRunner(org.quantscope.worker.WorkerProcess.standard());
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.LatencyBenchmark;
@@ -27,16 +28,31 @@ import org.quantscope.worker.WorkerProcess;
 import org.quantscope.worker.WorkerResult;
 
 /**
- * ONNX Runtime in a worker process, one fresh worker per step (see {@link WorkerProcess}): the
- * window's runner. Models are handed over as files, samples as a feed file; the worker makes the
- * same engine call {@link InProcessRunner} makes.
+ * ONNX Runtime in a worker process, one kept ready between steps (see {@link WorkerProcess}): the
+ * window's runner, closed with its window. Models are handed over as files, samples as a feed file;
+ * the worker makes the same engine call {@link InProcessRunner} makes.
  */
 public final class WorkerRunner implements Runner {
   private final WorkerProcess process;
 
-  /** A runner starting its workers with {@code process}. */
+  /** A runner starting its workers with {@code process}; closing the runner closes it. */
   public WorkerRunner(WorkerProcess process) {
     this.process = process;
+  }
+
+  @Override
+  public void warmUp() {
+    process.warmUp();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  /** The spare worker's process id, if one is ready: for tests and harnesses. */
+  public OptionalLong spareProcessId() {
+    return process.spareProcessId();
   }
 
   @Override

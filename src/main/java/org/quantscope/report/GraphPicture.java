@@ -24,8 +24,17 @@ import org.quantscope.quantize.QuantizationResult;
 public final class GraphPicture {
   private GraphPicture() {}
 
-  /** How a node is drawn. */
-  public record Status(String fill, String outline) {}
+  /**
+   * How a node is drawn.
+   *
+   * @param note what a collapsed box says of the nodes inside ("36 of 120 quantized, worst 8.1 dB":
+   *     the worst weight SQNR), written on its second line; "" for nodes
+   */
+  public record Status(String fill, String outline, String note) {
+    public Status(String fill, String outline) {
+      this(fill, outline, "");
+    }
+  }
 
   /** The largest image side, in pixels. */
   static final int MAX_SIDE = 16384;
@@ -42,9 +51,68 @@ public final class GraphPicture {
    */
   public static Map<String, Status> statuses(Report report) {
     Map<String, Status> m = new HashMap<>();
+    Map<String, Double> sqnr = new HashMap<>();
+    nodes(report, m, sqnr);
+    return m;
+  }
+
+  /**
+   * The statuses of {@link #statuses(Report)}, and one for each collapsed box of {@code layout}, as
+   * the window shows them: coloured by the worst weight SQNR of the quantized nodes inside (in grey
+   * when all its candidates are excluded, orange when they all stay in float), and noting how many
+   * of its candidates are quantized, how many excluded, and that worst SQNR.
+   */
+  public static Map<String, Status> statuses(Report report, GraphLayout.Result layout) {
+    Map<String, Status> m = new HashMap<>();
+    Map<String, Double> sqnr = new HashMap<>();
+    nodes(report, m, sqnr);
+    if (layout == null) {
+      return m;
+    }
+    for (var block : layout.inside().entrySet()) {
+      int candidates = 0;
+      int quantized = 0;
+      int excluded = 0;
+      double worst = Double.NaN;
+      for (String id : block.getValue()) {
+        Status st = m.get(id);
+        if (st == null) {
+          continue;
+        }
+        candidates++;
+        if (sqnr.containsKey(id)) {
+          quantized++;
+          double v = sqnr.get(id);
+          worst = Double.isNaN(v) ? worst : Double.isNaN(worst) ? v : Math.min(worst, v);
+        } else if (st.fill().equals(StatusColors.EXCLUDED)) {
+          excluded++;
+        }
+      }
+      if (candidates == 0) {
+        continue;
+      }
+      StringBuilder note = new StringBuilder();
+      note.append(quantized).append(" of ").append(candidates).append(" quantized");
+      if (excluded > 0) {
+        note.append(", ").append(excluded).append(" excluded");
+      }
+      if (!Double.isNaN(worst)) {
+        note.append(", worst ").append(Figures.db(worst));
+      }
+      String fill =
+          quantized > 0
+              ? Double.isNaN(worst) ? StatusColors.WILL : StatusColors.sqnr(worst)
+              : excluded > 0 ? StatusColors.EXCLUDED : StatusColors.CANNOT;
+      m.put(block.getKey(), new Status(fill, StatusColors.STRONG_OUTLINE, note.toString()));
+    }
+    return m;
+  }
+
+  /** The node statuses, and the worst weight SQNR of each quantized node (NaN when none). */
+  private static void nodes(Report report, Map<String, Status> m, Map<String, Double> sqnr) {
     QuantizationResult q = report.quantization();
     if (q == null) {
-      return m;
+      return;
     }
     for (var s : q.skipped()) {
       boolean excluded =
@@ -59,13 +127,13 @@ public final class GraphPicture {
       for (QuantizationResult.WeightReport w : r.weights()) {
         worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
       }
+      sqnr.put(r.node(), worst);
       m.put(
           r.node(),
           new Status(
               Double.isNaN(worst) ? StatusColors.WILL : StatusColors.sqnr(worst),
               StatusColors.STRONG_OUTLINE));
     }
-    return m;
   }
 
   /** The scale at which an image of the layout stays within the pixel limits (at most 1). */
@@ -162,7 +230,9 @@ public final class GraphPicture {
       g.draw(box);
       g.setColor(new Color(0x1d2430));
       double cx = b.x() + b.width() / 2;
-      if (b.subtitle().isEmpty()) {
+      // a collapsed box says what is inside in place of its size ("x12" is in its title)
+      String subtitle = st != null && !st.note().isEmpty() ? st.note() : b.subtitle();
+      if (subtitle.isEmpty()) {
         text(g, TITLE, b.title(), cx, b.y() + b.height() / 2, b.width() - 8);
       } else {
         text(
@@ -177,7 +247,7 @@ public final class GraphPicture {
             b.y() + b.height() * 0.32,
             b.width() - 8);
         g.setColor(new Color(0x4b5563));
-        text(g, SUB, b.subtitle(), cx, b.y() + b.height() * 0.72, b.width() - 8);
+        text(g, SUB, subtitle, cx, b.y() + b.height() * 0.72, b.width() - 8);
       }
     }
   }

@@ -39,7 +39,7 @@ final class PdfGraphPages {
     if (graph == null || graph.boxes().isEmpty()) {
       return;
     }
-    Map<String, GraphPicture.Status> statuses = GraphPicture.statuses(report);
+    Map<String, GraphPicture.Status> statuses = GraphPicture.statuses(report, graph);
     if (!ReportPdf.graphFits(graph, ReportPdf.Paper.A4) && !ReportPdf.graphFits(graph, paper)) {
       pages.down(8);
       pages.heading("Graph");

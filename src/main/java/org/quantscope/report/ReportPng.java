@@ -117,6 +117,6 @@ public final class ReportPng {
   /** Writes the graph, coloured by the report's results. */
   public static void writeGraph(Report report, GraphLayout.Result layout, Path file)
       throws IOException {
-    Images.writePng(GraphPicture.render(layout, GraphPicture.statuses(report)), file);
+    Images.writePng(GraphPicture.render(layout, GraphPicture.statuses(report, layout)), file);
   }
 }

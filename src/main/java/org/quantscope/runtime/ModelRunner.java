@@ -33,11 +33,27 @@ public final class ModelRunner implements AutoCloseable {
   private final OrtSession session;
   private final String name;
   private final long loadNanos;
+  private final boolean owned;
 
   private ModelRunner(OrtSession session, String name, long loadNanos) {
+    this(session, name, loadNanos, true);
+  }
+
+  private ModelRunner(OrtSession session, String name, long loadNanos, boolean owned) {
     this.session = session;
     this.name = name;
     this.loadNanos = loadNanos;
+    this.owned = owned;
+  }
+
+  /** A runner over a session opened elsewhere in this package; closing the runner closes it. */
+  static ModelRunner of(OrtSession session, String name, long loadNanos) {
+    return new ModelRunner(session, name, loadNanos);
+  }
+
+  /** A runner over the same session that leaves it open when closed ({@link SessionCache}). */
+  ModelRunner shared() {
+    return new ModelRunner(session, name, loadNanos, false);
   }
 
   public static ModelRunner open(OnnxModel model, OrtRuntime.SessionConfig cfg) throws IOException {
@@ -278,6 +294,9 @@ public final class ModelRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!owned) {
+      return;
+    }
     try {
       session.close();
     } catch (OrtException e) {

@@ -34,8 +34,11 @@ public record ModelSource(OnnxModel model, Path file, String name, long sizeByte
     return new ModelSource(null, file, name, sizeBytes);
   }
 
-  /** A session over this model; the caller closes it. */
+  /**
+   * A session over this model; the caller closes it. A file kept by the {@link SessionCache} gets
+   * its kept session, which closing leaves open.
+   */
   public ModelRunner open(OrtRuntime.SessionConfig sessions) throws IOException {
-    return model != null ? ModelRunner.open(model, sessions) : ModelRunner.open(file, sessions);
+    return model != null ? ModelRunner.open(model, sessions) : SessionCache.open(file, sessions);
   }
 }

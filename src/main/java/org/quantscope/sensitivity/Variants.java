@@ -34,6 +34,7 @@ import org.quantscope.quantize.WeightCache;
 import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.runtime.SharedWeights;
 
 /**
  * Variants of one model, each with a subset of its quantizable nodes in int8, built in memory and
@@ -60,6 +61,7 @@ final class Variants implements AutoCloseable {
   private final AtomicInteger variantsRun = new AtomicInteger();
   private final AtomicInteger trials = new AtomicInteger();
   private ParityCheck.Outputs reference;
+  private SharedWeights shared;
   private Trial full;
   private QuantizationResult fullResult;
 
@@ -162,6 +164,7 @@ final class Variants implements AutoCloseable {
     DynamicQuantizer.Output all = DynamicQuantizer.quantize(model, options, Progress.NONE, cache);
     fullResult = all.result();
     Cancellation.check();
+    shared = SharedWeights.of(List.of(model, all.model()), SharedWeights.MIN_BYTES);
     Future<ParityCheck.Outputs> ref = pool.submit(() -> run(model));
     Future<ParityCheck.Outputs> quantized = pool.submit(() -> run(all.model()));
     List<Future<?>> both = List.of(ref, quantized);
@@ -311,8 +314,10 @@ final class Variants implements AutoCloseable {
     return memo.computeIfAbsent(List.of(), k -> compare(reference, k));
   }
 
+  /** Runs a model; a variant gets the float weights it keeps from {@link #shared}. */
   private ParityCheck.Outputs run(OnnxModel m) throws IOException {
-    try (ModelRunner r = ModelRunner.open(m, sessions)) {
+    try (ModelRunner r =
+        shared == null ? ModelRunner.open(m, sessions) : shared.open(m, sessions)) {
       return ParityCheck.run(r, feeds, Progress.NONE);
     }
   }
@@ -375,6 +380,9 @@ final class Variants implements AutoCloseable {
         } catch (InterruptedException e) {
           interrupted = true;
         }
+      }
+      if (shared != null) {
+        shared.close();
       }
     } finally {
       if (interrupted) {

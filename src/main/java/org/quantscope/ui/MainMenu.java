@@ -154,7 +154,7 @@ final class MainMenu extends MenuBar {
     }
     stage.setScene(scene);
     stage.show();
-    compare.show(vm.modelProperty().get(), q.model(), q.result());
+    compare.show(vm.modelProperty().get(), q.model(), q.result(), vm.runs().traceProperty().get());
   }
 
   private static MenuItem item(String text, String id, String accelerator, Runnable action) {

@@ -337,6 +337,7 @@ public final class MainViewModel {
     long mine = ++generation;
     busy.set(true);
     status.set("Opening " + name + " ...");
+    graph.warmUp();
     pending =
         jobs.submit(
             "Open " + name,

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -102,6 +104,35 @@ public final class QuantScopeApp extends Application {
   }
 
   /**
+   * Starts the runner's spare worker once the first model is open (or failed to open): on two cores
+   * a JVM starting beside the window would slow the window's own start and the model's load. Off
+   * the FX thread, since starting a process takes a moment.
+   */
+  private static void warmUpWhenOpened(MainViewModel vm, Runner runner) {
+    Runnable start =
+        () -> {
+          Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up");
+          warm.setDaemon(true);
+          warm.start();
+        };
+    if (!vm.busyProperty().get()) {
+      start.run();
+      return;
+    }
+    vm.busyProperty()
+        .addListener(
+            new ChangeListener<Boolean>() {
+              @Override
+              public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean busy) {
+                if (!busy) {
+                  o.removeListener(this);
+                  start.run();
+                }
+              }
+            });
+  }
+
+  /**
    * Fills the stage with the main window and opens the model, or the built-in example when it is
    * null.
    *
@@ -109,8 +140,10 @@ public final class QuantScopeApp extends Application {
    */
   static MainViewModel show(Stage stage, Settings settings, Path model) {
     FxJobRunner jobs = new FxJobRunner();
-    // ONNX Runtime runs in a worker process: a crash in its native code cannot close the window
-    MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(Runner.worker()));
+    // ONNX Runtime runs in a worker process: a crash in its native code cannot close the window;
+    // one worker is kept ready (ONNX Runtime loaded) while the window is open
+    Runner runner = Runner.worker();
+    MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(runner));
     MainView view = new MainView(vm, jobs);
     Scene scene =
         new Scene(
@@ -135,6 +168,7 @@ public final class QuantScopeApp extends Application {
           }
           settings.flush(); // once, when the window closes
           vm.runs().cancel();
+          runner.close(); // the spare worker ends with its window
         });
     stage.show();
     if (model != null) {
@@ -142,6 +176,7 @@ public final class QuantScopeApp extends Application {
     } else {
       vm.openExample();
     }
+    warmUpWhenOpened(vm, runner);
     return vm;
   }
 

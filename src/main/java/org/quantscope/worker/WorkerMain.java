@@ -1,23 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.worker;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployCheck;
+import org.quantscope.json.Json;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
+import org.quantscope.runtime.OrtRuntime;
+import org.quantscope.runtime.SessionCache;
 import org.quantscope.sensitivity.AutoExclude;
 import org.quantscope.sensitivity.Sensitivity;
 import org.quantscope.sensitivity.Study;
@@ -42,6 +53,12 @@ public final class WorkerMain {
   static final String FEEDS = "feeds.bin";
   static final String RESULT = "result.json";
 
+  /** A served job, parent to worker: {@code job FOLDER}. */
+  static final String JOB_LINE = "job ";
+
+  /** A served job's end, worker to parent: {@code done CODE}, the code {@link #run} returns. */
+  static final String DONE_LINE = "done ";
+
   private WorkerMain() {}
 
   /**
@@ -62,14 +79,74 @@ public final class WorkerMain {
   public static int run(
       Path dir, InputStream parentLink, PrintWriter out, UnaryOperator<Progress> decorate) {
     watch(parentLink);
+    return runOnDeepStack(dir, decorate.apply(lines(out)));
+  }
+
+  /**
+   * Serves jobs until the parent goes away: the warm worker. Loads ONNX Runtime and the JSON mapper
+   * first, then reads lines {@code job FOLDER} from {@code parentLink}, runs each job as {@link
+   * #run} does (its result in the job's folder) and answers {@code done CODE} on {@code out}. Model
+   * files that live outside the job's folder (the user's own files) keep their sessions from one
+   * job to the next ({@link SessionCache}). The end of {@code parentLink} ends the process, at once
+   * even in the middle of a job.
+   *
+   * @param decorate what {@link #run}'s does, for every job
+   * @return never returns normally: the process halts when the parent goes away
+   */
+  public static int serve(
+      InputStream parentLink, PrintWriter out, UnaryOperator<Progress> decorate) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(parentLink, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // a broken pipe means the parent is gone too
+              }
+              Runtime.getRuntime().halt(ORPHANED);
+            },
+            "quantscope-worker-parent-link");
+    reader.setDaemon(true);
+    reader.start();
+    SessionCache.install();
+    warmUp();
+    Progress progress = decorate.apply(lines(out));
+    while (true) {
+      String line;
+      try {
+        line = lines.take();
+      } catch (InterruptedException e) {
+        return 3;
+      }
+      if (line.startsWith(JOB_LINE)) {
+        int code = runOnDeepStack(Path.of(line.substring(JOB_LINE.length())), progress);
+        synchronized (out) {
+          out.println(DONE_LINE + code);
+          out.flush();
+        }
+      }
+    }
+  }
+
+  /** What every job needs, done while the worker waits: ORT's native library, the JSON mapper. */
+  private static void warmUp() {
+    try {
+      OrtRuntime.env();
+      Json.read("{}", WorkerResult.class);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // the first job meets the same problem and reports it
+    }
+  }
+
+  private static int runOnDeepStack(Path dir, Progress progress) {
     int[] code = {3};
     // the deep stack the window's job threads have too (graph walks recurse)
     Thread job =
-        new Thread(
-            null,
-            () -> code[0] = runJob(dir, decorate.apply(lines(out))),
-            "quantscope-job",
-            64L << 20);
+        new Thread(null, () -> code[0] = runJob(dir, progress), "quantscope-job", 64L << 20);
     job.start();
     try {
       job.join();
@@ -83,6 +160,7 @@ public final class WorkerMain {
     WorkerResult result;
     try {
       WorkerJob job = WorkerJson.read(dir.resolve(JOB), WorkerJob.class);
+      SessionCache.keepOnly(filesOutside(job, dir));
       List<Map<String, NdArray>> feeds = FeedFiles.read(dir.resolve(FEEDS));
       result = run(job, feeds, progress);
     } catch (IOException e) {
@@ -161,6 +239,32 @@ public final class WorkerMain {
               p));
     }
     throw new IllegalArgumentException("unknown job " + job);
+  }
+
+  /**
+   * The job's model files outside its folder: the user's own files, which stay as they are between
+   * jobs, unlike the copies saved into each job's folder.
+   */
+  private static Set<Path> filesOutside(WorkerJob job, Path dir) {
+    List<WorkerJob.ModelFile> files = new ArrayList<>();
+    if (job instanceof WorkerJob.Parity j) {
+      files.add(j.reference());
+      files.add(j.candidate());
+    } else if (job instanceof WorkerJob.Bench j) {
+      files.add(j.reference());
+      files.add(j.candidate());
+    }
+    Path folder = dir.toAbsolutePath().normalize();
+    Set<Path> out = new HashSet<>();
+    for (WorkerJob.ModelFile f : files) {
+      if (f != null) {
+        Path p = Path.of(f.path()).toAbsolutePath().normalize();
+        if (!p.startsWith(folder)) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
   }
 
   /** Parity and benchmark give ORT the files as they are: no need to parse them here too. */

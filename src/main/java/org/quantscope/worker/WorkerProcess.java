@@ -4,8 +4,9 @@ package org.quantscope.worker;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.quantscope.logs.LogFiles;
@@ -29,17 +35,25 @@ import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 
 /**
- * Runs one {@link WorkerJob} in a separate process, so that a model that crashes ONNX Runtime's
- * native code cannot take the calling process (the window) down, and so that cancelling stops even
- * a long {@code session.run} at once.
+ * Runs {@link WorkerJob}s in a separate process, so that a model that crashes ONNX Runtime's native
+ * code cannot take the calling process (the window) down, and so that cancelling stops even a long
+ * {@code session.run} at once.
  *
- * <p>Each job is one worker: the same Java and class path, started as {@code org.quantscope.Main
- * __worker FOLDER}. The folder is a fresh private temporary folder ({@link #prepare()}) holding the
- * job ({@code job.json}), the samples ({@code feeds.bin}), the models that live only in memory
- * (saved as {@code .onnx}; a model unchanged since it was loaded is passed as its own file), the
- * worker's log and temporary files, and at the end {@code result.json}. Progress arrives as lines
- * on the worker's stdout and is forwarded to the caller's {@link Progress}. The folder is deleted
- * when the job is closed, whatever the outcome.
+ * <p>A worker is the same Java and class path, started as {@code org.quantscope.Main __worker
+ * --serve HOME} ({@link WorkerMain#serve}): it loads ONNX Runtime and waits for jobs. One worker is
+ * kept ready (the <em>spare</em>, {@link #warmUp()}); a job takes it, and when the job ends
+ * normally the worker is the spare again, with ONNX Runtime loaded and the sessions of the user's
+ * model files still open. A job the user cancels kills its worker at once; a worker that crashes
+ * costs its job; either way a fresh spare is started in its place. {@link #close()} ends the spare:
+ * the window closes its runner when it closes, and a shutdown hook ends every worker when this JVM
+ * exits (the worker also ends itself when its stdin closes).
+ *
+ * <p>Each job has a fresh private temporary folder ({@link #prepare()}) holding the job ({@code
+ * job.json}), the samples ({@code feeds.bin}), the models that live only in memory (saved as {@code
+ * .onnx}; a model unchanged since it was loaded is passed as its own file), and at the end {@code
+ * result.json}. The worker has a folder of its own for its log and temporary files. Progress
+ * arrives as lines on the worker's stdout and is forwarded to the job's {@link Progress}. Folders
+ * are deleted when their job or worker ends, whatever the outcome.
  *
  * <p>Outcomes: the result; the worker's own exception raised again here with its message ({@link
  * IOException}, {@link IllegalArgumentException}, {@link NothingToQuantizeException}, or {@link
@@ -47,12 +61,16 @@ import org.quantscope.runtime.NdArray;
  * {@link CancellationException} when the calling thread was interrupted, in which case the worker
  * has been killed ({@link Process#destroyForcibly()}) and waited for before the call returns.
  *
- * <p>Costs: a JVM start and ORT's native library load per job (a few hundred milliseconds, see
- * {@code src/site/markdown/measurements.md}), plus writing the in-memory models once.
+ * <p>Costs: a JVM start and ORT's native library load per worker, paid while the spare waits, plus
+ * writing the in-memory models once per job; the spare's memory (see {@code
+ * src/site/markdown/measurements.md}).
  */
-public final class WorkerProcess {
+public final class WorkerProcess implements AutoCloseable {
   /** The hidden verb that runs a worker: {@code org.quantscope.Main __worker FOLDER}. */
   public static final String VERB = "__worker";
+
+  /** The hidden verb's option for a worker that serves jobs: {@code __worker --serve HOME}. */
+  public static final String SERVE = "--serve";
 
   private static final List<String> MAIN = List.of("org.quantscope.Main", VERB);
 
@@ -63,6 +81,19 @@ public final class WorkerProcess {
   private final List<String> entryPoint;
   private final Map<String, String> properties;
   private final Path logFolder;
+
+  private final Object lock = new Object();
+  private Worker spare;
+  private boolean closed;
+
+  /** Every worker of this JVM still running, for the shutdown hook. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "quantscope-workers-end"));
+  }
 
   private WorkerProcess(
       Path tempRoot, List<String> entryPoint, Map<String, String> properties, Path logFolder) {
@@ -122,7 +153,6 @@ public final class WorkerProcess {
   /** One job: its folder, the models handed over, then one run of one worker. */
   public final class Job implements AutoCloseable {
     private final Path dir;
-    private Process process;
 
     private Job(Path dir) {
       this.dir = dir;
@@ -151,7 +181,7 @@ public final class WorkerProcess {
     }
 
     /**
-     * Runs the job in a fresh worker and returns its result.
+     * Runs the job in the spare worker (or a fresh one when there is none) and returns its result.
      *
      * @throws WorkerCrashedException if the worker died without a result
      * @throws CancellationException if this thread was interrupted (the worker is gone)
@@ -160,49 +190,235 @@ public final class WorkerProcess {
         throws IOException, NothingToQuantizeException {
       WorkerJson.write(dir.resolve(WorkerMain.JOB), job);
       FeedFiles.write(dir.resolve(WorkerMain.FEEDS), feeds);
-      Files.createDirectories(dir.resolve("tmp"));
       Cancellation.check();
+      Worker w = take();
+      boolean healthy = false;
       try {
-        process = start(dir);
-        Thread pump = forward(process.getInputStream(), progress);
-        int code = await(process);
-        pump.join(2_000);
+        int code = w.run(dir, progress);
         Path result = dir.resolve(WorkerMain.RESULT);
-        if (!Files.isRegularFile(result)) {
+        if (code == Worker.ENDED || !Files.isRegularFile(result)) {
+          int exit = code == Worker.ENDED ? w.exitCode() : code;
           String message =
               String.format(
                   Locale.ROOT,
                   "ONNX Runtime crashed while %s (exit code %d); the window and your model are"
                       + " unaffected",
                   job.doing(),
-                  code);
-          Path kept = keepLogs(dir, message);
+                  exit);
+          Path kept = keepLogs(w.home, message);
           System.getLogger(WorkerProcess.class.getName())
               .log(System.Logger.Level.ERROR, message + "; worker log kept in " + kept);
-          throw new WorkerCrashedException(message, code, tail(dir.resolve("worker.log")), kept);
+          throw new WorkerCrashedException(message, exit, tail(w.home.resolve(LOG)), kept);
         }
+        healthy = true;
         WorkerResult r = WorkerJson.read(result, WorkerResult.class);
         if (r.failure() != null) {
           throw raise(r.failure());
         }
         return r;
-      } catch (InterruptedException e) { // only from pump.join, after the worker ended
+      } catch (InterruptedException e) { // the user's cancel: the worker is killed below
         Thread.currentThread().interrupt();
         throw new CancellationException("cancelled");
+      } finally {
+        if (healthy) {
+          giveBack(w);
+        } else {
+          w.end();
+          warmUp(); // a fresh spare in place of the worker killed or crashed
+        }
       }
     }
 
-    /** Kills a worker still running, waits for it, and deletes the job's folder. */
+    /** Deletes the job's folder. */
     @Override
     public void close() {
-      if (process != null) {
-        kill(process);
-      }
       deleteTree(dir);
     }
   }
 
-  private Process start(Path dir) throws IOException {
+  /**
+   * Starts the spare worker unless one is ready: it loads ONNX Runtime while nothing waits for it.
+   * Does nothing once {@link #close()}d; a worker that cannot start is logged, and the next job
+   * tries again and reports why.
+   */
+  public void warmUp() {
+    synchronized (lock) {
+      if (closed || (spare != null && spare.process.isAlive())) {
+        return;
+      }
+    }
+    try {
+      Worker w = startWorker();
+      synchronized (lock) {
+        if (!closed && spare == null) {
+          spare = w;
+          return;
+        }
+      }
+      w.end();
+    } catch (IOException e) {
+      System.getLogger(WorkerProcess.class.getName())
+          .log(System.Logger.Level.WARNING, "could not start a spare worker: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Ends the spare worker and keeps no other: the jobs still running finish, and their workers end
+   * with them. Jobs run after this start a worker each.
+   */
+  @Override
+  public void close() {
+    Worker w;
+    synchronized (lock) {
+      closed = true;
+      w = spare;
+      spare = null;
+    }
+    if (w != null) {
+      w.end();
+    }
+  }
+
+  /** The spare worker's process id, if one is ready: for tests and harnesses. */
+  public OptionalLong spareProcessId() {
+    synchronized (lock) {
+      return spare != null && spare.process.isAlive()
+          ? OptionalLong.of(spare.process.pid())
+          : OptionalLong.empty();
+    }
+  }
+
+  private Worker take() throws IOException {
+    Worker w;
+    synchronized (lock) {
+      w = spare;
+      spare = null;
+    }
+    if (w != null && w.process.isAlive()) {
+      return w;
+    }
+    if (w != null) {
+      w.end();
+    }
+    return startWorker();
+  }
+
+  private void giveBack(Worker w) {
+    synchronized (lock) {
+      if (!closed && spare == null && w.process.isAlive()) {
+        spare = w;
+        return;
+      }
+    }
+    w.end();
+  }
+
+  private static final String LOG = "worker.log";
+
+  /** A started worker: its process, its folder, and the pump reading its stdout. */
+  private static final class Worker {
+    static final int ENDED = Integer.MIN_VALUE;
+
+    final Process process;
+    final Path home;
+    final BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+    volatile Progress progress = Progress.NONE;
+
+    Worker(Process process, Path home) {
+      this.process = process;
+      this.home = home;
+      RUNNING.add(process);
+      Thread t = new Thread(this::pump, "quantscope-worker-progress");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /**
+     * Sends the job and waits for its end: the worker's code, or {@link #ENDED} when it died. An
+     * interrupt (the user's cancel) kills the worker at once.
+     */
+    int run(Path jobDir, Progress p) throws InterruptedException {
+      progress = p;
+      try {
+        Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        in.write(WorkerMain.JOB_LINE + jobDir.toAbsolutePath() + "\n");
+        in.flush();
+      } catch (IOException e) {
+        return ENDED; // it died before the job reached it
+      }
+      try {
+        return done.take();
+      } catch (InterruptedException e) {
+        kill(process);
+        throw e;
+      } finally {
+        progress = Progress.NONE;
+      }
+    }
+
+    /** The dead worker's exit code (it has closed its stdout). */
+    int exitCode() {
+      try {
+        if (process.waitFor(10, TimeUnit.SECONDS)) {
+          return process.exitValue();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      kill(process);
+      return -1;
+    }
+
+    /** Kills the worker if it still runs, waits for it, and deletes its folder. */
+    void end() {
+      kill(process);
+      RUNNING.remove(process);
+      deleteTree(home);
+    }
+
+    /** Forwards {@code progress DONE TOTAL MESSAGE} lines, queues {@code done CODE} lines. */
+    private void pump() {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          String[] parts = line.split(" ", 4);
+          try {
+            if (parts.length >= 3 && parts[0].equals("progress")) {
+              progress.report(
+                  Long.parseLong(parts[1]),
+                  Long.parseLong(parts[2]),
+                  parts.length == 4 ? parts[3] : "");
+            } else if (line.startsWith(WorkerMain.DONE_LINE)) {
+              done.add(Integer.parseInt(line.substring(WorkerMain.DONE_LINE.length()).trim()));
+            }
+          } catch (NumberFormatException e) {
+            // not one of ours
+          }
+        }
+      } catch (IOException e) {
+        // the worker is gone; its exit code tells the rest
+      }
+      done.add(ENDED);
+    }
+  }
+
+  private Worker startWorker() throws IOException {
+    Path home =
+        tempRoot == null
+            ? Files.createTempDirectory("quantscope-worker-")
+            : Files.createTempDirectory(tempRoot, "quantscope-worker-");
+    try {
+      Files.createDirectories(home.resolve("tmp"));
+      return new Worker(start(home), home);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(home);
+      throw e;
+    }
+  }
+
+  private Process start(Path home) throws IOException {
+    Path dir = home;
     List<String> jvm = new ArrayList<>();
     long maxHeapMb = Math.max(64, Runtime.getRuntime().maxMemory() >> 20);
     jvm.add("-Xmx" + maxHeapMb + "m");
@@ -213,19 +429,24 @@ public final class WorkerProcess {
     for (Map.Entry<String, String> e : forwardedProperties().entrySet()) {
       jvm.add("-D" + e.getKey() + "=" + e.getValue());
     }
-    ProcessBuilder pb = new ProcessBuilder(command(jvm, dir));
+    ProcessBuilder pb = new ProcessBuilder(command(jvm, List.of(SERVE, home.toString())));
     Path java = javaExecutable();
     if (java == null) {
       // a packaged launcher takes no JVM options on its command line
       pb.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", jvm));
     }
     pb.directory(dir.toFile());
-    pb.redirectError(dir.resolve("worker.log").toFile());
+    pb.redirectError(dir.resolve(LOG).toFile());
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     return pb.start();
   }
 
+  /** The command of a single-job worker: {@code __worker FOLDER} (tests drive it by hand). */
   List<String> command(List<String> jvm, Path dir) throws IOException {
+    return command(jvm, List.of(dir.toString()));
+  }
+
+  private List<String> command(List<String> jvm, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     Path java = javaExecutable();
     if (java != null) {
@@ -244,7 +465,7 @@ public final class WorkerProcess {
       cmd.add(launcher);
       cmd.add(VERB);
     }
-    cmd.add(dir.toString());
+    cmd.addAll(args);
     return cmd;
   }
 
@@ -279,50 +500,6 @@ public final class WorkerProcess {
     }
     out.putAll(properties);
     return out;
-  }
-
-  /** Forwards the worker's {@code progress DONE TOTAL MESSAGE} lines; ignores anything else. */
-  private static Thread forward(InputStream stdout, Progress progress) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  String[] parts = line.split(" ", 4);
-                  if (parts.length >= 3 && parts[0].equals("progress")) {
-                    try {
-                      progress.report(
-                          Long.parseLong(parts[1]),
-                          Long.parseLong(parts[2]),
-                          parts.length == 4 ? parts[3] : "");
-                    } catch (NumberFormatException e) {
-                      // not one of ours
-                    }
-                  }
-                }
-              } catch (IOException e) {
-                // the worker is gone; its exit code tells the rest
-              }
-            },
-            "quantscope-worker-progress");
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  /**
-   * Waits for the worker. An interrupt (the user's cancel) kills it at once and throws {@link
-   * CancellationException} once it is gone.
-   */
-  private static int await(Process process) {
-    try {
-      return process.waitFor();
-    } catch (InterruptedException e) {
-      kill(process);
-      Thread.currentThread().interrupt();
-      throw new CancellationException("cancelled");
-    }
   }
 
   /** Kills the worker if it still runs, waits for it, and closes our end of its pipes. */
@@ -372,7 +549,7 @@ public final class WorkerProcess {
    */
   private Path keepLogs(Path dir, String heading) {
     List<Path> files = new ArrayList<>();
-    files.add(dir.resolve("worker.log"));
+    files.add(dir.resolve(LOG));
     try (Stream<Path> s = Files.list(dir)) {
       s.filter(p -> p.getFileName().toString().startsWith("hs_err_pid")).forEach(files::add);
     } catch (IOException e) {

@@ -18,6 +18,7 @@ import org.quantscope.model.Tensors;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.pipeline.Runner;
+import org.quantscope.pipeline.WorkerRunner;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.QuantizeOptions;
@@ -25,6 +26,7 @@ import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
 import org.quantscope.runtime.Synthesizer;
+import org.quantscope.worker.WorkerProcess;
 
 /**
  * What the worker process costs: the window's parity check in-process (the old way) against the
@@ -70,13 +72,14 @@ public final class WorkerHarness {
         DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
     OrtRuntime.SessionConfig sessions = OrtRuntime.SessionConfig.DEFAULT;
     Runner local = Runner.inProcess();
-    Runner worker = Runner.worker();
+    WorkerRunner worker = new WorkerRunner(WorkerProcess.standard());
     ModelSource ref = ModelSource.of(fp32, fp32.displayName(), -1);
     ModelSource cand = ModelSource.of(q.model(), "int8", -1);
     double[] inProcess = new double[reps];
     double[] inWorker = new double[reps];
     double[] handOver = new double[reps];
-    for (int r = -1; r < reps; r++) { // one warm-up round
+    double cold = 0;
+    for (int r = -1; r < reps; r++) { // one warm-up round: the worker's first run, cold
       long t0 = System.nanoTime();
       local.parity(ref, cand, feeds, ParityOptions.DEFAULTS, sessions, Progress.NONE);
       long t1 = System.nanoTime();
@@ -88,7 +91,9 @@ public final class WorkerHarness {
         ModelFiles.save(fp32, tmp.resolve("fp32-" + r + ".onnx"));
       }
       long t3 = System.nanoTime();
-      if (r >= 0) {
+      if (r < 0) {
+        cold = (t2 - t1) / 1e6;
+      } else {
         inProcess[r] = (t1 - t0) / 1e6;
         inWorker[r] = (t2 - t1) / 1e6;
         handOver[r] = (t3 - t2) / 1e6;
@@ -111,9 +116,29 @@ public final class WorkerHarness {
     System.out.printf(Locale.ROOT, "  overhead            %8.0f ms%n", out - in);
     System.out.printf(
         Locale.ROOT, "  of which hand-over  %8.0f ms (saving the models)%n", median(handOver));
+    System.out.printf(
+        Locale.ROOT, "  the worker's first run (cold, before the rounds) %8.0f ms%n", cold);
+    long pid = worker.spareProcessId().orElse(-1);
+    System.out.printf(
+        Locale.ROOT, "  the spare worker after the runs: pid %d, RSS %s%n", pid, rss(pid));
+    worker.close();
     try (var files = Files.walk(tmp)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  /** A process's resident memory from /proc (Linux), or "unknown". */
+  private static String rss(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return line.substring(6).trim();
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return "unknown";
   }
 
   private static double median(double[] v) {

@@ -483,4 +483,13 @@ class GraphLayoutTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("fastAbove must be >= 0, got -1");
   }
+
+  @Test
+  void warmingUpChangesNoLaterDrawing() {
+    Scope scope = main(TestModels.mlp().getGraph());
+    Result before = layout(scope);
+    GraphLayout.warmUp();
+    GraphLayout.warmUp();
+    assertThat(layout(scope)).isEqualTo(before);
+  }
 }

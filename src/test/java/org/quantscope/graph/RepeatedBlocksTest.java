@@ -4,10 +4,12 @@ package org.quantscope.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quantscope.OrtRunner;
 import org.quantscope.TestModels;
 import org.quantscope.graph.RepeatedBlocks.Block;
 import org.quantscope.onnx.GraphProto;
@@ -44,6 +46,19 @@ class RepeatedBlocksTest {
     long inLayers =
         g.getNodeList().stream().filter(n -> n.getName().startsWith("/encoder/")).count();
     assertThat(b.nodeCount()).isEqualTo((int) inLayers);
+  }
+
+  @Test
+  void theEncoderFixtureIsAModelOnnxRuntimeRuns() throws Exception {
+    // the fixtures stand for real exports: they must load and run, not only have the structure
+    Map<String, float[]> out =
+        OrtRunner.run(
+            TestModels.bertEncoder(2, true),
+            Map.of(
+                "input_ids", OrtRunner.Input.longs(new long[] {1, 5, 7, 2}, 1, 4),
+                "attention_mask", OrtRunner.Input.floats(new float[] {0, 0, 0, 0}, 1, 1, 1, 4)));
+    assertThat(out).isNotEmpty();
+    assertThat(out.values()).allSatisfy(v -> assertThat(v).isNotEmpty());
   }
 
   @Test

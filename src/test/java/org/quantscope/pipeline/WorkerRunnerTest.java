@@ -15,7 +15,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,17 +69,39 @@ class WorkerRunnerTest {
     return ModelSource.of(m, name, -1);
   }
 
+  /** Every runner a test made, closed by {@link #assertNoTempFilesLeft} and after each test. */
+  private final List<WorkerRunner> runners = new ArrayList<>();
+
   private WorkerRunner worker() {
-    return new WorkerRunner(WorkerProcess.standard().withTempRoot(temp));
+    return kept(new WorkerRunner(WorkerProcess.standard().withTempRoot(temp)));
   }
 
   private WorkerRunner misbehaving(String mode) {
-    return new WorkerRunner(MisbehavingWorker.process(mode, temp).withLogFolder(logs));
+    return kept(new WorkerRunner(MisbehavingWorker.process(mode, temp).withLogFolder(logs)));
   }
 
+  private WorkerRunner kept(WorkerRunner r) {
+    runners.add(r);
+    return r;
+  }
+
+  @AfterEach
+  void closeRunners() {
+    runners.forEach(WorkerRunner::close);
+  }
+
+  /** The runners closed (as the window closes its own), nothing is left in the temporary folder. */
   private void assertNoTempFilesLeft() throws IOException {
+    closeRunners();
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files).isEmpty();
+    }
+  }
+
+  /** The folders in the temporary folder: the spare worker's, and no job's. */
+  private List<Path> tempFolders() throws IOException {
+    try (Stream<Path> files = Files.list(temp)) {
+      return files.filter(Files::isDirectory).toList();
     }
   }
 
@@ -167,6 +192,7 @@ class WorkerRunnerTest {
     assertThat(r.reference()).isEqualTo("mlp.onnx");
     assertThat(r.samples()).isEqualTo(8);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    closeRunners();
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files).containsExactly(file);
     }
@@ -288,16 +314,126 @@ class WorkerRunnerTest {
 
     assertThat(outcome.get()).isInstanceOf(CancellationException.class);
     assertThat(workers.get(0).isAlive()).as("the worker was killed").isFalse();
+    // a fresh spare took its place, and it is the one the runner has ready
+    List<ProcessHandle> now = workers();
+    assertThat(now).hasSize(1);
+    assertThat(now.get(0).pid()).isNotEqualTo(workers.get(0).pid());
+    assertThat(stalling.spareProcessId()).hasValue(now.get(0).pid());
+    assertNoTempFilesLeft();
+    assertThat(now.get(0).isAlive()).as("closing the runner ends the spare").isFalse();
     assertThat(workers()).isEmpty();
+  }
+
+  @Test
+  void oneWorkerServesRunAfterRunAndClosingTheRunnerEndsIt() throws Exception {
+    Path file = Files.write(temp.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
+    OnnxModel fp32 = ModelFiles.load(file);
+    DynamicQuantizer.Output q =
+        DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+    List<Map<String, NdArray>> feeds =
+        List.of(Map.of("x", NdArray.of(TestModels.values(32, 7), 8, 4)));
+    ParityReport want =
+        Runner.inProcess()
+            .parity(
+                source(fp32, "mlp.onnx"),
+                source(q.model(), "int8"),
+                feeds,
+                ParityOptions.DEFAULTS,
+                SESSIONS,
+                Progress.NONE);
+    WorkerRunner runner = worker();
+    runner.warmUp();
+    long spare = runner.spareProcessId().orElseThrow();
+    assertThat(workers()).extracting(ProcessHandle::pid).containsExactly(spare);
+    for (int run = 0; run < 3; run++) {
+      List<String> progress = new ArrayList<>();
+      ParityReport got =
+          runner.parity(
+              source(fp32, "mlp.onnx"),
+              source(q.model(), "int8"),
+              feeds,
+              ParityOptions.DEFAULTS,
+              SESSIONS,
+              (done, total, message) -> {
+                synchronized (progress) {
+                  progress.add(message);
+                }
+              });
+      assertThat(got).as("run %d", run).isEqualTo(want);
+      assertThat(progress).as("each run's own progress").contains("int8 run 1 of 1");
+      // the same worker, ready again; the job's folder is gone, the worker's own stays
+      assertThat(runner.spareProcessId()).hasValue(spare);
+      assertThat(workers()).extracting(ProcessHandle::pid).containsExactly(spare);
+      assertThat(tempFolders()).hasSize(1);
+    }
+    ProcessHandle worker = workers().get(0);
+    runner.close();
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(runner.spareProcessId()).isEmpty();
+    assertThat(workers()).isEmpty();
+    assertThat(tempFolders()).isEmpty();
+    // a closed runner still runs, in a worker of its own that ends with the run
+    assertThat(
+            runner.parity(
+                source(fp32, "mlp.onnx"),
+                source(q.model(), "int8"),
+                feeds,
+                ParityOptions.DEFAULTS,
+                SESSIONS,
+                Progress.NONE))
+        .isEqualTo(want);
+    assertThat(workers()).isEmpty();
+    assertThat(tempFolders()).isEmpty();
+  }
+
+  @Test
+  void aCrashCostsOneRunAndTheNextRunWorksInAFreshWorker() throws Exception {
+    OnnxModel fp32 = example();
+    DynamicQuantizer.Output q =
+        DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+    WorkerRunner runner =
+        kept(
+            new WorkerRunner(
+                MisbehavingWorker.crashingOnce(temp, logs).withTempRoot(temp).withLogFolder(logs)));
+    assertThatThrownBy(
+            () ->
+                runner.parity(
+                    source(fp32, "fp32"),
+                    source(q.model(), "int8"),
+                    exampleFeeds(),
+                    ParityOptions.DEFAULTS,
+                    SESSIONS,
+                    Progress.NONE))
+        .isInstanceOf(WorkerCrashedException.class)
+        .hasMessageContaining("(exit code 134)");
+    long fresh = runner.spareProcessId().orElseThrow(); // started in place of the crashed one
+    ParityReport r =
+        runner.parity(
+            source(fp32, "fp32"),
+            source(q.model(), "int8"),
+            exampleFeeds(),
+            ParityOptions.DEFAULTS,
+            SESSIONS,
+            Progress.NONE);
+    assertThat(r.samples()).isEqualTo(64);
+    assertThat(runner.spareProcessId()).hasValue(fresh);
     assertNoTempFilesLeft();
   }
 
   /**
-   * Our worker children. This test JVM starts no other processes; the command line cannot tell
-   * (Linux shows the JDK only its first 4 kB, and the class path is longer).
+   * This test's worker children: those this JVM did not have when the test began (other test
+   * classes' windows may keep spares). The command line cannot tell (Linux shows the JDK only its
+   * first 4 kB, and the class path is longer).
    */
-  private static List<ProcessHandle> workers() {
-    return ProcessHandle.current().children().toList();
+  private List<ProcessHandle> workers() {
+    return ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
+  }
+
+  private Set<Long> before;
+
+  @BeforeEach
+  void noteTheChildrenBefore() {
+    before = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
   }
 
   @Test

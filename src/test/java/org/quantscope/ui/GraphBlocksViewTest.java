@@ -63,7 +63,17 @@ class GraphBlocksViewTest {
 
   private void waitUntilIdle() throws TimeoutException {
     WaitForAsyncUtils.waitForFxEvents();
-    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> jobs.runningProperty().get() == 0);
+    // what a click on a box draws is laid out in advance: a job that starts as the layout ends
+    WaitForAsyncUtils.waitFor(
+        60,
+        TimeUnit.SECONDS,
+        () ->
+            WaitForAsyncUtils.asyncFx(
+                    () ->
+                        jobs.runningProperty().get() == 0
+                            && !vm.graph().layingOutProperty().get()
+                            && !vm.graph().preparingProperty().get())
+                .get());
     WaitForAsyncUtils.waitForFxEvents();
   }
 
@@ -169,5 +179,57 @@ class GraphBlocksViewTest {
     assertThat(boxes(GraphLayout.Kind.BLOCK))
         .extracting(GraphLayout.Box::title)
         .containsExactly("encoder layer \u00d75");
+  }
+
+  /** Opens the first collapsed box on the FX thread; true if it was drawn before returning. */
+  private boolean openFirstBox() throws Exception {
+    String box = boxes(GraphLayout.Kind.BLOCK).get(0).id();
+    GraphLayout.Result before = vm.graph().layoutProperty().get();
+    return WaitForAsyncUtils.asyncFx(
+            () -> {
+              vm.graph().expandBlock(box);
+              return vm.graph().layoutProperty().get() != before
+                  && !vm.graph().layingOutProperty().get();
+            })
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aClickOnABoxDrawsWhatWasLaidOutInAdvance() throws Exception {
+    open();
+    // the window laid out in advance what a click on the box draws
+    assertThat(vm.graph().preparingProperty().get()).isFalse();
+    assertThat(openFirstBox()).isTrue();
+    GraphLayout.Result prepared = vm.graph().layoutProperty().get();
+    assertThat(nodeIds()).contains(LAYER0_Q);
+    // the same drawing as laying it out after the click
+    assertThat(prepared)
+        .isEqualTo(
+            GraphLayout.layout(
+                vm.graph().scopeProperty().get(),
+                GraphLayout.Options.DEFAULTS,
+                vm.graph().collapsedRuns(),
+                (d, t, m) -> {}));
+    // collapsing again reuses the first drawing
+    Platform.runLater(() -> vm.graph().collapseAll());
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.graph().layingOutProperty().get()).isFalse();
+    assertThat(nodeIds()).doesNotContain(LAYER0_Q);
+
+    // not prepared: the click has to wait for the layout, which comes out the same
+    Platform.runLater(() -> vm.graph().setPrepareBlocks(false));
+    open();
+    assertThat(openFirstBox()).isFalse();
+    assertThat(vm.graph().layingOutProperty().get()).isTrue();
+    waitUntilIdle();
+    assertThat(vm.graph().layoutProperty().get()).isEqualTo(prepared);
+
+    // another model: nothing drawn for the first one is reused
+    Platform.runLater(() -> vm.graph().setPrepareBlocks(true));
+    open(8);
+    assertThat(openFirstBox()).isTrue();
+    assertThat(boxes(GraphLayout.Kind.BLOCK))
+        .extracting(GraphLayout.Box::title)
+        .containsExactly("encoder layer \u00d77");
   }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.TestModels;
+import org.quantscope.graph.GraphLayout;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.pipeline.Pipeline;
 import org.testfx.api.FxRobot;
@@ -97,5 +98,92 @@ class GraphCompareViewTest {
     assertThat(b[0]).isEqualTo(a[0]);
     assertThat(b[1]).isCloseTo(a[1], org.assertj.core.data.Offset.offset(1e-6));
     assertThat(b[2]).isCloseTo(a[2], org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
+  void afterATraceBothSidesShowTheErrorEachNodeIntroduces(FxRobot robot) throws Exception {
+    Path model = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
+    Platform.runLater(() -> vm.open(model));
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> jobs.runningProperty().get() == 0);
+    Platform.runLater(() -> vm.runs().quantize());
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> vm.runs().quantizedProperty().get() != null);
+    Platform.runLater(() -> vm.runs().traceError());
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.runs().traceProperty().get() != null);
+    var trace = vm.runs().traceProperty().get();
+
+    robot.clickOn("#viewMenu").clickOn("#compareGraphsMenu");
+    GraphCompareViewModel compare =
+        robot.lookup("#graphCompare").queryAs(GraphCompareView.class).viewModel();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> compare.int8LayoutProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+
+    var floats = compare.floatStatusesProperty().get();
+    var int8s = compare.int8StatusesProperty().get();
+    int traced = 0;
+    for (var e : trace.nodes()) {
+      if (e.introducedDb() == null) {
+        continue;
+      }
+      traced++;
+      assertThat(floats.get(e.node()).errorDb()).isEqualTo(e.introducedDb());
+      assertThat(floats.get(e.node()).detail()).contains("error introduced here");
+      for (String id : compare.match().toRewritten().get(e.node())) {
+        assertThat(int8s.get(id).errorDb()).isEqualTo(e.introducedDb());
+      }
+    }
+    assertThat(traced).isPositive();
+    // quantized nodes keep their weight SQNR beside the error
+    assertThat(floats.get("fc1").sqnrDb()).isFinite();
+  }
+
+  @Test
+  void aBigGraphIsComparedWithItsBlocksCollapsedOnBothSides(FxRobot robot) throws Exception {
+    Path model =
+        Files.write(dir.resolve("encoder.onnx"), TestModels.bertEncoder(6, true).toByteArray());
+    Platform.runLater(() -> vm.open(model));
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> jobs.runningProperty().get() == 0);
+    Platform.runLater(() -> vm.runs().quantize());
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> vm.runs().quantizedProperty().get() != null);
+
+    robot.clickOn("#viewMenu").clickOn("#compareGraphsMenu");
+    GraphCompareViewModel compare =
+        robot.lookup("#graphCompare").queryAs(GraphCompareView.class).viewModel();
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> compare.int8LayoutProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+
+    var a = blocks(compare.floatLayoutProperty().get());
+    var b = blocks(compare.int8LayoutProperty().get());
+    assertThat(a).extracting(GraphLayout.Box::title).containsExactly("encoder layer \u00d76");
+    assertThat(b).extracting(GraphLayout.Box::title).containsExactly("encoder layer \u00d76");
+    // the float box sums up its quantized nodes, as the window's does
+    NodeStatus box = compare.floatStatusesProperty().get().get(a.get(0).id());
+    assertThat(box.kind()).isEqualTo(NodeStatus.Kind.WILL_QUANTIZE);
+    assertThat(box.detail()).startsWith("36 quantized inside");
+
+    // selecting one box selects the other; a node inside a box selects the box on the other side
+    Platform.runLater(() -> compare.selectFloat(a.get(0).id()));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(compare.int8SelectedProperty().get()).isEqualTo(b.get(0).id());
+    Platform.runLater(() -> compare.selectFloat(LAYER3_Q));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(compare.int8SelectedProperty().get()).isEqualTo(b.get(0).id());
+    Platform.runLater(() -> compare.selectInt8(b.get(0).id()));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(compare.floatSelectedProperty().get()).isEqualTo(a.get(0).id());
+  }
+
+  private static final String LAYER3_Q = "/encoder/layer.3/attention/self/query/MatMul";
+
+  private static java.util.List<GraphLayout.Box> blocks(GraphLayout.Result r) {
+    return r.boxes().stream().filter(x -> x.kind() == GraphLayout.Kind.BLOCK).toList();
   }
 }

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
@@ -30,9 +33,13 @@ class QuantScopeAppTest {
 
   @TempDir Path dir;
 
+  private Set<Long> childrenBefore;
+
   @Start
   void start(Stage stage) {
     this.stage = stage;
+    childrenBefore =
+        ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     try {
       Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
       vm = QuantScopeApp.show(stage, settings, model);
@@ -68,5 +75,36 @@ class QuantScopeAppTest {
     assertThat(settings.getDouble("window.width", 0)).isPositive();
     assertThat(settings.get("perChannel", "")).isEqualTo("true");
     assertThat(new OptionsViewModel(settings).absTol().textProperty().get()).isEqualTo("0.05");
+  }
+
+  /**
+   * This window's worker processes: this JVM's children that were not there before the window (the
+   * windows of earlier tests may still keep theirs).
+   */
+  private List<ProcessHandle> ourWorkers() {
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> !childrenBefore.contains(p.pid()))
+        .toList();
+  }
+
+  @Test
+  void theWindowKeepsAWorkerReadyAndClosingItEndsTheWorker()
+      throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ourWorkers().size() != 1 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(ourWorkers()).as("the window's spare worker").hasSize(1);
+    ProcessHandle spare = ourWorkers().get(0);
+    assertThat(spare.isAlive()).isTrue();
+    Platform.runLater(
+        () -> {
+          Platform.setImplicitExit(false); // later tests still need the toolkit
+          stage.hide();
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !spare.isAlive());
+    assertThat(ourWorkers()).isEmpty();
   }
 }

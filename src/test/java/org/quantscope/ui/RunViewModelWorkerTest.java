@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quantscope.pipeline.Pipeline;
 import org.quantscope.pipeline.Runner;
@@ -16,10 +19,19 @@ import org.quantscope.worker.WorkerProcess;
 /** The window's runs when ONNX Runtime dies in the worker: a one-line failure, the model kept. */
 class RunViewModelWorkerTest {
 
+  private final List<Runner> runners = new ArrayList<>();
+
+  @AfterEach
+  void closeRunners() {
+    runners.forEach(Runner::close); // as the window does when it closes
+  }
+
   /** The window's worker runner, its workers crashing (exit 134) while {@code crash} is set. */
-  private static Runner switching(AtomicBoolean crash) {
+  private Runner switching(AtomicBoolean crash) {
     Runner crashing = new WorkerRunner(MisbehavingWorker.process("halt", null));
     Runner working = new WorkerRunner(WorkerProcess.standard());
+    runners.add(crashing);
+    runners.add(working);
     return (Runner)
         Proxy.newProxyInstance(
             Runner.class.getClassLoader(),

@@ -154,10 +154,12 @@ class TraceViewModelTest {
   void theWindowsWorkerTracesAsTheInProcessRunnerDoes() throws IOException {
     MainViewModel inProcess = fragile();
     inProcess.runs().traceError();
-    MainViewModel window =
-        new MainViewModel(JobRunner.synchronous(), new Pipeline(Runner.worker()));
-    fragile(window, dir);
-    window.runs().traceError();
+    MainViewModel window;
+    try (Runner worker = Runner.worker()) {
+      window = new MainViewModel(JobRunner.synchronous(), new Pipeline(worker));
+      fragile(window, dir);
+      window.runs().traceError();
+    }
     assertThat(window.runs().failureProperty().get()).isNull();
     TraceReport here = inProcess.runs().traceProperty().get();
     TraceReport there = window.runs().traceProperty().get();

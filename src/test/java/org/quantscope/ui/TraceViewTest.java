@@ -236,7 +236,8 @@ class TraceViewTest {
     openFragile();
     Path temp = Files.createDirectories(dir.resolve("workers"));
     // a worker that stalls at its first progress report, like a session.run that never returns
-    runner.set(new WorkerRunner(MisbehavingWorker.process("stall", temp)));
+    WorkerRunner stalling = new WorkerRunner(MisbehavingWorker.process("stall", temp));
+    runner.set(stalling);
     robot.clickOn("#traceButton");
     WaitForAsyncUtils.waitFor(
         60, TimeUnit.SECONDS, () -> text(robot, "#taskMessage").contains("run 1 of"));
@@ -247,7 +248,11 @@ class TraceViewTest {
     assertThat(text(robot, "#statusLabel")).contains("Cancelled");
     assertThat(robot.lookup("#errorBanner").query().isVisible()).isFalse();
     try (var left = Files.list(temp)) {
-      assertThat(left).isEmpty(); // the worker's folder went with it
+      assertThat(left).hasSize(1); // the killed worker's folder went with it; a fresh spare's
+    }
+    stalling.close(); // as the window does when it closes
+    try (var left = Files.list(temp)) {
+      assertThat(left).isEmpty();
     }
     assertThat(robot.lookup("#traceButton").query().isDisabled()).isFalse();
   }
