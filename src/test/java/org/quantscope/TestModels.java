@@ -898,6 +898,40 @@ public final class TestModels {
   }
 
   /**
+   * x[batch, 4, 9, 9] -> Conv(W1 [6, 2, 3, 3], group 2, pads 1, strides 2) -> Relu -> Conv(W2 [5,
+   * 6, 1, 1], pointwise) -> y: weights of magnitude 0.5 to 1 with random signs, meant for inputs in
+   * [0, 1): both 8-bit ranges full, as in {@link #saturatingMatMul()}.
+   */
+  public static ModelProto saturatingConv() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("saturating_conv");
+    g.addInput(tensorValue("x", ElementType.FLOAT, "batch", 4, 9, 9));
+    g.addOutput(tensorValue("y", ElementType.FLOAT, "batch", 5, 5, 5));
+    Random r = new Random(21);
+    float[] w1 = new float[6 * 2 * 3 * 3];
+    float[] w2 = new float[5 * 6];
+    for (float[] w : List.of(w1, w2)) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (r.nextBoolean() ? 1 : -1) * (0.5f + 0.5f * r.nextFloat());
+      }
+    }
+    g.addInitializer(Tensors.rawFloats("W1", new long[] {6, 2, 3, 3}, w1));
+    g.addInitializer(Tensors.rawFloats("W2", new long[] {5, 6, 1, 1}, w2));
+    g.addNode(
+        node(
+            "Conv",
+            "conv1",
+            List.of("x", "W1"),
+            List.of("c1"),
+            attr("pads", 1L, 1L, 1L, 1L),
+            attr("strides", 2L, 2L),
+            attr("group", 2L),
+            attr("kernel_shape", 3L, 3L)));
+    g.addNode(node("Relu", "relu", List.of("c1"), List.of("r1")));
+    g.addNode(node("Conv", "conv2", List.of("r1", "W2"), List.of("y")));
+    return model(g);
+  }
+
+  /**
    * One com.microsoft integer op as other tools write them, on an int8 weight B [4, 3]:
    * DynamicQuantizeMatMul (float x[2, 4]), MatMulIntegerToFloat or QGemm (uint8 xq[2, 4]); output y
    * float [2, 3]. For checking where each op runs.

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.deploy.DeployReport;
+import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.json.JsonDocument;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -123,6 +125,13 @@ final class ReportCommand implements Callable<Integer> {
               + " MODEL quantized with the options given.")
   boolean autoExclude;
 
+  @Option(
+      names = "--deploy-check",
+      description =
+          "Also emulate the int8 model's kernels as x86 CPUs without VNNI run them (as"
+              + " check-deploy does, on the same samples) and add the verdict to the report.")
+  boolean deployCheck;
+
   @Override
   public Integer call() throws Exception {
     if (pdf == null && png == null && graphPng == null && json == null) {
@@ -161,7 +170,7 @@ final class ReportCommand implements Callable<Integer> {
           plan.withBench(new LatencyBenchmark.Options(warmup, runs, 0), Plan.benchSamples(feeds));
     }
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
-    int parts = autoExclude ? 3 : 2;
+    int parts = (autoExclude ? 3 : 2) + (deployCheck ? 1 : 0);
     Pipeline pipeline = Pipeline.inProcess();
     Outcome outcome = pipeline.run(plan, progress.part(0, parts, ""));
     if (autoExclude) {
@@ -169,6 +178,22 @@ final class ReportCommand implements Callable<Integer> {
           pipeline.autoExcludeIfFailed(plan, outcome, progress.part(1, parts, "Auto-exclude: "));
     }
     Report report = outcome.report();
+    if (cand != null) {
+      // a given int8 model: what the runtimes cannot run of it, read here
+      report = report.withRuntimeProblems(RuntimeSupport.problems(cand));
+    }
+    if (deployCheck) {
+      OnnxModel int8 = cand != null ? cand : outcome.quantized().model();
+      DeployReport d =
+          pipeline.deployCheck(
+              int8,
+              outcome.candidateName(),
+              reference,
+              feeds,
+              samples.sessionConfig(),
+              progress.part(parts - 2, parts, "Check deploy: "));
+      report = report.withDeployCheck(d);
+    }
     List<Path> written = files.write(report, reference, progress.part(parts - 1, parts, ""));
     if (jsonToStdout) {
       JsonOut.write(json, JsonDocument.REPORT, report, out);
@@ -242,6 +267,9 @@ final class ReportCommand implements Callable<Integer> {
     if (s.quantizedNodes() != null) {
       out.printf(
           Locale.ROOT, "  nodes    %d of %d quantized%n", s.quantizedNodes(), s.candidateNodes());
+    }
+    if (r.deployCheck() != null) {
+      out.println("  deploy   " + r.deployCheck().verdict());
     }
     if (s.fp32Latency() != null && s.int8Latency() != null) {
       out.printf(

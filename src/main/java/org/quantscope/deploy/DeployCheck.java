@@ -47,7 +47,8 @@ public final class DeployCheck {
     if (!sat.atRisk()) {
       String verdict =
           sat.nodes().isEmpty()
-              ? "nothing to emulate: no MatMulInteger with 8-bit weights in the main graph"
+              ? "nothing to emulate: no MatMulInteger or ConvInteger with 8-bit weights in the main"
+                  + " graph"
               : "safe on CPUs without VNNI (AVX2, AVX-512 without VNNI): no pair of u8 x s8"
                   + " products leaves 16 bits on these samples";
       return new DeployReport(int8.name(), false, verdict, sat, null, null, problems, null);

@@ -7,10 +7,11 @@ package org.quantscope.deploy;
  *
  * @param node the integer node (its name, or its QuantScope id when unnamed)
  * @param weight the int8 (or uint8) weight it multiplies by
- * @param kernel "u8s8" (saturating pairs on AVX2 / AVX-512 without VNNI) or "u8u8" (widened to 16
- *     bits before multiplying: cannot saturate)
+ * @param kernel "u8s8" (saturating pairs on AVX2 / AVX-512 without VNNI), "s8u8" (a ConvInteger
+ *     with int8 weights: MLAS's portable int32 kernel, cannot saturate, see ConvKernel) or "u8u8"
+ *     (widened to 16 bits before multiplying: cannot saturate)
  * @param k the length of the dot products
- * @param n output columns
+ * @param n output columns (output channels for a ConvInteger)
  * @param pairs pair sums computed over all runs
  * @param saturatedPairs pair sums outside [-32768, 32767]
  * @param saturatedShare saturatedPairs / pairs

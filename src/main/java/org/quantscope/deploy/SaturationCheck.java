@@ -33,7 +33,15 @@ import org.quantscope.trace.ErrorTrace;
  * int8 model runs once per sample run with each node's uint8 activation (exactly as its
  * DynamicQuantizeLinear made it, one scale per run: the batch rule of parity), zero point, output
  * scale and int32 result exposed; the int8 weights are read as written; {@link PairedKernel} then
- * recomputes each product with exact and with 16-bit clamped pair sums. Main graph only.
+ * recomputes each product with exact and with 16-bit clamped pair sums. ConvInteger nodes are
+ * recomputed by {@link ConvKernel} (im2col; their kernel has no 16-bit pairs) and compared with
+ * ONNX Runtime's outputs; com.microsoft MatMulIntegerToFloat nodes as MatMulInteger, their float
+ * output compared within float rounding (read at microsoft/onnxruntime
+ * contrib_ops/cpu/quantization/dynamic_quantize_matmul.cc, commit
+ * e900302651917c4401749df7a4f7d9d3e8f9f562: A is the uint8 activation, {@code BIsSigned} = the
+ * weight is int8, so the same U8S8 kernel; the op may swap a_scale and b_scale by shape, which is
+ * not followed here: a per-column scale is read from b_scale only). DynamicQuantizeMatMul quantizes
+ * A inside itself, where it cannot be exposed: not emulated. Main graph only.
  */
 public final class SaturationCheck {
   private SaturationCheck() {}
@@ -41,10 +49,8 @@ public final class SaturationCheck {
   /** Ops that compute an 8-bit product but are not emulated (yet). */
   private static final Set<String> NOT_EMULATED =
       Set.of(
-          "ConvInteger",
           "QAttention",
           "DynamicQuantizeMatMul",
-          "MatMulIntegerToFloat",
           "DynamicQuantizeLSTM",
           "QGemm",
           "QLinearMatMul",
@@ -64,6 +70,24 @@ public final class SaturationCheck {
       int n,
       String scale,
       String output) {}
+
+  /** One 2-D ConvInteger to recompute (it cannot saturate: see {@link ConvKernel}). */
+  private record ConvTarget(
+      String id,
+      String x,
+      String xZeroTensor,
+      int xZero,
+      String weight,
+      ConvKernel.Geometry g,
+      String scale,
+      String output) {}
+
+  /**
+   * One com.microsoft MatMulIntegerToFloat: the same u8 x s8 GEMM as MatMulInteger, its output
+   * scaled to float inside the op (a_scale x b_scale, plus the bias).
+   */
+  private record FloatTarget(
+      Target t, String aScale, float[] aScaleConst, float[] bScale, float[] bias) {}
 
   /** Running sums for one target. */
   private static final class Sums {
@@ -96,9 +120,13 @@ public final class SaturationCheck {
     }
     OnnxModel model = int8.model() != null ? int8.model() : ModelFiles.load(int8.file());
     List<String> notes = new ArrayList<>();
-    List<Target> targets = targets(model, notes);
+    List<ConvTarget> convs = new ArrayList<>();
+    List<FloatTarget> floats = new ArrayList<>();
+    List<Target> targets = targets(model, notes, convs, floats);
     Map<String, Sums> sums = new LinkedHashMap<>();
     targets.forEach(t -> sums.put(t.id(), new Sums()));
+    convs.forEach(t -> sums.put(t.id(), new Sums()));
+    floats.forEach(t -> sums.put(t.t().id(), new Sums()));
     Set<String> exposed = new LinkedHashSet<>();
     Map<String, ElementType> types = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -114,8 +142,33 @@ public final class SaturationCheck {
       exposed.add(t.output());
       types.put(t.output(), ElementType.INT32);
     }
+    for (ConvTarget t : convs) {
+      exposed.add(t.x());
+      types.put(t.x(), ElementType.UINT8);
+      if (t.xZeroTensor() != null) {
+        exposed.add(t.xZeroTensor());
+        types.put(t.xZeroTensor(), ElementType.UINT8);
+      }
+      if (t.scale() != null) {
+        exposed.add(t.scale());
+      }
+      exposed.add(t.output());
+      types.put(t.output(), ElementType.INT32);
+    }
+    for (FloatTarget f : floats) {
+      exposed.add(f.t().a());
+      types.put(f.t().a(), ElementType.UINT8);
+      if (f.t().aZeroTensor() != null) {
+        exposed.add(f.t().aZeroTensor());
+        types.put(f.t().aZeroTensor(), ElementType.UINT8);
+      }
+      if (f.aScale() != null) {
+        exposed.add(f.aScale());
+      }
+      exposed.add(f.t().output());
+    }
     long samples = 0;
-    if (!targets.isEmpty()) {
+    if (!targets.isEmpty() || !convs.isEmpty() || !floats.isEmpty()) {
       OnnxModel open = ErrorTrace.exposed(model, exposed, types);
       try (ModelRunner runner = ModelRunner.open(open, sessions)) {
         for (int i = 0; i < feeds.size(); i++) {
@@ -126,6 +179,14 @@ public final class SaturationCheck {
             for (Target t : targets) {
               Cancellation.check();
               add(t, out, sums.get(t.id()));
+            }
+            for (ConvTarget t : convs) {
+              Cancellation.check();
+              addConv(t, out, sums.get(t.id()));
+            }
+            for (FloatTarget f : floats) {
+              Cancellation.check();
+              addFloat(f, out, sums.get(f.t().id()));
             }
           }
           progress.report(i + 1, feeds.size(), "run " + (i + 1) + " of " + feeds.size());
@@ -142,7 +203,9 @@ public final class SaturationCheck {
     long exact = 0;
     long clamped = 0;
     long changed = 0;
-    for (Target t : targets) {
+    List<Target> all = new ArrayList<>(targets);
+    floats.forEach(f -> all.add(f.t()));
+    for (Target t : all) {
       Sums s = sums.get(t.id());
       boolean scaled = t.scale() != null;
       double rmsErr = s.outputs == 0 ? 0 : Math.sqrt(s.errSq / s.outputs);
@@ -173,6 +236,32 @@ public final class SaturationCheck {
       exact += s.ortExact;
       clamped += s.ortClamped;
       changed += s.changed;
+    }
+    for (ConvTarget t : convs) {
+      Sums s = sums.get(t.id());
+      boolean scaled = t.scale() != null;
+      NodeSaturation ns =
+          new NodeSaturation(
+              t.id(),
+              t.weight(),
+              t.g().signed() ? "s8u8" : "u8u8",
+              t.g().k(),
+              t.g().m(),
+              0,
+              0,
+              0,
+              0,
+              s.outputs,
+              0,
+              scaled ? 0.0 : null,
+              scaled ? 0.0 : null,
+              scaled ? 0.0 : null,
+              s.ortExact,
+              s.ortExact);
+      nodes.add(ns);
+      outputs += s.outputs;
+      exact += s.ortExact;
+      clamped += s.ortExact;
     }
     String cpu;
     if (outputs == 0) {
@@ -257,6 +346,97 @@ public final class SaturationCheck {
     }
   }
 
+  private static void addFloat(FloatTarget f, ModelRunner.Outputs out, Sums s) throws IOException {
+    Target t = f.t();
+    NdArray a = out.get(t.a());
+    NdArray y = out.get(t.output());
+    if (a == null || y == null) {
+      return;
+    }
+    int rows = a.size() / t.k();
+    int[] av = new int[a.size()];
+    byte[] raw = (byte[]) a.data();
+    for (int i = 0; i < av.length; i++) {
+      av[i] = raw[i] & 0xff;
+    }
+    int aZero = t.aZero();
+    if (t.aZeroTensor() != null) {
+      aZero = ((byte[]) out.get(t.aZeroTensor()).data())[0] & 0xff;
+    }
+    float aScale = f.aScaleConst() != null ? f.aScaleConst()[0] : floats(out.get(f.aScale()))[0];
+    PairedKernel.Product p =
+        t.signed()
+            ? PairedKernel.multiply(av, aZero, t.b(), t.bZero(), rows)
+            : unsigned(t, av, aZero, rows);
+    float[] ort = floats(y);
+    s.pairs += p.pairs();
+    s.saturated += p.saturated();
+    s.largest = Math.max(s.largest, p.largestOverflow());
+    for (int i = 0; i < p.exact().length; i++) {
+      int j = i % t.n();
+      double sc = (double) aScale * (f.bScale().length == 1 ? f.bScale()[0] : f.bScale()[j]);
+      double b = f.bias() == null ? 0 : f.bias()[j];
+      double ye = p.exact()[i] * sc + b;
+      double yc = p.clamped()[i] * sc + b;
+      s.outputs++;
+      if (p.exact()[i] != p.clamped()[i]) {
+        s.changed++;
+      }
+      // ONNX Runtime scales in float: equal within float rounding
+      if (i < ort.length && Math.abs(ort[i] - ye) <= 1e-5 * Math.max(1, Math.abs(ye))) {
+        s.ortExact++;
+      }
+      if (i < ort.length && Math.abs(ort[i] - yc) <= 1e-5 * Math.max(1, Math.abs(yc))) {
+        s.ortClamped++;
+      }
+      double err = yc - ye;
+      s.maxAbs = Math.max(s.maxAbs, Math.abs(err));
+      s.errSq += err * err;
+      s.outSq += ye * ye;
+    }
+  }
+
+  /** The u8 x u8 product: exact (the kernel widens before multiplying). */
+  private static PairedKernel.Product unsigned(Target t, int[] av, int aZero, int rows) {
+    byte[] raw8 = t.b().b();
+    byte[] shifted = new byte[raw8.length];
+    int[] zero = t.bZero().clone();
+    for (int i = 0; i < shifted.length; i++) {
+      shifted[i] = (byte) ((raw8[i] & 0xff) - 128);
+    }
+    for (int i = 0; i < zero.length; i++) {
+      zero[i] -= 128;
+    }
+    PairedKernel.Product q = PairedKernel.multiply(av, aZero, shifted, zero, rows, t.k(), t.n());
+    return new PairedKernel.Product(q.exact(), q.exact(), 0, 0, 0);
+  }
+
+  private static void addConv(ConvTarget t, ModelRunner.Outputs out, Sums s) throws IOException {
+    NdArray x = out.get(t.x());
+    NdArray y = out.get(t.output());
+    if (x == null || y == null || x.shape().length != 4 || y.shape().length != 4) {
+      return;
+    }
+    byte[] raw = (byte[]) x.data();
+    int[] xv = new int[raw.length];
+    for (int i = 0; i < xv.length; i++) {
+      xv[i] = raw[i] & 0xff;
+    }
+    int xz = t.xZero();
+    if (t.xZeroTensor() != null) {
+      NdArray z = out.get(t.xZeroTensor());
+      xz = ((byte[]) z.data())[0] & 0xff;
+    }
+    int[] e = ConvKernel.exact(xv, xz, x.shape(), t.g(), (int) y.shape()[2], (int) y.shape()[3]);
+    int[] ort = (int[]) y.data();
+    for (int i = 0; i < e.length; i++) {
+      s.outputs++;
+      if (i < ort.length && ort[i] == e[i]) {
+        s.ortExact++;
+      }
+    }
+  }
+
   /** Rows in a run: the first input's first axis, 1 for a scalar (as the trace counts). */
   private static long rows(Map<String, NdArray> feed) {
     for (NdArray a : feed.values()) {
@@ -275,7 +455,8 @@ public final class SaturationCheck {
   }
 
   /** The MatMulInteger nodes of the main graph that can be emulated; notes for the others. */
-  private static List<Target> targets(OnnxModel model, List<String> notes)
+  private static List<Target> targets(
+      OnnxModel model, List<String> notes, List<ConvTarget> convs, List<FloatTarget> floats)
       throws ModelFormatException {
     GraphProto g = model.graph();
     GraphIndex gi = GraphIndex.of(g);
@@ -288,9 +469,21 @@ public final class SaturationCheck {
         skipped.merge(n.getOpType(), 1, Integer::sum);
         continue;
       }
-      if (!n.getOpType().equals("MatMulInteger") || n.getInputCount() < 2) {
+      if (n.getOpType().equals("ConvInteger") && n.getInputCount() >= 2) {
+        ConvTarget c = conv(model, gi, n, id, notes);
+        if (c != null) {
+          convs.add(c);
+        }
         continue;
       }
+      boolean toFloat = n.getOpType().equals("MatMulIntegerToFloat");
+      if (!(n.getOpType().equals("MatMulInteger") || toFloat) || n.getInputCount() < 2) {
+        continue;
+      }
+      // MatMulInteger: A, B, a_zero_point, b_zero_point; MatMulIntegerToFloat: A, B, a_scale,
+      // b_scale, a_zero_point, b_zero_point, bias
+      int aZeroAt = toFloat ? 4 : 2;
+      int bZeroAt = toFloat ? 5 : 3;
       Optional<TensorProto> w = gi.initializer(n.getInput(1));
       if (w.isEmpty() || w.get().getDimsCount() != 2) {
         notes.add(
@@ -314,17 +507,17 @@ public final class SaturationCheck {
       bb.duplicate().get(b);
       String aZeroTensor = null;
       int aZero = 0;
-      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-        Optional<TensorProto> z = gi.initializer(n.getInput(2));
+      if (n.getInputCount() > aZeroAt && !n.getInput(aZeroAt).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(aZeroAt));
         if (z.isPresent()) {
           aZero = model.payload(z.get()).get(0) & 0xff;
         } else {
-          aZeroTensor = n.getInput(2);
+          aZeroTensor = n.getInput(aZeroAt);
         }
       }
       int[] bZero = {0};
-      if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
-        Optional<TensorProto> z = gi.initializer(n.getInput(3));
+      if (n.getInputCount() > bZeroAt && !n.getInput(bZeroAt).isEmpty()) {
+        Optional<TensorProto> z = gi.initializer(n.getInput(bZeroAt));
         if (z.isEmpty()) {
           notes.add("'" + id + "': its weight zero point is computed at run time: not emulated");
           continue;
@@ -340,7 +533,7 @@ public final class SaturationCheck {
           continue;
         }
       }
-      out.add(
+      Target target =
           new Target(
               id,
               n.getInput(0),
@@ -352,8 +545,27 @@ public final class SaturationCheck {
               bZero,
               k,
               cols,
-              outputScale(gi, g, n.getOutput(0)),
-              n.getOutput(0)));
+              toFloat ? "" : outputScale(gi, g, n.getOutput(0)),
+              n.getOutput(0));
+      if (!toFloat) {
+        out.add(target);
+        continue;
+      }
+      Optional<TensorProto> bs = gi.initializer(n.getInput(3));
+      Optional<TensorProto> as = gi.initializer(n.getInput(2));
+      boolean hasBias = n.getInputCount() > 6 && !n.getInput(6).isEmpty();
+      Optional<TensorProto> bias = hasBias ? gi.initializer(n.getInput(6)) : Optional.empty();
+      if (bs.isEmpty() || (hasBias && bias.isEmpty())) {
+        notes.add("'" + id + "': its weight scale or bias is computed at run time: not emulated");
+        continue;
+      }
+      floats.add(
+          new FloatTarget(
+              target,
+              as.isPresent() ? null : n.getInput(2),
+              as.isPresent() ? floatValues(model, as.get()) : null,
+              floatValues(model, bs.get()),
+              bias.isPresent() ? floatValues(model, bias.get()) : null));
     }
     skipped.forEach(
         (op, count) ->
@@ -363,7 +575,8 @@ public final class SaturationCheck {
                     + op
                     + " node"
                     + (count == 1 ? "" : "s")
-                    + ": not emulated (only MatMulInteger is, so far)"));
+                    + ": not emulated (only MatMulInteger, MatMulIntegerToFloat and ConvInteger"
+                    + " are, so far)"));
     int inBodies = 0;
     for (NodeProto n : g.getNodeList()) {
       for (org.quantscope.onnx.AttributeProto a : n.getAttributeList()) {
@@ -373,7 +586,9 @@ public final class SaturationCheck {
         }
         for (GraphProto b : bodies) {
           for (NodeProto x : b.getNodeList()) {
-            if (x.getOpType().equals("MatMulInteger") || NOT_EMULATED.contains(x.getOpType())) {
+            if (x.getOpType().equals("MatMulInteger")
+                || x.getOpType().equals("ConvInteger")
+                || NOT_EMULATED.contains(x.getOpType())) {
               inBodies++;
             }
           }
@@ -386,6 +601,94 @@ public final class SaturationCheck {
               + " integer node"
               + (inBodies == 1 ? "" : "s")
               + " inside If/Loop/Scan bodies: not emulated (main graph only)");
+    }
+    return out;
+  }
+
+  /** A 2-D ConvInteger with an initializer weight, or null with a note saying why not. */
+  private static ConvTarget conv(
+      OnnxModel model, GraphIndex gi, NodeProto n, String id, List<String> notes)
+      throws ModelFormatException {
+    Optional<TensorProto> w = gi.initializer(n.getInput(1));
+    if (w.isEmpty() || w.get().getDimsCount() != 4) {
+      notes.add("'" + id + "': not a 2-D convolution with a stored weight: not recomputed");
+      return null;
+    }
+    org.quantscope.onnx.AttributeProto autoPad = GraphIndex.attribute(n, "auto_pad");
+    if (autoPad != null && !autoPad.getS().toStringUtf8().equals("NOTSET")) {
+      notes.add("'" + id + "': auto_pad is not recomputed");
+      return null;
+    }
+    ElementType wt = Tensors.elementType(w.get());
+    Optional<ElementType> xt = gi.elementType(n.getInput(0));
+    if ((wt != ElementType.INT8 && wt != ElementType.UINT8)
+        || (xt.isPresent() && xt.get() != ElementType.UINT8)) {
+      notes.add("'" + id + "': not uint8 activations times 8-bit weights: not recomputed");
+      return null;
+    }
+    int m = (int) w.get().getDims(0);
+    int cg = (int) w.get().getDims(1);
+    int kh = (int) w.get().getDims(2);
+    int kw = (int) w.get().getDims(3);
+    byte[] b = new byte[m * cg * kh * kw];
+    model.payload(w.get()).duplicate().get(b);
+    String xZeroTensor = null;
+    int xZero = 0;
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      Optional<TensorProto> z = gi.initializer(n.getInput(2));
+      if (z.isPresent()) {
+        xZero = model.payload(z.get()).get(0) & 0xff;
+      } else {
+        xZeroTensor = n.getInput(2);
+      }
+    }
+    int wZero = 0;
+    if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+      Optional<TensorProto> z = gi.initializer(n.getInput(3));
+      if (z.isEmpty() || Tensors.elementCount(z.get()) != 1) {
+        notes.add("'" + id + "': its weight zero point is not one stored value: not recomputed");
+        return null;
+      }
+      byte zb = model.payload(z.get()).get(0);
+      wZero = wt == ElementType.INT8 ? zb : zb & 0xff;
+    }
+    int[] pads = ints(n, "pads", 4, 0);
+    int[] strides = ints(n, "strides", 2, 1);
+    int[] dilations = ints(n, "dilations", 2, 1);
+    org.quantscope.onnx.AttributeProto group = GraphIndex.attribute(n, "group");
+    int groups = group == null ? 1 : (int) group.getI();
+    // ONNX orders pads as (top, left, bottom, right); the emulation reads top and left
+    ConvKernel.Geometry g =
+        new ConvKernel.Geometry(
+            b, wt == ElementType.INT8, wZero, m, cg, kh, kw, groups, pads, strides, dilations);
+    return new ConvTarget(
+        id,
+        n.getInput(0),
+        xZeroTensor,
+        xZero,
+        n.getInput(1),
+        g,
+        outputScale(gi, model.graph(), n.getOutput(0)),
+        n.getOutput(0));
+  }
+
+  private static float[] floatValues(OnnxModel model, TensorProto t) throws ModelFormatException {
+    ByteBuffer b = model.payload(t).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[(int) Tensors.elementCount(t)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = b.getFloat(i * 4);
+    }
+    return out;
+  }
+
+  private static int[] ints(NodeProto n, String name, int count, int otherwise) {
+    int[] out = new int[count];
+    java.util.Arrays.fill(out, otherwise);
+    org.quantscope.onnx.AttributeProto a = GraphIndex.attribute(n, name);
+    if (a != null) {
+      for (int i = 0; i < Math.min(count, a.getIntsCount()); i++) {
+        out[i] = (int) a.getInts(i);
+      }
     }
     return out;
   }

@@ -7,6 +7,10 @@ import java.util.Map;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.deploy.DeployCheck;
+import org.quantscope.deploy.DeployReport;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
@@ -89,5 +93,18 @@ final class InProcessRunner implements Runner {
   public AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
       throws IOException, NothingToQuantizeException {
     return AutoExclude.search(study, known, progress);
+  }
+
+  @Override
+  public DeployReport deployCheck(
+      ModelSource int8,
+      ModelSource fp32,
+      List<Map<String, NdArray>> feeds,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    OnnxModel f =
+        fp32 == null ? null : fp32.model() != null ? fp32.model() : ModelFiles.load(fp32.file());
+    return DeployCheck.check(int8, f, feeds, sessions, progress);
   }
 }

@@ -31,6 +31,28 @@ public final class Pipeline {
     this.runner = runner;
   }
 
+  /**
+   * The check-deploy step (see {@link Runner#deployCheck}) on an int8 model in memory.
+   *
+   * @param fp32 the float model it was made from (the source of the reduce-range alternative), or
+   *     null for an int8 model given as it is
+   */
+  public org.quantscope.deploy.DeployReport deployCheck(
+      OnnxModel int8,
+      String name,
+      OnnxModel fp32,
+      java.util.List<java.util.Map<String, org.quantscope.runtime.NdArray>> feeds,
+      org.quantscope.runtime.OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    return runner.deployCheck(
+        ModelSource.of(int8, name, ModelFiles.sizeBytes(int8)),
+        fp32 == null ? null : ModelSource.of(fp32, fp32.displayName(), ModelFiles.sizeBytes(fp32)),
+        feeds,
+        sessions,
+        progress);
+  }
+
   /** A pipeline running ONNX Runtime in this process: the command line's. */
   public static Pipeline inProcess() {
     return new Pipeline(Runner.inProcess());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.deploy.DeployReport;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
@@ -85,6 +86,21 @@ public interface Runner extends AutoCloseable {
       QuantizationResult quantized,
       List<Map<String, NdArray>> feeds,
       ParityOptions options,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException;
+
+  /**
+   * {@code DeployCheck.check}: the int8 model's kernels emulated as CPUs without VNNI run them, the
+   * reduce-range alternative emulated when it saturates and the float model is given, and what the
+   * runtimes people ship to cannot run.
+   *
+   * @param fp32 the float model it was made from, or null
+   */
+  DeployReport deployCheck(
+      ModelSource int8,
+      ModelSource fp32,
+      List<Map<String, NdArray>> feeds,
       OrtRuntime.SessionConfig sessions,
       Progress progress)
       throws IOException;

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.deploy.DeployReport;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
@@ -113,6 +114,24 @@ public final class WorkerRunner implements Runner {
               options,
               sessions);
       return orFail(() -> job.run(trace, feeds, progress)).trace();
+    }
+  }
+
+  @Override
+  public DeployReport deployCheck(
+      ModelSource int8,
+      ModelSource fp32,
+      List<Map<String, NdArray>> feeds,
+      OrtRuntime.SessionConfig sessions,
+      Progress progress)
+      throws IOException {
+    try (WorkerProcess.Job job = process.prepare()) {
+      WorkerJob.Deploy deploy =
+          new WorkerJob.Deploy(
+              job.handOver(int8, "candidate"),
+              fp32 == null ? null : job.handOver(fp32, "reference"),
+              sessions);
+      return orFail(() -> job.run(deploy, feeds, progress)).deploy();
     }
   }
 

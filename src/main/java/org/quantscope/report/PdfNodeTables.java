@@ -29,7 +29,7 @@ final class PdfNodeTables {
     if (q.quantized().isEmpty()) {
       return;
     }
-    pages.newPage();
+    pages.newSection();
     pages.heading("Quantized nodes (" + q.quantizedCount() + ")");
     List<String[]> rows = new ArrayList<>();
     for (QuantizationResult.NodeReport n : q.quantized()) {

@@ -90,6 +90,20 @@ final class PdfPages {
     y = paper.getHeight() - MARGIN;
   }
 
+  /**
+   * Starts a section on a new page, unless the current page holds only the last few lines of the
+   * section before (less than a third of it used): the section then follows on the same page, so
+   * that an overflow of a few lines does not leave a page nearly empty.
+   */
+  void newSection() throws IOException {
+    float used = paper.getHeight() - MARGIN - y;
+    if (cs != null && used < (paper.getHeight() - 2 * MARGIN) / 3) {
+      y -= 18;
+      return;
+    }
+    newPage();
+  }
+
   /** Ends the current page; call it once the last section is written. */
   void close() throws IOException {
     if (cs != null) {

@@ -42,8 +42,10 @@ import org.quantscope.trace.TraceReport;
  * @param autoExclude the search for the least to leave in float so that parity passes, made after
  *     this model failed (null when not run); without its int8 model
  * @param runtimeProblems what ONNX Runtime's targets (cpu, web, cuda, mobile) cannot run of the
- *     int8 model, run from a version on, or run on the CPU instead (null for a given int8 model,
- *     whose file the report does not read)
+ *     int8 model, run from a version on, or run on the CPU instead (null for a given int8 model
+ *     unless the caller read it: {@link #withRuntimeProblems})
+ * @param deployCheck the saturation emulation of check-deploy, when it ran with the report (null
+ *     otherwise; see {@link #withDeployCheck})
  */
 @JsonPropertyOrder({
   "title",
@@ -58,7 +60,8 @@ import org.quantscope.trace.TraceReport;
   "trace",
   "bench",
   "auto_exclude",
-  "runtime_problems"
+  "runtime_problems",
+  "deploy_check"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -74,7 +77,73 @@ public record Report(
     TraceReport trace,
     BenchReport bench,
     @JsonProperty("auto_exclude") AutoExcludeResult autoExclude,
-    @JsonProperty("runtime_problems") List<RuntimeSupport.Problem> runtimeProblems) {
+    @JsonProperty("runtime_problems") List<RuntimeSupport.Problem> runtimeProblems,
+    @JsonProperty("deploy_check") DeployCheck deployCheck) {
+
+  /**
+   * What check-deploy found on CPUs without VNNI, as the report carries it (its runtime problems
+   * are the report's own).
+   *
+   * @param atRisk true when some node saturates on the samples
+   * @param verdict the one-sentence verdict
+   * @param saturation the emulation, per node
+   * @param alternative the options the verdict recommends and what emulating them gave, or null
+   */
+  public record DeployCheck(
+      boolean atRisk,
+      String verdict,
+      org.quantscope.deploy.SaturationReport saturation,
+      org.quantscope.deploy.Alternative alternative) {
+    /** The part of a check-deploy report a report carries. */
+    public static DeployCheck of(org.quantscope.deploy.DeployReport d) {
+      return new DeployCheck(d.atRisk(), d.verdict(), d.saturation(), d.alternative());
+    }
+  }
+
+  /** This report with the runtime problems of the int8 model (read by the caller). */
+  public Report withRuntimeProblems(List<RuntimeSupport.Problem> problems) {
+    return new Report(
+        title,
+        created,
+        quantscopeVersion,
+        environment,
+        model,
+        settings,
+        summary,
+        quantization,
+        parity,
+        trace,
+        bench,
+        autoExclude,
+        problems == null ? null : List.copyOf(problems),
+        deployCheck);
+  }
+
+  /**
+   * This report with a check-deploy of its int8 model; its runtime problems fill the report's when
+   * the report has none (a given int8 model).
+   */
+  public Report withDeployCheck(org.quantscope.deploy.DeployReport d) {
+    if (d == null) {
+      return this;
+    }
+    Report r = runtimeProblems == null ? withRuntimeProblems(d.runtimeProblems()) : this;
+    return new Report(
+        r.title,
+        r.created,
+        r.quantscopeVersion,
+        r.environment,
+        r.model,
+        r.settings,
+        r.summary,
+        r.quantization,
+        r.parity,
+        r.trace,
+        r.bench,
+        r.autoExclude,
+        r.runtimeProblems,
+        DeployCheck.of(d));
+  }
 
   /** Nodes the summary names, from the error trace: the ones that introduce the most error. */
   public static final int TOP_NODES = 5;
@@ -392,6 +461,7 @@ public record Report(
         trace,
         bench,
         autoExclude == null ? null : autoExclude.withOutput(null),
-        runtimeProblems == null ? null : List.copyOf(runtimeProblems));
+        runtimeProblems == null ? null : List.copyOf(runtimeProblems),
+        null);
   }
 }

@@ -90,13 +90,15 @@ final class MainMenu extends MenuBar {
     MenuItem bench = item("Benchmark", "benchMenu", "Shortcut+Shift+B", runs::benchmark);
     MenuItem trace = item("Trace error", "traceMenu", "Shortcut+Shift+T", runs::traceError);
     MenuItem all = item("Run all", "runAllMenu", "Shortcut+R", runs::runAll);
+    MenuItem checkDeploy = item("Check deploy", "checkDeployMenu", null, runs::checkDeploy);
     MenuItem sensitivity =
         item(
             "Analyze sensitivity", "sensitivityMenu", "Shortcut+Shift+S", runs::analyzeSensitivity);
     MenuItem autoExclude = item("Auto-exclude", "autoExcludeMenu", null, runs::autoExclude);
     MenuItem cancelItem = item("Cancel", "cancelMenu", null, cancel);
     cancelItem.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
-    for (MenuItem m : List.of(quantize, parity, bench, all, trace, sensitivity, autoExclude)) {
+    for (MenuItem m :
+        List.of(quantize, parity, bench, all, trace, checkDeploy, sensitivity, autoExclude)) {
       m.disableProperty().bind(noModel.or(busy));
     }
     cancelItem.disableProperty().bind(busy.not());
@@ -110,6 +112,7 @@ final class MainMenu extends MenuBar {
             all,
             new SeparatorMenuItem(),
             trace,
+            checkDeploy,
             sensitivity,
             autoExclude,
             new SeparatorMenuItem(),

@@ -8,17 +8,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 import org.quantscope.bench.BenchReport;
+import org.quantscope.deploy.DeployReport;
+import org.quantscope.deploy.NodeSaturation;
 import org.quantscope.deploy.RuntimeSupport;
+import org.quantscope.deploy.SaturationReport;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.report.Figures;
@@ -53,7 +59,10 @@ public final class ResultsPanel extends ScrollPane {
   private final VBox advice = new VBox(6, adviceText, excludeCulprits, trace);
   private final ChartSaver saver;
   private final Label deployText = new Label();
-  private final VBox deploy = new VBox(4, new Label("Where it will run"), deployText);
+  private final Label deployVerdict = new Label();
+  private final TableView<NodeSaturation> deployNodes = new TableView<>();
+  private final VBox deploy =
+      new VBox(4, new Label("Where it will run"), deployVerdict, deployNodes, deployText);
 
   /** Asks where to save a chart (a file chooser in the window, a fixed path in tests). */
   public interface ChartSaver {
@@ -95,6 +104,44 @@ public final class ResultsPanel extends ScrollPane {
     deploy.getStyleClass().add("advice");
     deploy.setPadding(new Insets(8));
     deploy.managedProperty().bind(deploy.visibleProperty());
+    deployVerdict.setId("deployVerdict");
+    deployVerdict.setWrapText(true);
+    deployVerdict.managedProperty().bind(deployVerdict.visibleProperty());
+    deployNodes.setId("deployNodes");
+    deployNodes.managedProperty().bind(deployNodes.visibleProperty());
+    deployNodes.setPrefHeight(160);
+    deployNodes.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    deployNodes
+        .getColumns()
+        .setAll(
+            List.of(
+                column("Node", n -> Texts.clean(n.node(), 80)),
+                column("Kernel", NodeSaturation::kernel),
+                column("Saturated", n -> Figures.count(n.saturatedPairs())),
+                column("Share", n -> Figures.share(n.saturatedShare())),
+                column(
+                    "Changed",
+                    n ->
+                        Figures.share(
+                            n.outputs() == 0 ? 0 : n.outputsChanged() / (double) n.outputs())),
+                column(
+                    "Rel. err",
+                    n -> n.relativeError() == null ? "-" : Figures.share(n.relativeError()))));
+    // the node's name gets the room; its full text is in the tooltip of the cell's row
+    deployNodes.getColumns().get(0).setPrefWidth(170);
+    deployNodes.setRowFactory(
+        t -> {
+          javafx.scene.control.TableRow<NodeSaturation> row = new javafx.scene.control.TableRow<>();
+          row.itemProperty()
+              .addListener(
+                  (o, a, b) ->
+                      row.setTooltip(
+                          b == null
+                              ? null
+                              : new javafx.scene.control.Tooltip(
+                                  Texts.clean(b.node(), 200) + " (" + b.weight() + ")")));
+          return row;
+        });
     deployText.setId("whereItRunsText");
     deployText.setWrapText(true);
     VBox box = new VBox(8, verdict, figures, advice, charts, deploy);
@@ -112,7 +159,16 @@ public final class ResultsPanel extends ScrollPane {
     vm.parityProperty().addListener((o, a, b) -> update());
     vm.benchProperty().addListener((o, a, b) -> update());
     vm.traceProperty().addListener((o, a, b) -> update());
+    vm.deployProperty().addListener((o, a, b) -> update());
     update();
+  }
+
+  private static TableColumn<NodeSaturation, String> column(
+      String title, java.util.function.Function<NodeSaturation, String> value) {
+    TableColumn<NodeSaturation, String> c = new TableColumn<>(title);
+    c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+    c.setSortable(false);
+    return c;
   }
 
   private static ChartViewer viewer(String id) {
@@ -262,6 +318,22 @@ public final class ResultsPanel extends ScrollPane {
     if (q == null) {
       return;
     }
+    DeployReport d = vm.deployProperty().get();
+    deployVerdict.setVisible(d != null);
+    deployNodes.setVisible(d != null && !d.saturation().nodes().isEmpty());
+    if (d != null) {
+      SaturationReport s = d.saturation();
+      StringBuilder v = new StringBuilder(Texts.clean(d.verdict(), 400));
+      v.append(
+          String.format(Locale.ROOT, "%nEmulated on %d samples in %d runs", s.samples(), s.runs()));
+      for (String note : s.notes()) {
+        v.append("\nnote: ").append(Texts.clean(note, 300));
+      }
+      deployVerdict.setText(v.toString());
+      deployNodes.getItems().setAll(s.nodes());
+    } else {
+      deployNodes.getItems().clear();
+    }
     StringBuilder sb = new StringBuilder();
     try {
       List<RuntimeSupport.Problem> problems = RuntimeSupport.problems(q.model());
@@ -281,8 +353,11 @@ public final class ResultsPanel extends ScrollPane {
     } catch (org.quantscope.model.ModelFormatException e) {
       sb.append("Cannot tell: ").append(Texts.clean(e.getMessage(), 300));
     }
-    sb.append("\nWhether CPUs without VNNI (AVX2) saturate its int8 products: quantscope")
-        .append(" check-deploy MODEL.int8.onnx --float MODEL.onnx.");
+    if (d == null) {
+      sb.append(
+              "\nWhether CPUs without VNNI (AVX2) saturate its int8 products: Run > Check deploy,")
+          .append(" or quantscope check-deploy MODEL.int8.onnx --float MODEL.onnx.");
+    }
     deployText.setText(sb.toString());
   }
 

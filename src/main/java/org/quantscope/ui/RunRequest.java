@@ -121,6 +121,16 @@ final class RunRequest {
         Plan.benchSamples(feeds()));
   }
 
+  /** The samples (read once per run). */
+  List<Map<String, NdArray>> samples() throws IOException {
+    return feeds();
+  }
+
+  /** Where the samples came from, once read. */
+  org.quantscope.runtime.SampleOrigin samplesFrom() {
+    return parity.samplesFrom();
+  }
+
   Study study() throws IOException {
     List<Map<String, NdArray>> f = feeds();
     return Study.of(model, quantize, f, parity, sessions());

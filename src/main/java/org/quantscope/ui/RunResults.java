@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import org.quantscope.deploy.DeployReport;
 import org.quantscope.pipeline.Outcome;
 import org.quantscope.pipeline.Plan;
 import org.quantscope.runtime.OrtRuntime;
@@ -13,17 +14,23 @@ record RunResults(
     Outcome outcome,
     SensitivityReport sensitivity,
     AutoExcludeResult autoExcluded,
-    Comparison comparison) {
+    Comparison comparison,
+    DeployReport deploy) {
   static RunResults of(Outcome o) {
-    return new RunResults(o, null, null, null);
+    return new RunResults(o, null, null, null, null);
   }
 
   static RunResults of(SensitivityReport s) {
-    return new RunResults(null, s, null, null);
+    return new RunResults(null, s, null, null, null);
   }
 
   static RunResults of(Comparison c) {
-    return new RunResults(null, null, null, c);
+    return new RunResults(null, null, null, c, null);
+  }
+
+  /** A check-deploy, with the outcome that made its int8 model. */
+  static RunResults of(Outcome o, DeployReport d) {
+    return new RunResults(o, null, null, null, d);
   }
 
   /** The search, and when it passed, its int8 model and parity as the window's outcome. */
@@ -42,6 +49,6 @@ record RunResults(
                 null,
                 sessions)
             : null;
-    return new RunResults(o, a.sensitivity(), a, null);
+    return new RunResults(o, a.sensitivity(), a, null, null);
   }
 }

@@ -73,6 +73,8 @@ public final class RunViewModel {
       new ReadOnlyObjectWrapper<>(this, "autoExcluded");
   private final ReadOnlyObjectWrapper<Comparison> comparison =
       new ReadOnlyObjectWrapper<>(this, "comparison");
+  private final ReadOnlyObjectWrapper<org.quantscope.deploy.DeployReport> deploy =
+      new ReadOnlyObjectWrapper<>(this, "deploy");
 
   /** Two configurations evaluated on the same samples: quantized, parity-checked, benchmarked. */
   public record Comparison(String labelA, String labelB, Report a, Report b) {}
@@ -109,6 +111,11 @@ public final class RunViewModel {
   }
 
   /** Model sizes, known once the model is quantized. */
+  /** The last check-deploy of the int8 model, or null. */
+  public ReadOnlyObjectProperty<org.quantscope.deploy.DeployReport> deployProperty() {
+    return deploy.getReadOnlyProperty();
+  }
+
   public ReadOnlyObjectProperty<Sizes> sizesProperty() {
     return sizes.getReadOnlyProperty();
   }
@@ -165,6 +172,7 @@ public final class RunViewModel {
     parity.set(null);
     trace.set(null);
     bench.set(null);
+    deploy.set(null);
   }
 
   public void dismissFailure() {
@@ -198,6 +206,28 @@ public final class RunViewModel {
    */
   public void traceError() {
     start("Trace the error", (r, p) -> RunResults.of(pipeline.run(r.traced(r.reused()), p)));
+  }
+
+  /**
+   * Emulates the int8 model's kernels as CPUs without VNNI run them (quantizing first if needed) on
+   * the samples of the options, checks the reduce-range alternative when it saturates, and lists
+   * what ONNX Runtime's targets cannot run: the Results tab's "Where it will run".
+   */
+  public void checkDeploy() {
+    start(
+        "Check deploy",
+        (r, p) -> {
+          Outcome o = pipeline.run(r.reused(), p.part(0, 2, ""));
+          org.quantscope.deploy.DeployReport d =
+              pipeline.deployCheck(
+                  o.quantized().model(),
+                  o.candidateName(),
+                  o.reference(),
+                  r.samples(),
+                  o.sessions(),
+                  p.part(1, 2, "Check deploy: "));
+          return RunResults.of(o, d.withSamplesFrom(r.samplesFrom()));
+        });
   }
 
   /** Leaves one node in float and checks parity again (quantizing afresh). */
@@ -315,8 +345,8 @@ public final class RunViewModel {
 
   /**
    * Exports the results so far as a report (PDF, PNG or JSON) in the background; the file is
-   * written atomically. Needs a quantized model; parity, the error trace and latency are included
-   * when they ran.
+   * written atomically. Needs a quantized model; parity, the error trace, latency and the
+   * check-deploy are included when they ran.
    */
   public void exportReport(Path target, ReportFormat format, ReportPdf.Paper paper) {
     OnnxModel m = model.get();
@@ -324,6 +354,7 @@ public final class RunViewModel {
     if (outcome == null || running.get()) {
       return;
     }
+    org.quantscope.deploy.DeployReport d = deploy.get();
     ReportFiles files =
         new ReportFiles(
             format == ReportFormat.JSON ? target : null,
@@ -337,7 +368,7 @@ public final class RunViewModel {
     current =
         jobs.submit(
             "Export report",
-            progress -> files.write(outcome.report(), m, progress).get(0),
+            progress -> files.write(outcome.report().withDeployCheck(d), m, progress).get(0),
             t -> {
               running.set(false);
               status.set("Exported " + t.getFileName());
@@ -412,6 +443,7 @@ public final class RunViewModel {
         parity.set(null);
         trace.set(null);
         bench.set(null);
+        deploy.set(null);
         quantizedWith = o.quantizedWith();
         quantized.set(o.quantized());
         sizes.set(new Sizes(o.fp32Bytes(), o.int8Bytes()));
@@ -425,6 +457,9 @@ public final class RunViewModel {
       if (o.bench() != null) {
         bench.set(o.bench());
       }
+    }
+    if (r.deploy() != null) {
+      deploy.set(r.deploy());
     }
     if (r.sensitivity() != null) {
       sensitivity.set(r.sensitivity());
@@ -465,6 +500,10 @@ public final class RunViewModel {
     List<String> blamed = culprits();
     if (!blamed.isEmpty()) {
       parts.add("most output error from " + Texts.clean(blamed.get(0), 60));
+    }
+    org.quantscope.deploy.DeployReport d = deploy.get();
+    if (d != null) {
+      parts.add(d.atRisk() ? "at risk without VNNI" : "safe without VNNI");
     }
     BenchReport b = bench.get();
     if (b != null && b.speedupP50() != null) {

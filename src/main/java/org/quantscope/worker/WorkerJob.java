@@ -22,7 +22,8 @@ import org.quantscope.sensitivity.SensitivityReport;
   @JsonSubTypes.Type(value = WorkerJob.Bench.class, name = "bench"),
   @JsonSubTypes.Type(value = WorkerJob.Sensitivity.class, name = "sensitivity"),
   @JsonSubTypes.Type(value = WorkerJob.AutoExclude.class, name = "auto_exclude"),
-  @JsonSubTypes.Type(value = WorkerJob.Trace.class, name = "trace")
+  @JsonSubTypes.Type(value = WorkerJob.Trace.class, name = "trace"),
+  @JsonSubTypes.Type(value = WorkerJob.Deploy.class, name = "deploy")
 })
 public sealed interface WorkerJob {
 
@@ -80,6 +81,19 @@ public sealed interface WorkerJob {
     @Override
     public String doing() {
       return "tracing the error";
+    }
+  }
+
+  /**
+   * {@code DeployCheck.check} of the int8 model.
+   *
+   * @param fp32 the float model it was made from, or null
+   */
+  record Deploy(ModelFile int8, ModelFile fp32, OrtRuntime.SessionConfig sessions)
+      implements WorkerJob {
+    @Override
+    public String doing() {
+      return "checking where the int8 model will run";
     }
   }
 

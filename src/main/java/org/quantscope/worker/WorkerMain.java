@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
+import org.quantscope.deploy.DeployCheck;
 import org.quantscope.json.Json;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.parity.ParityCheck;
@@ -226,6 +227,16 @@ public final class WorkerMain {
     }
     if (job instanceof WorkerJob.AutoExclude j) {
       return WorkerResult.of(AutoExclude.search(study(j.model(), j.study(), feeds), j.known(), p));
+    }
+    if (job instanceof WorkerJob.Deploy j) {
+      WorkerJob.ModelFile f = j.fp32();
+      return WorkerResult.of(
+          DeployCheck.check(
+              source(j.int8()),
+              f == null ? null : ModelFiles.load(Path.of(f.path())),
+              feeds,
+              j.sessions(),
+              p));
     }
     throw new IllegalArgumentException("unknown job " + job);
   }

@@ -112,6 +112,77 @@ class ReportCommandTest {
   }
 
   @Test
+  void deployCheckAddsTheVerdictAndAGivenInt8ModelItsRuntimeProblems() throws Exception {
+    Path f = Files.write(dir.resolve("sat.onnx"), TestModels.saturatingMatMul().toByteArray());
+    Path int8 = dir.resolve("sat.int8.onnx");
+    assertThat(CliTest.run("quantize", f.toString(), "-o", int8.toString()).code()).isZero();
+    Path json = dir.resolve("r.json");
+    Path pdf = dir.resolve("r.pdf");
+    CliTest.Result r =
+        CliTest.run(
+            "report",
+            f.toString(),
+            "--candidate",
+            int8.toString(),
+            "--deploy-check",
+            "--samples",
+            "16",
+            "--abs-tol",
+            "100",
+            "--mean-tol",
+            "100",
+            "--no-bench",
+            "--json",
+            json.toString(),
+            "--pdf",
+            pdf.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    JsonNode j = SchemaCheck.valid(JsonDocument.REPORT, json);
+    // the given int8 model is read for what the runtimes cannot run of it
+    assertThat(j.get("runtime_problems").isArray()).isTrue();
+    assertThat(j.get("runtime_problems").toString()).contains("MatMulInteger");
+    JsonNode d = j.get("deploy_check");
+    assertThat(d.get("saturation").get("nodes")).hasSize(1);
+    assertThat(d.get("saturation").get("samples").asLong()).isEqualTo(16);
+    boolean atRisk = d.get("at_risk").asBoolean();
+    assertThat(atRisk)
+        .isEqualTo(d.get("saturation").get("nodes").get(0).get("saturated_pairs").asLong() > 0);
+    assertThat(d.get("verdict").asText()).startsWith(atRisk ? "at risk" : "safe");
+    assertThat(r.out()).contains("  deploy   " + d.get("verdict").asText());
+    // the part's schema is check-deploy's: a kernel it does not know is refused
+    String bad = Files.readString(json).replaceAll("\"u8s8\"", "\"s16\"");
+    assertThat(bad).contains("\"s16\"");
+    assertThat(SchemaCheck.errors(JsonDocument.REPORT, bad)).isNotEmpty();
+    try (org.apache.pdfbox.pdmodel.PDDocument doc =
+        org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replace("\n", " ");
+      assertThat(text).contains("Where it will run").contains("On x86 CPUs without VNNI:");
+      assertThat(text).contains(atRisk ? "pairs saturate" : "does not saturate");
+    }
+
+    // without the flag: the runtime problems of the given model, no check
+    CliTest.Result plain =
+        CliTest.run(
+            "report",
+            f.toString(),
+            "--candidate",
+            int8.toString(),
+            "--samples",
+            "4",
+            "--abs-tol",
+            "100",
+            "--mean-tol",
+            "100",
+            "--no-bench",
+            "--json",
+            json.toString());
+    assertThat(plain.code()).isZero();
+    JsonNode p = SchemaCheck.valid(JsonDocument.REPORT, json);
+    assertThat(p.has("runtime_problems")).isTrue();
+    assertThat(p.has("deploy_check")).isFalse();
+  }
+
+  @Test
   void anExistingCandidateIsCheckedNotQuantizedAgain() throws IOException {
     Path int8 = dir.resolve("model.int8.onnx");
     assertThat(CliTest.run("quantize", fp32.toString(), "-o", int8.toString()).code()).isZero();

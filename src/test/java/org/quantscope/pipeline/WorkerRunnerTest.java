@@ -145,6 +145,33 @@ class WorkerRunnerTest {
   }
 
   @Test
+  void deployCheckInTheWorkerEqualsDeployCheckInProcess() throws Exception {
+    OnnxModel fp32 = OnnxModel.of(TestModels.saturatingMatMul());
+    DynamicQuantizer.Output q =
+        DynamicQuantizer.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+    java.util.Random r = new java.util.Random(5);
+    List<Map<String, NdArray>> feeds = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      float[] x = new float[8 * 64];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = r.nextFloat();
+      }
+      feeds.add(Map.of("x", NdArray.of(x, 8, 64)));
+    }
+    ModelSource int8 = source(q.model(), "int8");
+    ModelSource f = source(fp32, "fp32");
+    org.quantscope.deploy.DeployReport inProcess =
+        Runner.inProcess().deployCheck(int8, f, feeds, SESSIONS, Progress.NONE);
+    org.quantscope.deploy.DeployReport inWorker =
+        worker().deployCheck(int8, f, feeds, SESSIONS, Progress.NONE);
+
+    assertThat(inProcess.atRisk()).isTrue();
+    assertThat(inProcess.alternative().emulated()).isTrue();
+    assertThat(inWorker).isEqualTo(inProcess);
+    assertNoTempFilesLeft();
+  }
+
+  @Test
   void aModelLoadedFromAFileIsPassedAsThatFile() throws Exception {
     Path file = Files.write(temp.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
     byte[] before = Files.readAllBytes(file);

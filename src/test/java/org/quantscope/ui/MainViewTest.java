@@ -155,6 +155,37 @@ class MainViewTest {
   }
 
   @Test
+  void checkDeployFromTheRunMenuShowsTheVerdictAndTheNodes(FxRobot robot) throws Exception {
+    openExample();
+    robot.clickOn("#runMenu").clickOn("#checkDeployMenu");
+    waitUntilIdle();
+
+    assertThat(vm.runs().failureProperty().get()).isNull();
+    org.quantscope.deploy.DeployReport d = vm.runs().deployProperty().get();
+    assertThat(d).isNotNull();
+    // quantized first (the window had no int8 model), then emulated on the options' samples
+    assertThat(vm.runs().quantizedProperty().get()).isNotNull();
+    assertThat(d.saturation().samples()).isEqualTo(64);
+    assertThat(d.samplesFrom()).isNotNull();
+    assertThat(robot.lookup("#deployVerdict").query().isVisible()).isTrue();
+    assertThat(text(robot, "#deployVerdict"))
+        .startsWith(d.atRisk() ? "at risk" : "safe on CPUs without VNNI")
+        .contains("64 samples");
+    TableView<?> nodes = robot.lookup("#deployNodes").queryAs(TableView.class);
+    assertThat(nodes.isVisible()).isTrue();
+    assertThat(nodes.getItems()).hasSize(2).isEqualTo(d.saturation().nodes());
+    assertThat(text(robot, "#whereItRunsText")).doesNotContain("check-deploy MODEL");
+    assertThat(text(robot, "#statusLabel")).contains("without VNNI");
+
+    // quantizing again drops the check: it was about the other int8 model
+    robot.clickOn("#runMenu").clickOn("#quantizeMenu");
+    waitUntilIdle();
+    assertThat(vm.runs().deployProperty().get()).isNull();
+    assertThat(robot.lookup("#deployVerdict").query().isVisible()).isFalse();
+    assertThat(robot.lookup("#deployNodes").query().isVisible()).isFalse();
+  }
+
+  @Test
   void exportsTheReportAndSavesAChartInTheBackground(FxRobot robot) throws Exception {
     openExample();
     Platform.runLater(() -> vm.options().benchRuns().textProperty().set("10"));
