@@ -94,7 +94,7 @@ final class PdfFirstPage {
         PdfPages.wrap(
             fonts.regular,
             BODY,
-            fonts.safe(fonts.regular, ReportPdf.verdictLine(s)),
+            fonts.safe(fonts.regular, ReportPdf.verdictLine(report)),
             MARGIN + width - 12 - textX);
     float h = Math.max(40, 16 + lines.size() * (BODY + 3));
     float y = pages.y();

@@ -77,8 +77,24 @@ public final class ReportPdf {
   }
 
   /** The verdict's one line of figures, also used for the PNG header. */
-  static String verdictLine(Report.Summary s) {
+  static String verdictLine(Report report) {
+    Report.Summary s = report.summary();
     List<String> parts = new ArrayList<>();
+    org.quantscope.parity.ParityReport p = report.parity();
+    // the figure the verdict was decided by comes first when it is not |d|
+    if (p != null && "cosine".equals(p.metric()) && p.rowCosineMin() != null) {
+      parts.add(
+          "min row cosine "
+              + Figures.cosine(p.rowCosineMin())
+              + (p.rowCosineMin() >= p.metricTol() ? " >= " : " < ")
+              + Figures.number(p.metricTol()));
+    } else if (p != null && "top1".equals(p.metric()) && p.top1Agreement() != null) {
+      parts.add(
+          "top-1 agreement "
+              + Figures.share(p.top1Agreement())
+              + (p.top1Agreement() >= p.metricTol() ? " >= " : " < ")
+              + Figures.share(p.metricTol()));
+    }
     if (s.maxAbsDiff() != null) {
       parts.add(
           "max |d| "

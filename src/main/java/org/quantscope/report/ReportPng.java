@@ -104,7 +104,9 @@ public final class ReportPng {
     g.setFont(new Font(ChartTheme.FAMILY, Font.PLAIN, 13));
     g.drawString(
         Texts.fit(
-            ReportPdf.verdictLine(s), w - 3 * GAP - vw, t -> g.getFontMetrics().stringWidth(t)),
+            ReportPdf.verdictLine(report),
+            w - 3 * GAP - vw,
+            t -> g.getFontMetrics().stringWidth(t)),
         GAP * 2 + vw,
         60);
   }

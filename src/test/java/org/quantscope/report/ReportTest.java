@@ -325,8 +325,11 @@ class ReportTest {
           .contains(
               "Verdict by the row cosine: min "
                   + Figures.cosine(r.parity().rowCosineMin())
-                  + " (tolerance 0.5)");
+                  + " (tolerance 0.5)")
+          // the banner leads with the figure the verdict was decided by
+          .contains("min row cosine " + Figures.cosine(r.parity().rowCosineMin()) + " >= 0.5");
     }
+    assertThat(ReportPdf.verdictLine(r)).startsWith("min row cosine ");
     JsonNode parity = SchemaCheck.valid(JsonDocument.REPORT, ReportJson.toJson(r)).get("parity");
     assertThat(parity.get("samples_from").get("seed").asInt()).isEqualTo(7);
   }
