@@ -60,10 +60,15 @@ public final class QuantScopeApp extends Application {
    * background thread while JavaFX starts its toolkit: on two cores, reading and verifying them
    * then overlaps the toolkit's start instead of following it. The list is {@code
    * startup-classes.txt} beside this class, the classes loaded before the window was shown on
-   * bert_tiny (see measurements.md, "Start-up with java -jar", for the command that writes it); a
-   * name that no longer exists is skipped, so an old list only costs speed.
+   * bert_tiny (written by {@code packaging/linux/startup-classes.sh}); a name that no longer exists
+   * is skipped, so an old list only costs speed. The system property {@code quantscope.noPreload}
+   * turns it off (the script that writes the list sets it, so that the list is what the window
+   * itself loads).
    */
   private static void preloadClasses() {
+    if (Boolean.getBoolean("quantscope.noPreload")) {
+      return;
+    }
     Thread t =
         new Thread(
             () -> {
