@@ -6,6 +6,11 @@
 # and is not counted. Prints every run and the median in milliseconds.
 #
 #   xvfb-run -a -s "-screen 0 1600x1000x24" packaging/linux/startup-time.sh /opt/quantscope/bin/QuantScope 7
+#
+# With STARTUP_TITLE set, it waits instead for the window's title to contain it: the title becomes
+# "MODEL - QuantScope" once the model is loaded and its facts are shown, so
+#   STARTUP_TITLE="bert_tiny.onnx - QuantScope" packaging/linux/startup-time.sh LAUNCHER 3 .../bert_tiny.onnx
+# times the window with the model's facts.
 set -euo pipefail
 
 launcher=${1:?usage: startup-time.sh LAUNCHER [RUNS] [extra launcher args...]}
@@ -13,6 +18,8 @@ runs=${2:-7}
 shift $(($# < 2 ? $# : 2))
 # The stage's X window class is the JavaFX application class (also the desktop file's StartupWMClass).
 wm_class=org.quantscope.ui.QuantScopeApp
+search=(--onlyvisible --class "$wm_class")
+[ -z "${STARTUP_TITLE:-}" ] || search=(--onlyvisible --name "$STARTUP_TITLE")
 
 [ -n "${DISPLAY:-}" ] || { echo "startup-time: DISPLAY is not set (run under xvfb-run)" >&2; exit 2; }
 command -v xdotool >/dev/null || { echo "startup-time: xdotool is missing" >&2; exit 2; }
@@ -22,7 +29,7 @@ one_run() {
   start=$(date +%s%N)
   "$launcher" --exit-after 3 "$@" >/dev/null 2>&1 &
   pid=$!
-  while ! xdotool search --onlyvisible --class "$wm_class" >/dev/null 2>&1; do
+  while ! xdotool search "${search[@]}" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "startup-time: the app exited before its window appeared" >&2
       return 1

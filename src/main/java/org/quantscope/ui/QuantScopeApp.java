@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +50,52 @@ public final class QuantScopeApp extends Application {
         System.getProperty("os.name"),
         log,
         models);
+    preloadClasses();
     Application.launch(QuantScopeApp.class);
     return 0;
+  }
+
+  /**
+   * Loads (without initialising) the classes that the window needs before it is first shown, in a
+   * background thread while JavaFX starts its toolkit: on two cores, reading and verifying them
+   * then overlaps the toolkit's start instead of following it. The list is {@code
+   * startup-classes.txt} beside this class, the classes loaded before the window was shown on
+   * bert_tiny (written by {@code packaging/linux/startup-classes.sh}); a name that no longer exists
+   * is skipped, so an old list only costs speed. The system property {@code quantscope.noPreload}
+   * turns it off (the script that writes the list sets it, so that the list is what the window
+   * itself loads).
+   */
+  private static void preloadClasses() {
+    if (Boolean.getBoolean("quantscope.noPreload")) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              ClassLoader loader = QuantScopeApp.class.getClassLoader();
+              try (var in = QuantScopeApp.class.getResourceAsStream("startup-classes.txt")) {
+                if (in == null) {
+                  return;
+                }
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                for (String name : text.split("\n")) {
+                  if (name.isBlank() || name.startsWith("#")) {
+                    continue;
+                  }
+                  try {
+                    Class.forName(name.strip(), false, loader);
+                  } catch (ClassNotFoundException | LinkageError e) {
+                    // renamed or removed since the list was written: nothing to preload
+                  }
+                }
+              } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no class preload: {0}", e.toString());
+              }
+            },
+            "quantscope-preload");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 
   /**
@@ -144,7 +190,9 @@ public final class QuantScopeApp extends Application {
     // one worker is kept ready (ONNX Runtime loaded) while the window is open
     Runner runner = Runner.worker();
     MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(runner));
-    MainView view = new MainView(vm, jobs);
+    // the tabs behind the model's are built just after the window is shown (before the model's
+    // load can finish, since it is opened below)
+    MainView view = new MainView(vm, jobs, true);
     Scene scene =
         new Scene(
             view,
