@@ -35,9 +35,6 @@ class QuantScopeAppTest {
 
   private Set<Long> childrenBefore;
 
-  /** The ids of the side tabs that had content when {@link QuantScopeApp#show} returned. */
-  private List<String> builtAtShow;
-
   @Start
   void start(Stage stage) {
     this.stage = stage;
@@ -46,9 +43,6 @@ class QuantScopeAppTest {
     try {
       Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
       vm = QuantScopeApp.show(stage, settings, model);
-      SideTabs tabs = (SideTabs) stage.getScene().lookup("#sideTabs");
-      builtAtShow =
-          tabs.getTabs().stream().filter(t -> t.getContent() != null).map(t -> t.getId()).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -65,27 +59,6 @@ class QuantScopeAppTest {
         .endsWith("from-args.onnx");
     assertThat(stage.getTitle()).isEqualTo("from-args.onnx - QuantScope");
     assertThat(vm.exampleProperty().get()).isFalse();
-  }
-
-  @Test
-  void theTabsBehindTheModelsAreBuiltAfterTheWindowIsShownAndFollowTheModel(FxRobot robot)
-      throws TimeoutException {
-    assertThat(builtAtShow).containsExactly("modelTab");
-    WaitForAsyncUtils.waitFor(
-        30,
-        TimeUnit.SECONDS,
-        () -> vm.summaryProperty().get() != null && vm.graph().layoutProperty().get() != null);
-    WaitForAsyncUtils.waitForFxEvents();
-    SideTabs tabs = robot.lookup("#sideTabs").queryAs(SideTabs.class);
-    assertThat(tabs.getTabs()).allSatisfy(t -> assertThat(t.getContent()).isNotNull());
-    assertThat(robot.lookup("#optionsPanel").tryQuery()).isPresent();
-    // the node tab, built after the show, still follows a selection in the graph
-    String node = vm.verdictsProperty().get().get(0).node();
-    assertThat(robot.lookup("#detailsTitle").tryQuery()).isEmpty();
-    Platform.runLater(() -> vm.graph().selectedProperty().set(node));
-    WaitForAsyncUtils.waitForFxEvents();
-    assertThat(tabs.getSelectionModel().getSelectedItem().getId()).isEqualTo("nodeTab");
-    assertThat(robot.lookup("#detailsTitle").tryQuery()).isPresent();
   }
 
   @Test
