@@ -23,20 +23,11 @@ public final class MainView extends BorderPane {
   private final FileActions files;
 
   public MainView(MainViewModel vm, FxJobRunner jobs) {
-    this(vm, jobs, false);
-  }
-
-  /**
-   * @param deferHiddenTabs build the side tabs that are not in front just after this call, on the
-   *     FX thread, rather than now: the window can then be shown sooner. Open the model after this
-   *     call, so that the tabs are built before its result arrives.
-   */
-  public MainView(MainViewModel vm, FxJobRunner jobs, boolean deferHiddenTabs) {
     this.vm = vm;
     setId("mainView");
     files = new FileActions(vm, this::window);
     graphPanel = new GraphPanel(vm.graph());
-    SideTabs side = new SideTabs(vm, jobs, files::chartTarget, files::compareWith, deferHiddenTabs);
+    SideTabs side = new SideTabs(vm, jobs, files::chartTarget, files::compareWith);
     NodesPanel nodes = new NodesPanel(vm);
     nodes.setMinWidth(260);
     SplitPane split = new SplitPane(nodes, graphPanel, side);

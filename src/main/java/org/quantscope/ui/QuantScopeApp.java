@@ -190,9 +190,7 @@ public final class QuantScopeApp extends Application {
     // one worker is kept ready (ONNX Runtime loaded) while the window is open
     Runner runner = Runner.worker();
     MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(runner));
-    // the tabs behind the model's are built just after the window is shown (before the model's
-    // load can finish, since it is opened below)
-    MainView view = new MainView(vm, jobs, true);
+    MainView view = new MainView(vm, jobs);
     Scene scene =
         new Scene(
             view,
