@@ -42,6 +42,10 @@ import org.quantscope.trace.ErrorTrace;
  * weight is int8, so the same U8S8 kernel; the op may swap a_scale and b_scale by shape, which is
  * not followed here: a per-column scale is read from b_scale only). DynamicQuantizeMatMul quantizes
  * A inside itself, where it cannot be exposed: not emulated. Main graph only.
+ *
+ * <p>One class because it is one pass: the targets of the three node kinds are found, exposed
+ * together, run once per sample run, and each run's tensors feed all three recomputations; the
+ * kernels themselves live in {@link PairedKernel} and {@link ConvKernel}.
  */
 public final class SaturationCheck {
   private SaturationCheck() {}
@@ -130,42 +134,13 @@ public final class SaturationCheck {
     Set<String> exposed = new LinkedHashSet<>();
     Map<String, ElementType> types = new LinkedHashMap<>();
     for (Target t : targets) {
-      exposed.add(t.a());
-      types.put(t.a(), ElementType.UINT8);
-      if (t.aZeroTensor() != null) {
-        exposed.add(t.aZeroTensor());
-        types.put(t.aZeroTensor(), ElementType.UINT8);
-      }
-      if (t.scale() != null) {
-        exposed.add(t.scale());
-      }
-      exposed.add(t.output());
-      types.put(t.output(), ElementType.INT32);
+      expose(exposed, types, t.a(), t.aZeroTensor(), t.scale(), t.output(), ElementType.INT32);
     }
     for (ConvTarget t : convs) {
-      exposed.add(t.x());
-      types.put(t.x(), ElementType.UINT8);
-      if (t.xZeroTensor() != null) {
-        exposed.add(t.xZeroTensor());
-        types.put(t.xZeroTensor(), ElementType.UINT8);
-      }
-      if (t.scale() != null) {
-        exposed.add(t.scale());
-      }
-      exposed.add(t.output());
-      types.put(t.output(), ElementType.INT32);
+      expose(exposed, types, t.x(), t.xZeroTensor(), t.scale(), t.output(), ElementType.INT32);
     }
     for (FloatTarget f : floats) {
-      exposed.add(f.t().a());
-      types.put(f.t().a(), ElementType.UINT8);
-      if (f.t().aZeroTensor() != null) {
-        exposed.add(f.t().aZeroTensor());
-        types.put(f.t().aZeroTensor(), ElementType.UINT8);
-      }
-      if (f.aScale() != null) {
-        exposed.add(f.aScale());
-      }
-      exposed.add(f.t().output());
+      expose(exposed, types, f.t().a(), f.t().aZeroTensor(), f.aScale(), f.t().output(), null);
     }
     long samples = 0;
     if (!targets.isEmpty() || !convs.isEmpty() || !floats.isEmpty()) {
@@ -712,5 +687,33 @@ public final class SaturationCheck {
       }
     }
     return null;
+  }
+
+  /**
+   * Names a node's uint8 input, its zero point and scale (when they are tensors) and its output to
+   * expose, with the element types the exposure must declare ({@code outputType} null: the output
+   * keeps its own).
+   */
+  private static void expose(
+      Set<String> exposed,
+      Map<String, ElementType> types,
+      String input,
+      String zeroPoint,
+      String scale,
+      String output,
+      ElementType outputType) {
+    exposed.add(input);
+    types.put(input, ElementType.UINT8);
+    if (zeroPoint != null) {
+      exposed.add(zeroPoint);
+      types.put(zeroPoint, ElementType.UINT8);
+    }
+    if (scale != null) {
+      exposed.add(scale);
+    }
+    exposed.add(output);
+    if (outputType != null) {
+      types.put(output, outputType);
+    }
   }
 }

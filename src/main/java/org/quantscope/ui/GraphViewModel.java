@@ -35,6 +35,11 @@ import org.quantscope.trace.TraceReport;
  * its layout (computed in the background, cancellable), the status of every node (and after an
  * error trace which error the graph is coloured by), and the selected node, which the nodes table
  * shares.
+ *
+ * <p>Kept as one class: the layout jobs, the layouts prepared for each collapsed box and the
+ * expanded set are one state machine (a click waits for the job preparing its layout, a model or
+ * scope change cancels both and clears the cache); splitting them would share that state across
+ * classes. The drawing itself is {@code GraphCanvas}/{@code GraphPainter}.
  */
 public final class GraphViewModel {
   /** Graphs with more nodes than this open with their repeated blocks collapsed. */
