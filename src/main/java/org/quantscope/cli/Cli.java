@@ -3,11 +3,14 @@ package org.quantscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.regex.Pattern;
 import org.quantscope.AppInfo;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -22,8 +25,68 @@ import picocli.CommandLine.Parameters;
 public final class Cli {
   private Cli() {}
 
+  /**
+   * The verbs, as {@link #commandLine} registers them (a test keeps the two the same): an argument
+   * spelled as one of them is never taken for a model by {@link #windowRequest}.
+   */
+  static final Set<String> VERBS =
+      Set.of(
+          "inspect",
+          "quantize",
+          "sensitivity",
+          "trace",
+          "parity",
+          "bench",
+          "report",
+          "diff",
+          "check-deploy",
+          "__worker",
+          "__shell-files",
+          "generate-completion");
+
+  private static final Pattern PLAIN_NUMBER = Pattern.compile("\\d{1,9}(\\.\\d{1,9})?");
+
+  /** What the window is asked to open: the models (none for the example) and --exit-after. */
+  record WindowRequest(List<Path> models, double exitAfter) {}
+
+  /**
+   * The window's request when the arguments can only mean "open the window" (model paths, {@code
+   * --exit-after N}, {@code --verbose}), read without building the command line; null for anything
+   * else (a verb, an option, {@code @file}, {@code --}), which {@link #run} leaves to picocli.
+   * Building picocli's model of every verb takes 0.2-0.4 s of a cold start, which a double-click on
+   * a model would otherwise wait for before the window; a test checks that picocli reads every such
+   * argument list the same way.
+   */
+  static WindowRequest windowRequest(String[] args) {
+    List<Path> models = new ArrayList<>();
+    double exitAfter = 0;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--exit-after")
+          && i + 1 < args.length
+          && PLAIN_NUMBER.matcher(args[i + 1]).matches()) {
+        exitAfter = Double.parseDouble(args[++i]);
+      } else if (a.equals("--verbose")) {
+        continue;
+      } else if (a.isEmpty() || a.startsWith("-") || a.startsWith("@") || VERBS.contains(a)) {
+        return null;
+      } else {
+        try {
+          models.add(Path.of(a));
+        } catch (InvalidPathException e) {
+          return null; // picocli says why
+        }
+      }
+    }
+    return new WindowRequest(List.copyOf(models), exitAfter);
+  }
+
   /** Runs the command line and returns the exit code; never calls {@code System.exit}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, WindowLauncher window) {
+    WindowRequest request = window == null ? null : windowRequest(args);
+    if (request != null) {
+      return window.launch(request.models(), request.exitAfter());
+    }
     out = TerminalWriter.wrap(out);
     err = err != null ? TerminalWriter.wrap(err) : null;
     CommandLine cl = commandLine(out, err, window);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
+import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
+import javafx.scene.Scene;
 import javafx.scene.control.SplitPane;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -21,13 +25,25 @@ public final class MainView extends BorderPane {
   private final MainViewModel vm;
   private final GraphPanel graphPanel;
   private final FileActions files;
+  private final SideTabs side;
 
   public MainView(MainViewModel vm, FxJobRunner jobs) {
+    this(vm, jobs, false);
+  }
+
+  /**
+   * @param deferHiddenTabs leave the side tabs behind the model's empty until {@link
+   *     #finishAfterFirstFrame} (or until each is selected), so that the window shows sooner
+   */
+  MainView(MainViewModel vm, FxJobRunner jobs, boolean deferHiddenTabs) {
     this.vm = vm;
     setId("mainView");
     files = new FileActions(vm, this::window);
     graphPanel = new GraphPanel(vm.graph());
-    SideTabs side = new SideTabs(vm, jobs, files::chartTarget, files::compareWith);
+    side = new SideTabs(vm, jobs, files::chartTarget, files::compareWith);
+    if (!deferHiddenTabs) {
+      side.buildAll();
+    }
     NodesPanel nodes = new NodesPanel(vm);
     nodes.setMinWidth(260);
     SplitPane split = new SplitPane(nodes, graphPanel, side);
@@ -59,6 +75,50 @@ public final class MainView extends BorderPane {
               }
             });
     enableDrop();
+  }
+
+  /**
+   * Builds what was deferred (the side tabs behind the model's) once the window has drawn its first
+   * frame and the model it opens has been shown (or failed): after the next pulse's layout, in a
+   * later event, so that neither the frame nor the model's facts wait for tabs nobody sees yet.
+   */
+  void finishAfterFirstFrame() {
+    Scene scene = getScene();
+    if (scene == null || side.allBuilt()) {
+      side.buildAll();
+      return;
+    }
+    scene.addPostLayoutPulseListener(
+        new Runnable() {
+          @Override
+          public void run() {
+            scene.removePostLayoutPulseListener(this);
+            Platform.runLater(() -> whenNotBusy(side::buildAll));
+          }
+        });
+  }
+
+  private void whenNotBusy(Runnable action) {
+    if (!vm.busyProperty().get()) {
+      action.run();
+      return;
+    }
+    vm.busyProperty()
+        .addListener(
+            new InvalidationListener() {
+              @Override
+              public void invalidated(Observable o) {
+                if (!vm.busyProperty().get()) {
+                  vm.busyProperty().removeListener(this);
+                  Platform.runLater(action);
+                }
+              }
+            });
+  }
+
+  /** The tabs on the right. */
+  SideTabs sideTabs() {
+    return side;
   }
 
   /** The graph in the centre. */

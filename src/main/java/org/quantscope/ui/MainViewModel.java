@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -326,65 +329,92 @@ public final class MainViewModel {
     OnnxModel load() throws IOException;
   }
 
-  private record Loaded(
-      OnnxModel model, ModelSummary summary, QuantizationDetector.Detection detection) {}
+  /** A model read and summarised, ready for the window. */
+  record Loaded(OnnxModel model, ModelSummary summary, QuantizationDetector.Detection detection) {
+    static Loaded of(OnnxModel m) throws IOException {
+      return new Loaded(m, Summaries.summarize(m), QuantizationDetector.detect(m));
+    }
+  }
 
-  /** Opens in the background; a newer open cancels an older one still running. */
+  /**
+   * Opens in the background; a newer open cancels an older one still running. The first window's
+   * model may already be read ({@link EarlyOpen}): then it is shown at once, before the window's
+   * first frame when the window opens it before showing itself.
+   */
   private void load(String name, Loader loader, Path file) {
     if (pending != null) {
       pending.cancel();
+      pending = null;
     }
     long mine = ++generation;
+    graph.warmUp();
+    CompletableFuture<Loaded> early = EarlyOpen.take(file);
+    if (early != null && early.isDone()) {
+      try {
+        loaded(mine, name, file, early.join());
+      } catch (CompletionException e) {
+        failed(mine, name, e.getCause());
+      }
+      return;
+    }
     busy.set(true);
     status.set("Opening " + name + " ...");
-    graph.warmUp();
     pending =
         jobs.submit(
             "Open " + name,
             progress -> {
-              OnnxModel m = loader.load();
-              return new Loaded(m, Summaries.summarize(m), QuantizationDetector.detect(m));
+              if (early == null) {
+                return Loaded.of(loader.load());
+              }
+              try {
+                return early.get();
+              } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+              }
             },
-            loaded -> {
-              if (mine != generation) {
-                return;
-              }
-              busy.set(false);
-              boolean isExample = file == null;
-              if (file != null) {
-                remember(file);
-              }
-              example.set(isExample);
-              options.modelChanged(isExample, loaded.model().proto());
-              comparison.set(null);
-              detection.set(loaded.detection());
-              model.set(loaded.model());
-              runs.setModel(loaded.model());
-              graph.setModel(loaded.model());
-              summary.set(loaded.summary());
-              reclassify();
-              error.set("");
-              title.set(name + " - QuantScope");
-              ModelSummary s = loaded.summary();
-              status.set(
-                  String.format(
-                      "%s: %d nodes, %d of %d quantizable nodes will be quantized",
-                      name, s.nodeCount(), s.willQuantizeCount(), s.quantizable().size()));
-            },
-            failure -> {
-              if (mine != generation) {
-                return;
-              }
-              busy.set(false);
-              status.set(
-                  model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
-              error.set(describe(name, failure));
-              // a file that is not a model is the user's business: its message is enough
-              boolean userError =
-                  failure instanceof IOException || failure instanceof IllegalArgumentException;
-              System.getLogger(MainViewModel.class.getName())
-                  .log(System.Logger.Level.WARNING, error.get(), userError ? null : failure);
-            });
+            loaded -> loaded(mine, name, file, loaded),
+            failure -> failed(mine, name, failure));
+  }
+
+  private void loaded(long mine, String name, Path file, Loaded loaded) {
+    if (mine != generation) {
+      return;
+    }
+    busy.set(false);
+    boolean isExample = file == null;
+    if (file != null) {
+      remember(file);
+    }
+    example.set(isExample);
+    options.modelChanged(isExample, loaded.model().proto());
+    comparison.set(null);
+    detection.set(loaded.detection());
+    model.set(loaded.model());
+    runs.setModel(loaded.model());
+    graph.setModel(loaded.model());
+    summary.set(loaded.summary());
+    reclassify();
+    error.set("");
+    title.set(name + " - QuantScope");
+    ModelSummary s = loaded.summary();
+    status.set(
+        String.format(
+            "%s: %d nodes, %d of %d quantizable nodes will be quantized",
+            name, s.nodeCount(), s.willQuantizeCount(), s.quantizable().size()));
+  }
+
+  private void failed(long mine, String name, Throwable failure) {
+    if (mine != generation) {
+      return;
+    }
+    busy.set(false);
+    status.set(model.get() == null ? "" : "Kept " + title.get().replace(" - QuantScope", ""));
+    error.set(describe(name, failure));
+    // a file that is not a model is the user's business: its message is enough
+    boolean userError =
+        failure instanceof IOException || failure instanceof IllegalArgumentException;
+    System.getLogger(MainViewModel.class.getName())
+        .log(System.Logger.Level.WARNING, error.get(), userError ? null : failure);
   }
 
   static String describe(String name, Throwable t) {

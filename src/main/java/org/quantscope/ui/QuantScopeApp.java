@@ -50,6 +50,7 @@ public final class QuantScopeApp extends Application {
         System.getProperty("os.name"),
         log,
         models);
+    EarlyOpen.start(models.isEmpty() ? null : models.get(0));
     preloadClasses();
     Application.launch(QuantScopeApp.class);
     return 0;
@@ -190,7 +191,7 @@ public final class QuantScopeApp extends Application {
     // one worker is kept ready (ONNX Runtime loaded) while the window is open
     Runner runner = Runner.worker();
     MainViewModel vm = new MainViewModel(jobs, settings, new Pipeline(runner));
-    MainView view = new MainView(vm, jobs);
+    MainView view = new MainView(vm, jobs, true);
     Scene scene =
         new Scene(
             view,
@@ -200,7 +201,7 @@ public final class QuantScopeApp extends Application {
     stage.titleProperty().bind(vm.titleProperty());
     for (int size : ICON_SIZES) {
       String icon = QuantScopeApp.class.getResource("icon-" + size + ".png").toExternalForm();
-      stage.getIcons().add(new Image(icon));
+      stage.getIcons().add(new Image(icon, true)); // decoded in the background
     }
     stage.setScene(scene);
     stage.setMaximized(settings.getBoolean("window.maximized", false));
@@ -216,12 +217,15 @@ public final class QuantScopeApp extends Application {
           vm.runs().cancel();
           runner.close(); // the spare worker ends with its window
         });
-    stage.show();
+    // opened before the window is shown: a model that is already read (EarlyOpen) is then in the
+    // window's first frame, with its title
     if (model != null) {
       vm.open(model);
     } else {
       vm.openExample();
     }
+    stage.show();
+    view.finishAfterFirstFrame();
     warmUpWhenOpened(vm, runner);
     return vm;
   }

@@ -2,6 +2,7 @@
 package org.quantscope.ui;
 
 import java.util.List;
+import java.util.function.Supplier;
 import javafx.scene.Node;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -23,16 +24,18 @@ final class SideTabs extends TabPane {
       Runnable compareWith) {
     RunViewModel runs = vm.runs();
     Tab modelTab = tab("Model", "modelTab", new ModelFactsPanel(vm, compareWith));
-    Tab nodeTab = tab("Node", "nodeTab", new DetailsPanel(vm, jobs));
-    Tab optionsTab = tab("Options", "optionsTab", new OptionsPanel(vm));
-    Tab resultsTab = tab("Results", "resultsTab", new ResultsPanel(runs, chartSaver));
-    Tab traceTab = tab("Error trace", "traceTab", new TracePanel(vm, chartSaver));
-    Tab sensitivityTab = tab("Sensitivity", "sensitivityTab", new SensitivityPanel(vm));
-    Tab compareTab = tab("Compare", "compareTab", new ComparePanel(vm));
+    Tab nodeTab = later("Node", "nodeTab", () -> new DetailsPanel(vm, jobs));
+    Tab optionsTab = later("Options", "optionsTab", () -> new OptionsPanel(vm));
+    Tab resultsTab = later("Results", "resultsTab", () -> new ResultsPanel(runs, chartSaver));
+    Tab traceTab = later("Error trace", "traceTab", () -> new TracePanel(vm, chartSaver));
+    Tab sensitivityTab = later("Sensitivity", "sensitivityTab", () -> new SensitivityPanel(vm));
+    Tab compareTab = later("Compare", "compareTab", () -> new ComparePanel(vm));
     getTabs()
         .setAll(
             List.of(
                 modelTab, nodeTab, optionsTab, resultsTab, traceTab, sensitivityTab, compareTab));
+    // a tab's content is built when the tab is first selected, if the rest has not been yet
+    getSelectionModel().selectedItemProperty().addListener((o, a, t) -> build(t));
     runs.sensitivityProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
     runs.autoExcludedProperty().addListener((o, a, b) -> showTab(b, sensitivityTab));
     runs.comparisonProperty().addListener((o, a, b) -> showTab(b, compareTab));
@@ -50,6 +53,35 @@ final class SideTabs extends TabPane {
             });
     setId("sideTabs");
     setMinWidth(340);
+  }
+
+  /**
+   * Builds the content of every tab not built yet. Until then the hidden tabs are empty: their
+   * panels (charts, tables, option fields) are most of the window's controls, and building them and
+   * styling them before the window's first frame took about a quarter of a second of a cold start.
+   * The window calls this after its first frame ({@link MainView#finishAfterFirstFrame}); a view
+   * that never does builds each tab as it is selected.
+   */
+  void buildAll() {
+    getTabs().forEach(SideTabs::build);
+  }
+
+  /** Whether every tab has its content (tests). */
+  boolean allBuilt() {
+    return getTabs().stream().allMatch(t -> t.getContent() != null);
+  }
+
+  private static void build(Tab t) {
+    if (t != null && t.getContent() == null && t.getUserData() instanceof Supplier<?> content) {
+      t.setContent((Node) content.get());
+      t.setUserData(null);
+    }
+  }
+
+  private static Tab later(String title, String id, Supplier<Node> content) {
+    Tab t = tab(title, id, null);
+    t.setUserData(content);
+    return t;
   }
 
   private static Tab tab(String title, String id, Node content) {

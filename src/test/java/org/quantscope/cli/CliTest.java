@@ -21,6 +21,7 @@ import org.quantscope.json.SchemaCheck;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
+import picocli.CommandLine;
 
 class CliTest {
   @TempDir Path dir;
@@ -178,6 +179,64 @@ class CliTest {
     // that does not exist (its window says so), none refused with "Unmatched argument"
     assertThat(opened("a.onnx", "b b.onnx", "missing.onnx"))
         .containsExactly(Path.of("a.onnx"), Path.of("b b.onnx"), Path.of("missing.onnx"));
+  }
+
+  @Test
+  void theWindowsShortcutReadsArgumentsAsPicocliDoes() {
+    // Cli.run opens the window without building picocli when the arguments can only mean that;
+    // every list it takes must be read by picocli the same way, and the rest left to picocli
+    assertThat(
+            Cli.commandLine(new PrintWriter(new StringWriter()), null, (m, e) -> 0)
+                .getSubcommands()
+                .keySet())
+        .containsExactlyInAnyOrderElementsOf(Cli.VERBS);
+    List<String[]> taken =
+        List.of(
+            new String[] {},
+            new String[] {"a.onnx"},
+            new String[] {"a.onnx", "b b.onnx", "missing.onnx"},
+            new String[] {"--exit-after", "3", "model.onnx"},
+            new String[] {"model.onnx", "--exit-after", "0.5"},
+            new String[] {"--verbose", "x/y/model.onnx"},
+            new String[] {"inspect.onnx"});
+    for (String[] args : taken) {
+      Cli.WindowRequest fast = Cli.windowRequest(args);
+      assertThat(fast).as(String.join(" ", args)).isNotNull();
+      CommandLine cl = Cli.commandLine(new PrintWriter(new StringWriter()), null, (m, e) -> 0);
+      CommandLine.ParseResult parsed = cl.parseArgs(args);
+      assertThat(parsed.hasSubcommand()).isFalse();
+      Cli.Root root = cl.getCommand();
+      assertThat(fast.models()).as(String.join(" ", args)).isEqualTo(root.models);
+      assertThat(fast.exitAfter()).isEqualTo(root.exitAfter);
+    }
+    List<String[]> left =
+        List.of(
+            new String[] {"inspect", "a.onnx"},
+            new String[] {"a.onnx", "inspect"},
+            new String[] {"--version"},
+            new String[] {"-h"},
+            new String[] {"--exit-after", "-1"},
+            new String[] {"--exit-after", "1e3"},
+            new String[] {"--exit-after"},
+            new String[] {"--", "a.onnx"},
+            new String[] {"@args.txt"},
+            new String[] {""},
+            new String[] {"a\u0000.onnx"});
+    for (String[] args : left) {
+      assertThat(Cli.windowRequest(args)).as(String.join(" ", args)).isNull();
+    }
+    // and those are still picocli's: an error or its own output, never the window
+    StringWriter sink = new StringWriter();
+    int code =
+        Cli.run(
+            new String[] {"--exit-after", "-1"},
+            new PrintWriter(sink),
+            new PrintWriter(sink),
+            (m, e) -> {
+              throw new AssertionError("the window opened");
+            });
+    assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(sink.toString()).contains("--exit-after");
   }
 
   private static List<Path> opened(String... args) {

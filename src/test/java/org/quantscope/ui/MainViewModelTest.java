@@ -39,6 +39,54 @@ class MainViewModelTest {
   }
 
   @Test
+  void aModelReadBeforeTheWindowIsTakenOnceByTheWindowThatOpensIt() throws Exception {
+    Path mlp = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
+    Path other = Files.write(dir.resolve("other.onnx"), TestModels.mlp().toByteArray());
+    EarlyOpen.start(mlp).get();
+    // the early read is what the window shows: the file is gone by the time it opens
+    Files.delete(mlp);
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+    vm.open(mlp);
+    assertThat(vm.errorProperty().get()).isEmpty();
+    assertThat(vm.summaryProperty().get().nodeCount()).isEqualTo(5);
+    assertThat(vm.titleProperty().get()).isEqualTo("mlp.onnx - QuantScope");
+    assertThat(vm.busyProperty().get()).isFalse();
+    assertThat(EarlyOpen.take(mlp)).isNull();
+    // taken once: a second window reads the file itself
+    MainViewModel second = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+    second.open(mlp);
+    assertThat(second.errorProperty().get()).startsWith("Cannot open mlp.onnx");
+    // an early read of another file is not used, and stays for the window that asks for it
+    EarlyOpen.start(other);
+    MainViewModel third = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+    third.openExample();
+    assertThat(third.exampleProperty().get()).isTrue();
+    assertThat(EarlyOpen.take(other)).isNotNull();
+  }
+
+  @Test
+  void aModelThatFailsToReadEarlySaysSoAsAnyOpenDoes() throws Exception {
+    Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {8, 7, 18, 3, 'a'});
+    MainViewModel plain = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+    plain.open(broken);
+    String expected = plain.errorProperty().get();
+    assertThat(expected).startsWith("Cannot open broken.onnx");
+
+    // done before the window opens it, and still reading when it does
+    for (boolean wait : new boolean[] {true, false}) {
+      var early = EarlyOpen.start(broken);
+      if (wait) {
+        assertThat(early).failsWithin(java.time.Duration.ofSeconds(30));
+      }
+      MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+      vm.open(broken);
+      assertThat(vm.errorProperty().get()).isEqualTo(expected);
+      assertThat(vm.summaryProperty().get()).isNull();
+      assertThat(vm.busyProperty().get()).isFalse();
+    }
+  }
+
+  @Test
   void theExampleComesWithItsSamplesAndAGraph() {
     MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
     vm.openExample();

@@ -102,6 +102,25 @@ class MainViewTest {
   }
 
   @Test
+  void aTabLeftForAfterTheFirstFrameIsBuiltWhenItIsSelectedFirst(FxRobot robot) {
+    robot.interact(
+        () -> {
+          SideTabs tabs = new MainView(vm, jobs, true).sideTabs();
+          assertThat(tabs.getTabs())
+              .filteredOn(t -> t.getContent() != null)
+              .extracting(t -> t.getId())
+              .containsExactly("modelTab");
+          tabs.getSelectionModel().select(3);
+          assertThat(tabs.getTabs())
+              .filteredOn(t -> t.getContent() != null)
+              .extracting(t -> t.getId())
+              .containsExactly("modelTab", "resultsTab");
+          tabs.buildAll();
+          assertThat(tabs.allBuilt()).isTrue();
+        });
+  }
+
+  @Test
   void aBrokenFileShowsAMessageAndKeepsThePreviousModel(FxRobot robot)
       throws TimeoutException, IOException {
     Path good = Files.write(dir.resolve("mlp.onnx"), TestModels.mlp().toByteArray());

@@ -35,6 +35,12 @@ class QuantScopeAppTest {
 
   private Set<Long> childrenBefore;
 
+  /** The ids of the side tabs that had content when {@link QuantScopeApp#show} returned. */
+  private List<String> builtAtShow;
+
+  /** Whether the model's facts were there when {@link QuantScopeApp#show} returned. */
+  private boolean factsAtShow;
+
   @Start
   void start(Stage stage) {
     this.stage = stage;
@@ -42,7 +48,13 @@ class QuantScopeAppTest {
         ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     try {
       Path model = Files.write(dir.resolve("from-args.onnx"), TestModels.mlp().toByteArray());
+      // as QuantScopeApp.launch does, the model is read while the toolkit starts (here: before)
+      EarlyOpen.start(model).join();
       vm = QuantScopeApp.show(stage, settings, model);
+      factsAtShow = vm.summaryProperty().get() != null;
+      SideTabs tabs = (SideTabs) stage.getScene().lookup("#sideTabs");
+      builtAtShow =
+          tabs.getTabs().stream().filter(t -> t.getContent() != null).map(t -> t.getId()).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -59,6 +71,28 @@ class QuantScopeAppTest {
         .endsWith("from-args.onnx");
     assertThat(stage.getTitle()).isEqualTo("from-args.onnx - QuantScope");
     assertThat(vm.exampleProperty().get()).isFalse();
+  }
+
+  @Test
+  void theModelReadEarlyIsInTheFirstFrameAndTheHiddenTabsFollow(FxRobot robot)
+      throws TimeoutException {
+    assertThat(factsAtShow).isTrue();
+    assertThat(builtAtShow).containsExactly("modelTab");
+    WaitForAsyncUtils.waitFor(
+        30,
+        TimeUnit.SECONDS,
+        () -> vm.summaryProperty().get() != null && vm.graph().layoutProperty().get() != null);
+    SideTabs tabs = robot.lookup("#sideTabs").queryAs(SideTabs.class);
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, tabs::allBuilt);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#optionsPanel").tryQuery()).isPresent();
+    // the node tab, built after the show, still follows a selection in the graph
+    String node = vm.verdictsProperty().get().get(0).node();
+    assertThat(robot.lookup("#detailsTitle").tryQuery()).isEmpty();
+    Platform.runLater(() -> vm.graph().selectedProperty().set(node));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(tabs.getSelectionModel().getSelectedItem().getId()).isEqualTo("nodeTab");
+    assertThat(robot.lookup("#detailsTitle").tryQuery()).isPresent();
   }
 
   @Test
