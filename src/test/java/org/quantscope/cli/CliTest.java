@@ -182,6 +182,31 @@ class CliTest {
   }
 
   @Test
+  void aVerbBuiltAloneReadsAndDescribesItselfAsAmongAllTheOthers() {
+    CommandLine all = Cli.commandLine(new PrintWriter(new StringWriter()), null, (m, e) -> 0);
+    for (String verb : Cli.VERBS) {
+      CommandLine alone =
+          Cli.commandLine(new PrintWriter(new StringWriter()), null, (m, e) -> 0, verb);
+      assertThat(alone.getSubcommands().keySet()).containsExactly(verb);
+      assertThat(alone.getSubcommands().get(verb).getUsageMessage())
+          .as(verb)
+          .isEqualTo(all.getSubcommands().get(verb).getUsageMessage());
+    }
+    // as run builds it: one verb; an unknown option is named with the verb's own usage hint
+    StringWriter err = new StringWriter();
+    int code =
+        Cli.run(
+            new String[] {"quantize", "--no-such-option", "m.onnx"},
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            null);
+    assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("Unknown option: '--no-such-option'")
+        .contains("Try 'quantscope quantize --help' for usage.");
+  }
+
+  @Test
   void theWindowsShortcutReadsArgumentsAsPicocliDoes() {
     // Cli.run opens the window without building picocli when the arguments can only mean that;
     // every list it takes must be read by picocli the same way, and the rest left to picocli
