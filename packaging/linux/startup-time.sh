@@ -10,7 +10,10 @@
 # With STARTUP_TITLE set, it waits instead for the window's title to contain it: the title becomes
 # "MODEL - QuantScope" once the model is loaded and its facts are shown, so
 #   STARTUP_TITLE="bert_tiny.onnx - QuantScope" packaging/linux/startup-time.sh LAUNCHER 3 .../bert_tiny.onnx
-# times the window with the model's facts.
+# times the window with the model's facts. The window is mapped, with its title, before its first
+# frame is drawn; with STARTUP_FRAME=1 it times instead that first frame with the model (its facts,
+# or why it cannot be opened), as the app itself reports it (QUANTSCOPE_STARTUP_TRACE): from the
+# process's start, so without the few milliseconds before the launcher's process exists.
 set -euo pipefail
 
 launcher=${1:?usage: startup-time.sh LAUNCHER [RUNS] [extra launcher args...]}
@@ -24,7 +27,24 @@ search=(--onlyvisible --class "$wm_class")
 [ -n "${DISPLAY:-}" ] || { echo "startup-time: DISPLAY is not set (run under xvfb-run)" >&2; exit 2; }
 command -v xdotool >/dev/null || { echo "startup-time: xdotool is missing" >&2; exit 2; }
 
+one_frame() {
+  local log
+  log=$(mktemp)
+  QUANTSCOPE_STARTUP_TRACE=1 "$launcher" --exit-after 3 "$@" >/dev/null 2>"$log" || {
+    echo "startup-time: the app exited with $?" >&2
+    rm -f "$log"
+    return 1
+  }
+  sed -n 's/^quantscope: first frame with the model \([0-9]*\) ms.*/\1/p' "$log" | head -n 1 | grep . || {
+    echo "startup-time: the app did not report its first frame" >&2
+    rm -f "$log"
+    return 1
+  }
+  rm -f "$log"
+}
+
 one_run() {
+  [ -z "${STARTUP_FRAME:-}" ] || { one_frame "$@"; return; }
   local start now pid
   start=$(date +%s%N)
   "$launcher" --exit-after 3 "$@" >/dev/null 2>&1 &

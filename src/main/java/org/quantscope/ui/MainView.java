@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.quantscope.ui;
 
-import javafx.application.Platform;
-import javafx.beans.InvalidationListener;
-import javafx.beans.Observable;
-import javafx.scene.Scene;
 import javafx.scene.control.SplitPane;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -33,7 +29,7 @@ public final class MainView extends BorderPane {
 
   /**
    * @param deferHiddenTabs leave the side tabs behind the model's empty until {@link
-   *     #finishAfterFirstFrame} (or until each is selected), so that the window shows sooner
+   *     #buildDeferred} (or until each is selected), so that the window shows sooner
    */
   MainView(MainViewModel vm, FxJobRunner jobs, boolean deferHiddenTabs) {
     this.vm = vm;
@@ -78,42 +74,12 @@ public final class MainView extends BorderPane {
   }
 
   /**
-   * Builds what was deferred (the side tabs behind the model's) once the window has drawn its first
-   * frame and the model it opens has been shown (or failed): after the next pulse's layout, in a
-   * later event, so that neither the frame nor the model's facts wait for tabs nobody sees yet.
+   * Builds what was deferred (the side tabs behind the model's), which the window does once its
+   * first frame with the model is drawn ({@link QuantScopeApp}); until then a tab is built when it
+   * is first selected.
    */
-  void finishAfterFirstFrame() {
-    Scene scene = getScene();
-    if (scene == null || side.allBuilt()) {
-      side.buildAll();
-      return;
-    }
-    scene.addPostLayoutPulseListener(
-        new Runnable() {
-          @Override
-          public void run() {
-            scene.removePostLayoutPulseListener(this);
-            Platform.runLater(() -> whenNotBusy(side::buildAll));
-          }
-        });
-  }
-
-  private void whenNotBusy(Runnable action) {
-    if (!vm.busyProperty().get()) {
-      action.run();
-      return;
-    }
-    vm.busyProperty()
-        .addListener(
-            new InvalidationListener() {
-              @Override
-              public void invalidated(Observable o) {
-                if (!vm.busyProperty().get()) {
-                  vm.busyProperty().removeListener(this);
-                  Platform.runLater(action);
-                }
-              }
-            });
+  void buildDeferred() {
+    side.buildAll();
   }
 
   /** The tabs on the right. */

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
-import javafx.beans.value.ChangeListener;
-import javafx.beans.value.ObservableValue;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -151,32 +150,45 @@ public final class QuantScopeApp extends Application {
   }
 
   /**
-   * Starts the runner's spare worker once the first model is open (or failed to open): on two cores
-   * a JVM starting beside the window would slow the window's own start and the model's load. Off
-   * the FX thread, since starting a process takes a moment.
+   * Runs {@code then} once the window has drawn its first frame with the model it opens (its facts,
+   * or why it could not be opened): what that frame does not need waits for it. With the
+   * environment variable {@code QUANTSCOPE_STARTUP_TRACE} set, prints to stderr how long after the
+   * process started that frame came ({@code packaging/linux/startup-time.sh} reads it).
    */
-  private static void warmUpWhenOpened(MainViewModel vm, Runner runner) {
-    Runnable start =
-        () -> {
-          Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up");
-          warm.setDaemon(true);
-          warm.start();
-        };
-    if (!vm.busyProperty().get()) {
-      start.run();
-      return;
-    }
-    vm.busyProperty()
-        .addListener(
-            new ChangeListener<Boolean>() {
-              @Override
-              public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean busy) {
-                if (!busy) {
-                  o.removeListener(this);
-                  start.run();
-                }
-              }
-            });
+  private static void afterFirstFrameWithModel(Scene scene, MainViewModel vm, Runnable then) {
+    scene.addPostLayoutPulseListener(
+        new Runnable() {
+          @Override
+          public void run() {
+            if (vm.busyProperty().get()) {
+              return; // the model is still loading: its facts come in a later frame
+            }
+            scene.removePostLayoutPulseListener(this);
+            if (System.getenv("QUANTSCOPE_STARTUP_TRACE") != null) {
+              ProcessHandle.current()
+                  .info()
+                  .startInstant()
+                  .ifPresent(
+                      t ->
+                          System.err.printf(
+                              "quantscope: first frame with the model %d ms after the process"
+                                  + " started%n",
+                              java.time.Duration.between(t, java.time.Instant.now()).toMillis()));
+            }
+            Platform.runLater(then);
+          }
+        });
+  }
+
+  /**
+   * Starts the runner's spare worker, off the FX thread (starting a process takes a moment). Called
+   * once the first frame with the model is drawn: on two cores a JVM starting beside the window
+   * would slow the window's own start and the model's load.
+   */
+  private static void warmUp(Runner runner) {
+    Thread warm = new Thread(runner::warmUp, "quantscope-worker-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   /**
@@ -225,8 +237,13 @@ public final class QuantScopeApp extends Application {
       vm.openExample();
     }
     stage.show();
-    view.finishAfterFirstFrame();
-    warmUpWhenOpened(vm, runner);
+    afterFirstFrameWithModel(
+        scene,
+        vm,
+        () -> {
+          view.buildDeferred();
+          warmUp(runner);
+        });
     return vm;
   }
 
