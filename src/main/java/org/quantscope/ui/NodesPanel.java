@@ -265,7 +265,7 @@ public final class NodesPanel extends VBox {
 
     NumberCell(String format) {
       this.format = format;
-      setStyle("-fx-alignment: CENTER-RIGHT;");
+      getStyleClass().add("number-cell"); // a class, not an inline style parsed for every cell
     }
 
     @Override
@@ -282,6 +282,9 @@ public final class NodesPanel extends VBox {
 
   /** Colours a row by its verdict, and shows the reason as a tooltip. */
   private static final class StatusRow extends TableRow<Row> {
+    /** One tooltip per row, made when the row first has an item and reused as it scrolls. */
+    private Tooltip tip;
+
     @Override
     protected void updateItem(Row item, boolean empty) {
       super.updateItem(item, empty);
@@ -294,7 +297,11 @@ public final class NodesPanel extends VBox {
                     ? "excluded-node"
                     : item.node.willQuantize() ? "will-quantize" : "wont-quantize");
         String detail = item.node.willQuantize() ? item.node.action() : item.node.reason();
-        setTooltip(new Tooltip(Texts.clean(item.node.node()) + "\n" + Texts.clean(detail)));
+        if (tip == null) {
+          tip = new Tooltip();
+        }
+        tip.setText(Texts.clean(item.node.node()) + "\n" + Texts.clean(detail));
+        setTooltip(tip);
       }
     }
   }

@@ -21,6 +21,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -99,6 +100,19 @@ class MainViewTest {
     assertThat(vm.graph().layoutProperty().get().boxes()).hasSizeGreaterThanOrEqualTo(8);
     assertThat(canvas.getWidth()).isGreaterThan(200);
     assertThat(robot.lookup("#graphLegend").query().isVisible()).isTrue();
+    // each row says why: its node and its action or reason, and the numbers align right
+    List<String> tips =
+        robot.lookup(".table-row-cell").queryAllAs(javafx.scene.control.TableRow.class).stream()
+            .filter(r -> !r.isEmpty())
+            .map(r -> r.getTooltip().getText())
+            .toList();
+    assertThat(tips).hasSize(4);
+    assertThat(tips)
+        .allSatisfy(t -> assertThat(t.lines().count()).isEqualTo(2))
+        .anySatisfy(t -> assertThat(t).startsWith(vm.verdictsProperty().get().get(0).node()));
+    assertThat(robot.lookup(".number-cell").queryAllAs(TableCell.class))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.getAlignment()).isEqualTo(javafx.geometry.Pos.CENTER_RIGHT));
   }
 
   @Test
