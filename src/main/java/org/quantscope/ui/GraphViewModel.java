@@ -210,11 +210,46 @@ public final class GraphViewModel {
 
   private static boolean warming;
 
+  /** Whether layouts wait for {@link #releaseLayouts}, and what then starts. */
+  private boolean held;
+
+  private boolean layoutWhenReleased;
+  private boolean warmUpWhenReleased;
+
+  /**
+   * Holds layouts (and the warm-up) back until {@link #releaseLayouts}: the window does it until
+   * its first frame with the model's facts is drawn, which on two cores ELK running beside it would
+   * slow. A layout asked for meanwhile says it is coming and starts on release; one already made
+   * for this graph is shown at once.
+   */
+  public void holdLayouts() {
+    held = true;
+  }
+
+  /** Starts what {@link #holdLayouts} held back; nothing when nothing is held. */
+  public void releaseLayouts() {
+    if (!held) {
+      return;
+    }
+    held = false;
+    if (layoutWhenReleased) {
+      layoutWhenReleased = false;
+      layout();
+    } else if (warmUpWhenReleased) {
+      warmUp();
+    }
+    warmUpWhenReleased = false;
+  }
+
   /**
    * Warms the layout engine up in the background, once per process ({@link GraphLayout#warmUp}):
    * called as the first model starts loading, so that its drawing does not pay for it.
    */
   public void warmUp() {
+    if (held) {
+      warmUpWhenReleased = true;
+      return;
+    }
     if (!warming) {
       warming = true;
       jobs.submit(
@@ -255,6 +290,10 @@ public final class GraphViewModel {
             + " nodes"
             + (collapse ? ", repeated blocks collapsed" : "")
             + " ...");
+    if (held) {
+      layoutWhenReleased = true;
+      return;
+    }
     if (key.equals(prefetching)) {
       // being made in advance already: show it when it is ready
       waitingFor = key;

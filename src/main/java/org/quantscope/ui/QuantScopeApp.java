@@ -231,6 +231,8 @@ public final class QuantScopeApp extends Application {
         });
     // opened before the window is shown: a model that is already read (EarlyOpen) is then in the
     // window's first frame, with its title
+    // the graph's layout waits for that frame: on two cores ELK beside it would slow it
+    vm.graph().holdLayouts();
     if (model != null) {
       vm.open(model);
     } else {
@@ -241,6 +243,7 @@ public final class QuantScopeApp extends Application {
         scene,
         vm,
         () -> {
+          vm.graph().releaseLayouts();
           view.buildDeferred();
           warmUp(runner);
         });

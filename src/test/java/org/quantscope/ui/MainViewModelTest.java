@@ -65,6 +65,25 @@ class MainViewModelTest {
   }
 
   @Test
+  void aHeldLayoutSaysItIsComingAndStartsWhenReleased() {
+    MainViewModel vm = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
+    vm.graph().holdLayouts();
+    vm.openExample();
+    // the facts are there, the graph is not yet
+    assertThat(vm.summaryProperty().get()).isNotNull();
+    assertThat(vm.graph().layoutProperty().get()).isNull();
+    assertThat(vm.graph().layingOutProperty().get()).isTrue();
+    assertThat(vm.graph().messageProperty().get()).startsWith("Laying out");
+    vm.graph().releaseLayouts();
+    assertThat(vm.graph().layoutProperty().get().boxes()).isNotEmpty();
+    assertThat(vm.graph().layingOutProperty().get()).isFalse();
+    // released once: later models lay out at once, and a second release changes nothing
+    vm.graph().releaseLayouts();
+    vm.openExample();
+    assertThat(vm.graph().layoutProperty().get().boxes()).isNotEmpty();
+  }
+
+  @Test
   void aModelThatFailsToReadEarlySaysSoAsAnyOpenDoes() throws Exception {
     Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {8, 7, 18, 3, 'a'});
     MainViewModel plain = new MainViewModel(JobRunner.synchronous(), Pipeline.inProcess());
