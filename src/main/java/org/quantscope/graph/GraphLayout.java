@@ -333,15 +333,28 @@ public final class GraphLayout {
     Result result =
         onLayoutThread(
             untilCancelled -> {
-              Result composed =
-                  compose
-                      ? LayoutComposed.layout(scope, sketch, options.fastAbove(), untilCancelled)
-                      : null;
+              Result composed = compose ? composed(scope, sketch, options, untilCancelled) : null;
               return composed != null ? composed : LayoutElk.run(sketch, fast, untilCancelled);
             },
             progress);
     progress.report(LayoutElk.TOTAL, LayoutElk.TOTAL, "Laid out " + nodes + " nodes");
     return result;
+  }
+
+  /**
+   * The whole graph put together from pieces, or null when it cannot be (no repeated blocks, copies
+   * not wired alike) or when putting it together fails: one ELK run over the whole graph is slower
+   * but has always drawn any graph.
+   */
+  private static Result composed(
+      Scope scope, LayoutSketch sketch, Options options, Progress progress) {
+    try {
+      return LayoutComposed.layout(scope, sketch, options.fastAbove(), progress);
+    } catch (CancellationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**

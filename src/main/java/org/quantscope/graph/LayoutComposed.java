@@ -25,15 +25,22 @@ import org.quantscope.progress.Progress;
  *
  * <p>The result has the boxes and edges ELK would give the whole graph (same ids, same order), each
  * box of a copy at least as big as ELK would make it (as wide as its widest counterpart in any
- * copy). Nothing is composed, and the caller lays the graph out whole, when the graph has no
- * repeated blocks, when the copies of a run are not wired alike (values from outside shared by
- * other readers), or when a value flows backwards (from a later copy to an earlier one, or into a
- * run from a node after it: a graph not in topological order). Blocks nested in a copy are laid out
- * as part of it.
+ * copy). Nothing is composed, and the caller lays the graph out whole, when less than half of the
+ * graph's nodes lie in repeated blocks, when the copies of a run do not have the same boxes and
+ * links (a weight box in one copy only), or when a value flows backwards (from a later copy to an
+ * earlier one, or into a run from a node after it: a graph not in topological order). Values read
+ * by several copies (a mask, a weight shared by all layers) or skipping copies are routed, not a
+ * reason to fall back. Blocks nested in a copy are laid out as part of it.
  */
 final class LayoutComposed {
   /** Graphs from this many nodes up are composed when drawn whole (ELK alone is fast below). */
   static final int MIN_NODES = 1500;
+
+  /**
+   * Share of the nodes that must lie in repeated blocks: below it the rest is laid out by ELK at
+   * nearly the cost of the whole, and the drawing would mix two styles for nothing.
+   */
+  static final double MIN_SHARE = 0.5;
 
   final LayoutSketch whole;
   private final List<RepeatedBlocks.Block> blocks;
@@ -90,7 +97,8 @@ final class LayoutComposed {
     progress.report(LayoutElk.ELK_START / 2, LayoutElk.TOTAL, "Finding repeated blocks");
     List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(scope.graph());
     Cancellation.check();
-    if (blocks.isEmpty()) {
+    int inBlocks = blocks.stream().mapToInt(RepeatedBlocks.Block::nodeCount).sum();
+    if (inBlocks < MIN_SHARE * scope.graph().getNodeCount()) {
       return null;
     }
     LayoutComposed c = new LayoutComposed(whole, blocks);

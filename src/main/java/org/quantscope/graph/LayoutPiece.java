@@ -34,6 +34,9 @@ final class LayoutPiece {
   /** Px between lanes and between tracks. */
   static final double PITCH = 8;
 
+  /** Px between the stack's drawing and its first lane, and after the last: ELK's node spacing. */
+  static final double LANE_MARGIN = 24;
+
   /** Least height of the band between two copies: ELK's spacing between layers. */
   static final double MIN_BAND = 32;
 
@@ -72,8 +75,11 @@ final class LayoutPiece {
 
   /**
    * Builds the sketch of the first copy and checks that every copy is wired like it (the same
-   * shapes, the same links, values from outside shared by the same readers); fills {@link
+   * shapes and links inside, values from outside read at the same places); fills {@link
    * LayoutComposed#pieceLink} and {@link LayoutComposed#sinkLink} for the links of all copies.
+   * Readers that share a value from outside in every copy share its stand-in; where they share it
+   * in some copies only (the first layer reading the embeddings twice, later ones two layers'
+   * outputs), each group gets a stand-in of its own.
    *
    * @return false when some copy differs: the run cannot be drawn as copies of one drawing
    */
@@ -244,7 +250,7 @@ final class LayoutPiece {
 
   /** Width of the stack with its lanes. */
   double width() {
-    return contentWidth + (lanes.isEmpty() ? 0 : PITCH * (lanes.size() + 1));
+    return contentWidth + (lanes.isEmpty() ? 0 : 2 * LANE_MARGIN + PITCH * (lanes.size() - 1));
   }
 
   /** Height of the stack, a band above each copy and one below the last. */
@@ -263,7 +269,7 @@ final class LayoutPiece {
 
   /** X of the lane of {@code value}, relative to the stack. */
   double laneX(String value) {
-    return contentWidth + PITCH * (lanes.get(value) + 1);
+    return contentWidth + LANE_MARGIN + PITCH * lanes.get(value);
   }
 
   /** Y of the track of {@code value} in band {@code g}, relative to the stack. */

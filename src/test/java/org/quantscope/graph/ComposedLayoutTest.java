@@ -200,6 +200,19 @@ class ComposedLayoutTest {
   }
 
   @Test
+  void aBigGraphWithoutRepeatedBlocksIsLaidOutByElkWhole() {
+    Scope scope = main(GraphLayoutTest.randomDag(LayoutComposed.MIN_NODES, 11));
+    // a few tiny blocks repeat by chance: too few nodes in them to compose
+    assertThat(RepeatedBlocks.find(scope.graph()).stream().mapToInt(b -> b.nodeCount()).sum())
+        .isLessThan(LayoutComposed.MIN_NODES / 2);
+    LayoutSketch sketch = LayoutSketch.of(scope, true);
+    assertThat(GraphLayout.layout(scope, Options.DEFAULTS, Progress.NONE))
+        .isEqualTo(
+            LayoutElk.run(
+                sketch, sketch.shapes.size() > Options.DEFAULTS.fastAbove(), Progress.NONE));
+  }
+
+  @Test
   void aGraphWithoutRepeatedBlocksIsLeftToElk() {
     Scope mlp = main(TestModels.mlp().getGraph());
     assertThat(LayoutComposed.layout(mlp, LayoutSketch.of(mlp, true), 800, Progress.NONE)).isNull();
