@@ -28,7 +28,10 @@ import org.quantscope.progress.Progress;
  * branches off to each of them, so the polylines of one value overlap for part of their way.
  *
  * <p>Speed, measured by {@code org.quantscope.bench.LayoutHarness}: a few hundred ms for 1,500
- * boxes, a few seconds for 10,000.
+ * boxes, a few seconds for 10,000 in one ELK run. So a whole main graph of {@value #COMPOSED_FROM}
+ * nodes or more that has {@link RepeatedBlocks} is put together from pieces instead: ELK lays out
+ * one copy of each block and the rest of the graph, and the copies are stacked top-down (0.1-0.3 s
+ * for 10,000 nodes); without repeated blocks it is one ELK run as below that size.
  */
 public final class GraphLayout {
   private GraphLayout() {}
@@ -41,6 +44,12 @@ public final class GraphLayout {
 
   /** Pixels between the text and the left and right edges of a box. */
   public static final double TEXT_PADDING = LayoutSketch.PADDING;
+
+  /**
+   * Node count from which a whole main graph with repeated blocks is laid out from pieces (one copy
+   * of each block, stacked) rather than in one ELK run.
+   */
+  public static final int COMPOSED_FROM = LayoutComposed.MIN_NODES;
 
   /** Stack of the layout thread: ELK recurses along long paths and overflows 8 MB at 10k nodes. */
   static final long STACK_BYTES = 64L << 20;
@@ -305,7 +314,9 @@ public final class GraphLayout {
   }
 
   /**
-   * Lays out one graph with some runs of nodes drawn as one box each.
+   * Lays out one graph with some runs of nodes drawn as one box each. With none collapsed, a main
+   * graph of {@value #COMPOSED_FROM} nodes or more is put together from one layout per repeated
+   * block and one of the rest, when it has repeated blocks wired alike in every copy.
    *
    * @param collapsed disjoint runs of nodes, each drawn as one {@link Kind#BLOCK} box
    * @see #layout(Scope, Options, Progress)
@@ -317,10 +328,33 @@ public final class GraphLayout {
     progress.report(0, LayoutElk.TOTAL, "Collecting " + nodes + " nodes of " + scope.label());
     LayoutSketch sketch = LayoutSketch.of(scope, options.showWeights(), collapsed);
     boolean fast = sketch.shapes.size() > options.fastAbove();
+    boolean compose = collapsed.isEmpty() && nodes >= LayoutComposed.MIN_NODES;
     Cancellation.check();
-    Result result = onLayoutThread(sketch, fast, progress);
+    Result result =
+        onLayoutThread(
+            untilCancelled -> {
+              Result composed = compose ? composed(scope, sketch, options, untilCancelled) : null;
+              return composed != null ? composed : LayoutElk.run(sketch, fast, untilCancelled);
+            },
+            progress);
     progress.report(LayoutElk.TOTAL, LayoutElk.TOTAL, "Laid out " + nodes + " nodes");
     return result;
+  }
+
+  /**
+   * The whole graph put together from pieces, or null when it cannot be (no repeated blocks, copies
+   * not wired alike) or when putting it together fails: one ELK run over the whole graph is slower
+   * but has always drawn any graph.
+   */
+  private static Result composed(
+      Scope scope, LayoutSketch sketch, Options options, Progress progress) {
+    try {
+      return LayoutComposed.layout(scope, sketch, options.fastAbove(), progress);
+    } catch (CancellationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -396,7 +430,8 @@ public final class GraphLayout {
     layout(scope, Options.DEFAULTS, Progress.NONE);
   }
 
-  private static Result onLayoutThread(LayoutSketch sketch, boolean fast, Progress progress) {
+  private static Result onLayoutThread(
+      java.util.function.Function<Progress, Result> work, Progress progress) {
     // A cancelled worker runs on until ELK's next phase boundary: it reports nothing more.
     Progress untilCancelled =
         (done, total, message) -> {
@@ -404,7 +439,7 @@ public final class GraphLayout {
             progress.report(done, total, message);
           }
         };
-    FutureTask<Result> task = new FutureTask<>(() -> LayoutElk.run(sketch, fast, untilCancelled));
+    FutureTask<Result> task = new FutureTask<>(() -> work.apply(untilCancelled));
     Thread worker = new Thread(null, task, "graph-layout", STACK_BYTES);
     worker.setDaemon(true);
     worker.start();

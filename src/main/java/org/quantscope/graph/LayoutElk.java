@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.elk.alg.layered.options.GreedySwitchType;
+import org.eclipse.elk.alg.layered.options.LayerConstraint;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
 import org.eclipse.elk.alg.layered.options.NodePlacementStrategy;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
@@ -79,6 +80,13 @@ final class LayoutElk {
     }
     for (ElkNode n : nodes) {
       placePorts(n);
+    }
+    pinPorts(sketch, inPorts, buses, outPorts);
+    for (int i : sketch.firstLayer) {
+      nodes.get(i).setProperty(LayeredOptions.LAYERING_LAYER_CONSTRAINT, LayerConstraint.FIRST);
+    }
+    for (int i : sketch.lastLayer) {
+      nodes.get(i).setProperty(LayeredOptions.LAYERING_LAYER_CONSTRAINT, LayerConstraint.LAST);
     }
 
     // Every link becomes a path of ELK edges: straight from the source's port, or along the
@@ -161,6 +169,29 @@ final class LayoutElk {
     }
     for (int i = 0; i < bottom.size(); i++) {
       bottom.get(i).setLocation(n.getWidth() * (i + 1) / (bottom.size() + 1), n.getHeight());
+    }
+  }
+
+  /** Moves the ports the sketch places itself ({@link LayoutSketch#portX}) along their edge. */
+  private static void pinPorts(
+      LayoutSketch sketch,
+      Map<String, ElkPort> inPorts,
+      List<LayoutBuses.Bus> buses,
+      List<ElkPort> outPorts) {
+    if (sketch.portX.isEmpty()) {
+      return;
+    }
+    for (Link l : sketch.links) {
+      Double x = sketch.portX.get(LayoutSketch.inPort(l.to(), l.value()));
+      if (x != null) {
+        inPorts.get(l.to() + "\u0000" + l.value()).setX(x);
+      }
+    }
+    for (int b = 0; b < buses.size(); b++) {
+      Double x = sketch.portX.get(LayoutSketch.outPort(buses.get(b).from(), buses.get(b).value()));
+      if (x != null) {
+        outPorts.get(b).setX(x);
+      }
     }
   }
 

@@ -89,7 +89,41 @@ final class LayoutSketch {
   /** Position of each node output among the outputs of its node. */
   final Map<String, Integer> outputSlots = new HashMap<>();
 
+  /** Shapes ELK must put in the first layer (stand-ins for values from outside a piece). */
+  final Set<Integer> firstLayer = new HashSet<>();
+
+  /** Shapes ELK must put in the last layer (stand-ins for values read outside a piece). */
+  final Set<Integer> lastLayer = new HashSet<>();
+
+  /**
+   * Where some ports go instead of spread evenly along their edge: px from the left of the box, by
+   * {@link #inPort} or {@link #outPort} key.
+   */
+  final Map<String, Double> portX = new HashMap<>();
+
   private LayoutSketch() {}
+
+  /**
+   * A sketch made of given shapes and links, for laying out a piece of a graph ({@link
+   * LayoutComposed}); the shapes keep their sizes.
+   */
+  static LayoutSketch of(List<Shape> shapes, List<Link> links, Map<String, Integer> outputSlots) {
+    LayoutSketch s = new LayoutSketch();
+    s.shapes.addAll(shapes);
+    s.links.addAll(links);
+    s.outputSlots.putAll(outputSlots);
+    return s;
+  }
+
+  /** The key of {@link #portX} for the port where {@code value} enters shape {@code to}. */
+  static String inPort(int to, String value) {
+    return "in\u0000" + to + "\u0000" + value;
+  }
+
+  /** The key of {@link #portX} for the port where {@code value} leaves shape {@code from}. */
+  static String outPort(int from, String value) {
+    return "out\u0000" + from + "\u0000" + value;
+  }
 
   /** Boxes and connections of one scope; checks {@link Cancellation} every few hundred nodes. */
   static LayoutSketch of(Scope scope, boolean showWeights) {

@@ -24,9 +24,10 @@ import org.quantscope.progress.Progress;
  * layers as an exporter writes them (Q/K/V projections with their Shape/Gather/Concat/Reshape
  * chains, attention, residual adds, LayerNorm spelled out in nine ops, GELU), 99 nodes per layer,
  * one attention mask read by every layer. Lays out each graph three times with {@link
- * Options#DEFAULTS} (fast ELK settings above {@code fastAbove} boxes) after a warm-up on a small
- * graph, and prints wall time and process CPU time per run (CPU time counts all threads, JIT and GC
- * included; wall time above it means the machine was busy). Not a test; run it by hand:
+ * Options#DEFAULTS} (fast ELK settings above {@code fastAbove} boxes; from {@link
+ * GraphLayout#COMPOSED_FROM} nodes put together from pieces) after a warm-up on a small graph, and
+ * prints wall time and process CPU time per run (CPU time counts all threads, JIT and GC included;
+ * wall time above it means the machine was busy). Not a test; run it by hand:
  *
  * <pre>
  * ./mvnw -B -q package -DskipTests      # compiles and fills target/lib
@@ -88,6 +89,9 @@ public final class LayoutHarness {
       cpuSeconds[i] = (CPU.getProcessCpuTime() - c0) / 1e9;
     }
     boolean fast = r.boxes().size() > options.fastAbove();
+    boolean composed =
+        scope.graph().getNodeCount() >= GraphLayout.COMPOSED_FROM
+            && !RepeatedBlocks.find(scope.graph()).isEmpty();
     System.out.printf(
         Locale.ROOT,
         "%,6d nodes (%,6d boxes, %,6d edges), %s (%s): wall %s s, process CPU %s s;"
@@ -96,7 +100,9 @@ public final class LayoutHarness {
         r.boxes().size(),
         r.edges().size(),
         label,
-        fast ? "fast ELK settings" : "default ELK settings",
+        composed
+            ? "composed: one ELK run per repeated block and one for the rest"
+            : fast ? "fast ELK settings" : "default ELK settings",
         rounded(seconds),
         rounded(cpuSeconds),
         r.width(),

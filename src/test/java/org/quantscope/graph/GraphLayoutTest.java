@@ -149,7 +149,7 @@ class GraphLayoutTest {
   }
 
   /** Every property that holds for any graph; {@code dag} adds the top-down checks. */
-  private static void assertSound(Scope scope, Result r, boolean dag) {
+  static void assertSound(Scope scope, Result r, boolean dag) {
     // Exactly one box per operator node, under its stable id; ids unique overall.
     Map<String, Box> boxes = byId(r);
     assertThat(boxes).hasSameSizeAs(r.boxes());
