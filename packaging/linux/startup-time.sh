@@ -12,8 +12,8 @@
 #   STARTUP_TITLE="bert_tiny.onnx - QuantScope" packaging/linux/startup-time.sh LAUNCHER 3 .../bert_tiny.onnx
 # times the window with the model's facts. The window is mapped, with its title, before its first
 # frame is drawn; with STARTUP_FRAME=1 it times instead that first frame with the model (its facts,
-# or why it cannot be opened), as the app itself reports it (QUANTSCOPE_STARTUP_TRACE): from the
-# process's start, so without the few milliseconds before the launcher's process exists.
+# or why it cannot be opened), as the app itself reports it (QUANTSCOPE_STARTUP_TRACE, set to the
+# launch's time here).
 set -euo pipefail
 
 launcher=${1:?usage: startup-time.sh LAUNCHER [RUNS] [extra launcher args...]}
@@ -30,7 +30,7 @@ command -v xdotool >/dev/null || { echo "startup-time: xdotool is missing" >&2; 
 one_frame() {
   local log
   log=$(mktemp)
-  QUANTSCOPE_STARTUP_TRACE=1 "$launcher" --exit-after 3 "$@" >/dev/null 2>"$log" || {
+  QUANTSCOPE_STARTUP_TRACE=$(date +%s%3N) "$launcher" --exit-after 3 "$@" >/dev/null 2>"$log" || {
     echo "startup-time: the app exited with $?" >&2
     rm -f "$log"
     return 1

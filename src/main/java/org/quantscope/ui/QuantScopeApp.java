@@ -152,8 +152,9 @@ public final class QuantScopeApp extends Application {
   /**
    * Runs {@code then} once the window has drawn its first frame with the model it opens (its facts,
    * or why it could not be opened): what that frame does not need waits for it. With the
-   * environment variable {@code QUANTSCOPE_STARTUP_TRACE} set, prints to stderr how long after the
-   * process started that frame came ({@code packaging/linux/startup-time.sh} reads it).
+   * environment variable {@code QUANTSCOPE_STARTUP_TRACE} set (to the launch's time in epoch
+   * milliseconds), prints to stderr how long after it that frame came ({@code
+   * packaging/linux/startup-time.sh} sets and reads it).
    */
   private static void afterFirstFrameWithModel(Scene scene, MainViewModel vm, Runnable then) {
     scene.addPostLayoutPulseListener(
@@ -164,20 +165,31 @@ public final class QuantScopeApp extends Application {
               return; // the model is still loading: its facts come in a later frame
             }
             scene.removePostLayoutPulseListener(this);
-            if (System.getenv("QUANTSCOPE_STARTUP_TRACE") != null) {
-              ProcessHandle.current()
-                  .info()
-                  .startInstant()
-                  .ifPresent(
-                      t ->
-                          System.err.printf(
-                              "quantscope: first frame with the model %d ms after the process"
-                                  + " started%n",
-                              java.time.Duration.between(t, java.time.Instant.now()).toMillis()));
+            String since = System.getenv("QUANTSCOPE_STARTUP_TRACE");
+            if (since != null) {
+              traceFirstFrame(since);
             }
             Platform.runLater(then);
           }
         });
+  }
+
+  /**
+   * Prints how long after {@code since} (epoch milliseconds, as {@code date +%s%3N} writes them)
+   * the first frame with the model came; without a number, after the process started, which Linux
+   * knows to within a second only (its boot time is in whole seconds).
+   */
+  private static void traceFirstFrame(String since) {
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant start;
+    try {
+      start = java.time.Instant.ofEpochMilli(Long.parseLong(since.strip()));
+    } catch (NumberFormatException e) {
+      start = ProcessHandle.current().info().startInstant().orElse(now);
+    }
+    System.err.printf(
+        "quantscope: first frame with the model %d ms after the start%n",
+        java.time.Duration.between(start, now).toMillis());
   }
 
   /**
