@@ -31,6 +31,6 @@ public final class Main {
       err.println("Use a verb such as 'inspect' to run headless; see 'quantscope --help'.");
       return ExitCodes.BAD_INPUT;
     }
-    return QuantScopeApp.launch(models, exitAfterSeconds);
+    return QuantScopeApp.launch(models, exitAfterSeconds, err);
   }
 }

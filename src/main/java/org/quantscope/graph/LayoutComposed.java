@@ -347,16 +347,11 @@ final class LayoutComposed {
       LayoutPiece p = pieces.get(unitBlock[u]);
       Box b = p.box(local[i]);
       boxes.add(
-          new Box(
-              s.id(),
-              s.kind(),
-              s.title(),
-              s.subtitle(),
+          s.at(
               stack.x() + p.dx() + b.x(),
               stack.y() + p.dy(unitCopy[u]) + b.y(),
               b.width(),
-              b.height(),
-              s.nodeIndex()));
+              b.height()));
     }
     List<Edge> edges = new ArrayList<>(whole.links.size());
     for (int i = 0; i < whole.links.size(); i++) {

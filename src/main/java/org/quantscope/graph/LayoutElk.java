@@ -124,17 +124,7 @@ final class LayoutElk {
     for (int i = 0; i < nodes.size(); i++) {
       Shape s = sketch.shapes.get(i);
       ElkNode n = nodes.get(i);
-      boxes.add(
-          new Box(
-              s.id(),
-              s.kind(),
-              s.title(),
-              s.subtitle(),
-              n.getX(),
-              n.getY(),
-              n.getWidth(),
-              n.getHeight(),
-              s.nodeIndex()));
+      boxes.add(s.at(n.getX(), n.getY(), n.getWidth(), n.getHeight()));
     }
     List<Edge> edges = new ArrayList<>(paths.size());
     for (int i = 0; i < paths.size(); i++) {

@@ -72,7 +72,13 @@ final class LayoutSketch {
       String subtitle,
       double width,
       double height,
-      int nodeIndex) {}
+      int nodeIndex) {
+
+    /** This shape drawn as a box at {@code (x, y)}, {@code w} by {@code h}. */
+    GraphLayout.Box at(double x, double y, double w, double h) {
+      return new GraphLayout.Box(id, kind, title, subtitle, x, y, w, h, nodeIndex);
+    }
+  }
 
   /** A connection between two shapes (indexes into {@link #shapes}) carrying one value. */
   record Link(int from, int to, String value) {}

@@ -26,6 +26,9 @@ public final class QuantScopeApp extends Application {
   private static volatile double exitAfterSeconds;
 
   /** The rendered sizes of icons/quantscope.svg in the resources; the stage picks per use. */
+  /** The console of {@link #launch}, or null (tests). */
+  private static java.io.PrintWriter console;
+
   private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
 
   /**
@@ -35,10 +38,12 @@ public final class QuantScopeApp extends Application {
    *
    * @param models the models to open; none for the built-in example
    * @param exitAfter close the windows after this many seconds; 0 keeps them open
+   * @param console where the window says what it has to say on the console (the start-up trace)
    * @return the exit code
    */
-  public static int launch(List<Path> models, double exitAfter) {
+  public static int launch(List<Path> models, double exitAfter, java.io.PrintWriter console) {
     initialModels = List.copyOf(models);
+    QuantScopeApp.console = console;
     exitAfterSeconds = exitAfter;
     Path log = LogFiles.start(LogFiles.folder());
     LOG.log(
@@ -187,9 +192,12 @@ public final class QuantScopeApp extends Application {
     } catch (NumberFormatException e) {
       start = ProcessHandle.current().info().startInstant().orElse(now);
     }
-    System.err.printf(
-        "quantscope: first frame with the model %d ms after the start%n",
-        java.time.Duration.between(start, now).toMillis());
+    if (console != null) {
+      console.printf(
+          "quantscope: first frame with the model %d ms after the start%n",
+          java.time.Duration.between(start, now).toMillis());
+      console.flush();
+    }
   }
 
   /**
