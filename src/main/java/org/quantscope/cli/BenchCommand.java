@@ -96,8 +96,8 @@ final class BenchCommand implements Callable<Integer> {
       Path dflt = Path.of("artifacts", "model.int8.onnx");
       cand = java.nio.file.Files.exists(dflt) ? dflt : null;
     }
-    OnnxModel refModel = ModelFiles.load(ref);
-    OnnxModel candModel = cand != null ? ModelFiles.load(cand) : null;
+    OnnxModel refModel = EarlyModel.load(ref);
+    OnnxModel candModel = cand != null ? EarlyModel.load(cand) : null;
     if (candModel != null) {
       Outputs.check(java.util.Arrays.asList(json), refModel, candModel);
     } else {

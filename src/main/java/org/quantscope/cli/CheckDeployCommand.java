@@ -72,8 +72,8 @@ final class CheckDeployCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter text = JsonOut.text(out, err, json);
-    OnnxModel int8 = ModelFiles.load(model);
-    OnnxModel fp32 = floatModel == null ? null : ModelFiles.load(floatModel);
+    OnnxModel int8 = EarlyModel.load(model);
+    OnnxModel fp32 = floatModel == null ? null : EarlyModel.load(floatModel);
     List<Path> outputs = json == null ? List.of() : List.of(json);
     if (fp32 == null) {
       Outputs.check(outputs, int8);

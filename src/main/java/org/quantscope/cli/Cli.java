@@ -112,8 +112,17 @@ public final class Cli {
         args.length > 0 && VERBS.contains(args[0]) && !NEED_ALL_VERBS.contains(args[0])
             ? args[0]
             : null;
+    if (only != null && !only.startsWith("__")) {
+      // the model it names, read while picocli builds its model of the verb and parses
+      EarlyModel.startFor(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     CommandLine cl = commandLine(out, err, window, only);
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } finally {
+      EarlyModel.forget(); // a read the verb did not take is not for a later run in this JVM
+    }
     out.flush();
     err.flush();
     return code;

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.quantscope.graph.ModelDiff;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.report.DiffText;
 import picocli.CommandLine.Command;
@@ -45,8 +44,8 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OnnxModel ma = ModelFiles.load(a);
-    OnnxModel mb = ModelFiles.load(b);
+    OnnxModel ma = EarlyModel.load(a);
+    OnnxModel mb = EarlyModel.load(b);
     Outputs.check(java.util.Arrays.asList(json), ma, mb);
     ModelDiff.Report r = ModelDiff.compare(ma, mb);
     PrintWriter out = spec.commandLine().getOut();

@@ -17,7 +17,6 @@ import org.quantscope.graph.ModelSummary;
 import org.quantscope.graph.QuantizableNode;
 import org.quantscope.graph.RepeatedBlocks;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.quantize.OpsetUpgrade;
 import org.quantscope.quantize.QuantizationDetector;
@@ -74,7 +73,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OnnxModel m = ModelFiles.load(model);
+    OnnxModel m = EarlyModel.load(model);
     ModelSummary s = Summaries.summarize(m);
     QuantizationDetector.Detection d = QuantizationDetector.detect(m);
     String conversion = OpsetUpgrade.describe(m.proto()).orElse(null);

@@ -94,7 +94,7 @@ final class ParityCommand implements Callable<Integer> {
     ParityOptions options = tolerances.parityOptions(outputs);
     OrtRuntime.SessionConfig sessions = samples.sessionConfig();
     List<String> notes = Environment.detectInt8Notes(sessions);
-    OnnxModel candModel = ModelFiles.load(cand);
+    OnnxModel candModel = EarlyModel.load(cand);
     Outputs.check(List.of(target), candModel);
     ModelSource c = ModelSource.of(candModel, cand.toString(), ModelFiles.sizeBytes(candModel));
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
@@ -120,7 +120,7 @@ final class ParityCommand implements Callable<Integer> {
               progress);
     } else {
       Path ref = reference != null ? reference : ModelArgument.DEFAULT;
-      OnnxModel refModel = ModelFiles.load(ref);
+      OnnxModel refModel = EarlyModel.load(ref);
       Outputs.check(List.of(target), refModel);
       SampleSource source = samples.source();
       List<Map<String, NdArray>> feeds = source.read(refModel);

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.deploy.TargetOptions;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.quantize.DynamicQuantizer;
@@ -150,7 +149,7 @@ final class QuantizeCommand implements Callable<Integer> {
     if (like != null && quantize.recipe != null) {
       throw new IllegalArgumentException("give --like or --recipe, not both");
     }
-    OnnxModel m = ModelFiles.load(in);
+    OnnxModel m = EarlyModel.load(in);
     QuantizeOptions options = options(m, err);
     if (runtimeTarget != null) {
       TargetOptions.Choice c =
@@ -226,7 +225,7 @@ final class QuantizeCommand implements Callable<Integer> {
     if (like == null) {
       return quantize.options(m.proto());
     }
-    QuantizationDetector.Detection d = QuantizationDetector.detect(ModelFiles.load(like));
+    QuantizationDetector.Detection d = QuantizationDetector.detect(EarlyModel.load(like));
     if (!d.facts().quantized()) {
       throw new org.quantscope.model.ModelFormatException(
           like + ": not quantized, so there is nothing to be like; expected an int8 model");

@@ -12,7 +12,6 @@ import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployReport;
 import org.quantscope.deploy.RuntimeSupport;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.pipeline.Outcome;
@@ -147,8 +146,8 @@ final class ReportCommand implements Callable<Integer> {
     ReportFiles files = new ReportFiles(jsonToStdout ? null : json, pdf, png, graphPng, paper());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter text = JsonOut.text(out, spec.commandLine().getErr(), json);
-    OnnxModel reference = ModelFiles.load(model.path());
-    OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
+    OnnxModel reference = EarlyModel.load(model.path());
+    OnnxModel cand = candidate == null ? null : EarlyModel.load(candidate);
     if (cand == null) {
       Outputs.check(files.targets(), reference);
     } else {

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
@@ -84,7 +83,7 @@ final class SensitivityCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter text = JsonOut.text(out, err, json);
     Path in = model.path();
-    OnnxModel m = ModelFiles.load(in);
+    OnnxModel m = EarlyModel.load(in);
     var options = quantize.options(m.proto());
     Outputs.check(java.util.Arrays.asList(json), m);
     SampleSource source = samples.source();

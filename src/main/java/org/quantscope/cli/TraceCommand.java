@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantscope.json.JsonDocument;
-import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.pipeline.Pipeline;
@@ -84,8 +83,8 @@ final class TraceCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter text = JsonOut.text(out, err, json);
     int width = names.width();
-    OnnxModel reference = ModelFiles.load(model.path());
-    OnnxModel cand = candidate == null ? null : ModelFiles.load(candidate);
+    OnnxModel reference = EarlyModel.load(model.path());
+    OnnxModel cand = candidate == null ? null : EarlyModel.load(candidate);
     List<Path> outputs = json == null ? List.of() : List.of(json);
     if (cand == null) {
       Outputs.check(outputs, reference);
