@@ -358,6 +358,7 @@ public final class GraphCanvas extends Region {
     tx += dx;
     ty += dy;
     redraw();
+    onViewChanged.run();
   }
 
   /** Paints now: edges and boxes that intersect the view, labels when they are readable. */

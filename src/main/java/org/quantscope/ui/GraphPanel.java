@@ -123,6 +123,8 @@ public final class GraphPanel extends BorderPane {
 
     canvas.setOnSelect(id -> vm.selectedProperty().set(id));
     canvas.setOnOpenBlock(vm::expandBlock);
+    // panning and zooming come first: layouts made in advance wait until the view is still
+    canvas.setOnViewChanged(vm::viewChanged);
     vm.layoutProperty()
         .addListener(
             (o, a, b) -> {

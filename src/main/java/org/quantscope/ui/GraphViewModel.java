@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import javafx.animation.PauseTransition;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -19,6 +20,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.util.Duration;
 import org.quantscope.graph.GraphLayout;
 import org.quantscope.graph.NodeId;
 import org.quantscope.graph.QuantizableNode;
@@ -210,6 +212,16 @@ public final class GraphViewModel {
 
   private static boolean warming;
 
+  /** How long the view must be still before a layout is made in advance. */
+  private static final long STILL_MILLIS = 400;
+
+  private static final long STILL_NANOS = STILL_MILLIS * 1_000_000L;
+
+  /** When the user last panned or zoomed ({@link System#nanoTime}); long ago until then. */
+  private long lastViewChange = System.nanoTime() - STILL_NANOS;
+
+  private PauseTransition prefetchLater;
+
   /** Whether layouts wait for {@link #releaseLayouts}, and what then starts. */
   private boolean held;
 
@@ -355,6 +367,12 @@ public final class GraphViewModel {
     if (!prepareBlocks || prefetching != null || s == null || !collapsed.get() || layingOut.get()) {
       return;
     }
+    long still = System.nanoTime() - lastViewChange;
+    if (still < STILL_NANOS) {
+      // the user is panning or zooming: on two cores ELK beside the canvas costs it frames
+      prefetchWhenStill(STILL_NANOS - still);
+      return;
+    }
     int tried = 0;
     for (GraphLayout.Collapsed c : collapsedRuns) {
       if (tried++ >= PREFETCH_BOXES) {
@@ -406,8 +424,35 @@ public final class GraphViewModel {
     }
   }
 
+  /**
+   * Told that the user panned or zoomed the graph: layouts made in advance start only once the view
+   * has been still for {@value #STILL_MILLIS} ms (one already running goes on).
+   */
+  public void viewChanged() {
+    lastViewChange = System.nanoTime();
+  }
+
+  private void prefetchWhenStill(long nanos) {
+    if (prefetchLater != null) {
+      return; // already waiting; it looks again when it ends
+    }
+    preparing.set(true); // pending: what waits for it (a click on a box) sees it coming
+    prefetchLater = new PauseTransition(Duration.millis(Math.max(1, nanos / 1e6)));
+    prefetchLater.setOnFinished(
+        e -> {
+          prefetchLater = null;
+          preparing.set(false);
+          prefetch();
+        });
+    prefetchLater.play();
+  }
+
   /** Stops making a layout in advance; its outcome is ignored. */
   private void stopPrefetch() {
+    if (prefetchLater != null) {
+      prefetchLater.stop();
+      prefetchLater = null;
+    }
     prefetchToken++;
     if (prefetchJob != null) {
       prefetchJob.cancel();

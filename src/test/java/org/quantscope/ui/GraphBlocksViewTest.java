@@ -195,6 +195,29 @@ class GraphBlocksViewTest {
   }
 
   @Test
+  void layoutsMadeInAdvanceWaitWhileTheViewIsPannedAndFollowOnceItIsStill() throws Exception {
+    open();
+    String box = boxes(GraphLayout.Kind.BLOCK).get(0).id();
+    // the user pans, then opens a box: it is drawn at once, but what a click on the next box
+    // would draw is not laid out beside the panning
+    boolean waiting =
+        WaitForAsyncUtils.asyncFx(
+                () -> {
+                  vm.graph().viewChanged();
+                  vm.graph().expandBlock(box);
+                  return vm.graph().preparingProperty().get()
+                      && jobs.runningProperty().get() == 0
+                      && !vm.graph().layingOutProperty().get();
+                })
+            .get(30, TimeUnit.SECONDS);
+    assertThat(waiting).isTrue();
+    assertThat(nodeIds()).contains(LAYER0_Q);
+    // once the view is still, it is made, and the next box opens at once
+    waitUntilIdle();
+    assertThat(openFirstBox()).isTrue();
+  }
+
+  @Test
   void aClickOnABoxDrawsWhatWasLaidOutInAdvance() throws Exception {
     open();
     // the window laid out in advance what a click on the box draws
