@@ -343,8 +343,8 @@ public final class GraphLayout {
 
   /**
    * The whole graph put together from pieces, or null when it cannot be (no repeated blocks, copies
-   * not wired alike) or when putting it together fails: one ELK run over the whole graph is slower
-   * but has always drawn any graph.
+   * not wired alike) or when putting it together fails (logged): one ELK run over the whole graph
+   * is slower but has always drawn any graph.
    */
   private static Result composed(
       Scope scope, LayoutSketch sketch, Options options, Progress progress) {
@@ -353,6 +353,13 @@ public final class GraphLayout {
     } catch (CancellationException e) {
       throw e;
     } catch (RuntimeException e) {
+      // a bug, not the user's: said in the log (Help > Show log), and the graph is drawn all the
+      // same
+      System.getLogger(GraphLayout.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "composing the layout of " + scope.label() + " failed; laid out whole by ELK",
+              e);
       return null;
     }
   }
