@@ -323,6 +323,21 @@ public final class GraphLayout {
    */
   public static Result layout(
       Scope scope, Options options, List<Collapsed> collapsed, Progress progress) {
+    return layout(scope, options, collapsed, null, progress);
+  }
+
+  /**
+   * As {@link #layout(Scope, Options, List, Progress)}, with the scope's repeated blocks already
+   * found ({@link RepeatedBlocks#find} of its graph, which the window keeps per graph).
+   *
+   * @param blocks the scope's repeated blocks, or null to find them here
+   */
+  public static Result layout(
+      Scope scope,
+      Options options,
+      List<Collapsed> collapsed,
+      List<RepeatedBlocks.Block> blocks,
+      Progress progress) {
     Cancellation.check();
     int nodes = scope.graph().getNodeCount();
     progress.report(0, LayoutElk.TOTAL, "Collecting " + nodes + " nodes of " + scope.label());
@@ -333,7 +348,8 @@ public final class GraphLayout {
     Result result =
         onLayoutThread(
             untilCancelled -> {
-              Result composed = compose ? composed(scope, sketch, options, untilCancelled) : null;
+              Result composed =
+                  compose ? composed(scope, sketch, options, blocks, untilCancelled) : null;
               return composed != null ? composed : LayoutElk.run(sketch, fast, untilCancelled);
             },
             progress);
@@ -347,9 +363,13 @@ public final class GraphLayout {
    * is slower but has always drawn any graph.
    */
   private static Result composed(
-      Scope scope, LayoutSketch sketch, Options options, Progress progress) {
+      Scope scope,
+      LayoutSketch sketch,
+      Options options,
+      List<RepeatedBlocks.Block> blocks,
+      Progress progress) {
     try {
-      return LayoutComposed.layout(scope, sketch, options.fastAbove(), progress);
+      return LayoutComposed.layout(scope, sketch, options.fastAbove(), blocks, progress);
     } catch (CancellationException e) {
       throw e;
     } catch (RuntimeException e) {

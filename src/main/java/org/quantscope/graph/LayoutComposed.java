@@ -91,11 +91,25 @@ final class LayoutComposed {
    * null when it cannot (see the class comment): the caller then runs ELK on {@code whole}.
    */
   static Result layout(Scope scope, LayoutSketch whole, int fastAbove, Progress progress) {
+    return layout(scope, whole, fastAbove, null, progress);
+  }
+
+  /**
+   * As {@link #layout(Scope, LayoutSketch, int, Progress)}, with the graph's repeated blocks given.
+   *
+   * @param known {@link RepeatedBlocks#find} of the scope's graph, or null to find them here
+   */
+  static Result layout(
+      Scope scope,
+      LayoutSketch whole,
+      int fastAbove,
+      List<RepeatedBlocks.Block> known,
+      Progress progress) {
     if (!scope.isMain()) {
       return null;
     }
     progress.report(LayoutElk.ELK_START / 2, LayoutElk.TOTAL, "Finding repeated blocks");
-    List<RepeatedBlocks.Block> blocks = RepeatedBlocks.find(scope.graph());
+    List<RepeatedBlocks.Block> blocks = known != null ? known : RepeatedBlocks.find(scope.graph());
     Cancellation.check();
     int inBlocks = blocks.stream().mapToInt(RepeatedBlocks.Block::nodeCount).sum();
     if (inBlocks < MIN_SHARE * scope.graph().getNodeCount()) {

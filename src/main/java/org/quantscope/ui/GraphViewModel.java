@@ -342,7 +342,8 @@ public final class GraphViewModel {
           known != null ? known : s.isMain() ? RepeatedBlocks.find(s.graph()) : List.of();
       List<GraphLayout.Collapsed> runs =
           key.collapse() ? RepeatedBlocks.collapsed(found, key.open()) : List.of();
-      return new Laid(found, runs, GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, runs, p));
+      return new Laid(
+          found, runs, GraphLayout.layout(s, GraphLayout.Options.DEFAULTS, runs, found, p));
     };
   }
 

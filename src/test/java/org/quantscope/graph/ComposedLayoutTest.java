@@ -173,6 +173,22 @@ class ComposedLayoutTest {
     Result r = GraphLayout.layout(scope, Options.DEFAULTS, Progress.NONE);
 
     assertThat(r).isEqualTo(composed(scope));
+    // the blocks the window already found give the same drawing; none found, ELK's
+    assertThat(
+            GraphLayout.layout(
+                scope,
+                Options.DEFAULTS,
+                java.util.List.of(),
+                RepeatedBlocks.find(scope.graph()),
+                Progress.NONE))
+        .isEqualTo(r);
+    LayoutSketch sketch = LayoutSketch.of(scope, true);
+    assertThat(
+            GraphLayout.layout(
+                scope, Options.DEFAULTS, java.util.List.of(), java.util.List.of(), Progress.NONE))
+        .isEqualTo(
+            LayoutElk.run(
+                sketch, sketch.shapes.size() > Options.DEFAULTS.fastAbove(), Progress.NONE));
     assertThat(ids(r))
         .containsExactlyElementsOf(
             LayoutSketch.of(scope, true).shapes.stream().map(LayoutSketch.Shape::id).toList());
