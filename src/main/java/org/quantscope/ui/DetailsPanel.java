@@ -128,11 +128,11 @@ public final class DetailsPanel extends ScrollPane {
                         + " · uint8 input %s",
                     e.rank(),
                     trace.nodes().size(),
-                    GraphViewModel.share(e.outputShare()),
-                    GraphViewModel.db(e.introducedDb()),
-                    GraphViewModel.db(e.outputSqnrDb()),
-                    GraphViewModel.db(e.inputSqnrDb()),
-                    GraphViewModel.db(e.activationSqnrDb()))));
+                    NodeStatuses.share(e.outputShare()),
+                    NodeStatuses.db(e.introducedDb()),
+                    NodeStatuses.db(e.outputSqnrDb()),
+                    NodeStatuses.db(e.inputSqnrDb()),
+                    NodeStatuses.db(e.activationSqnrDb()))));
     box.getChildren().add(facts);
     traced.ifPresent(e -> activationCharts(trace, e));
     weightChart(model, scope, index, n);

@@ -245,7 +245,7 @@ public final class ResultsPanel extends ScrollPane {
                 + " ("
                 + Texts.clean(n.op(), 40)
                 + ", "
-                + GraphViewModel.share(n.outputShare())
+                + NodeStatuses.share(n.outputShare())
                 + " of the output error)");
       }
       adviceText.setText(

@@ -284,7 +284,7 @@ public final class TracePanel extends ScrollPane {
                         : v == null || v.isNaN()
                             ? "-"
                             : format == null
-                                ? GraphViewModel.db(v)
+                                ? NodeStatuses.db(v)
                                 : String.format(Locale.ROOT, format, v));
               }
             });
