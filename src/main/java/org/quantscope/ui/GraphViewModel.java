@@ -32,14 +32,16 @@ import org.quantscope.trace.TraceReport;
 
 /**
  * The graph panel's state: which graph of the model is shown (the main graph or an If/Loop body),
- * its layout (computed in the background, cancellable), the status of every node (and after an
- * error trace which error the graph is coloured by), and the selected node, which the nodes table
- * shares.
+ * its layout (computed in the background, cancellable), the status of every node (made by {@link
+ * NodeStatuses}; after an error trace, which error the graph is coloured by), and the selected
+ * node, which the nodes table shares.
  *
  * <p>Kept as one class: the layout jobs, the layouts prepared for each collapsed box and the
  * expanded set are one state machine (a click waits for the job preparing its layout, a model or
  * scope change cancels both and clears the cache); splitting them would share that state across
- * classes. The drawing itself is {@code GraphCanvas}/{@code GraphPainter}.
+ * classes. Its layouts also wait for the window's first frame ({@link #holdLayouts}) and for a
+ * still view (layouts made in advance), which is why it is above 600 lines. The drawing itself is
+ * {@code GraphCanvas}/{@code GraphPainter}.
  */
 public final class GraphViewModel {
   /** Graphs with more nodes than this open with their repeated blocks collapsed. */
