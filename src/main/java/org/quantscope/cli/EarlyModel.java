@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.quantscope.model.EarlyRead;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 
@@ -18,8 +19,7 @@ import org.quantscope.model.OnnxModel;
  * gives.
  */
 final class EarlyModel {
-  private static CompletableFuture<OnnxModel> pending;
-  private static Path pendingFile;
+  private static final EarlyRead<OnnxModel> READ = new EarlyRead<>("quantscope-early-model");
 
   private EarlyModel() {}
 
@@ -42,30 +42,15 @@ final class EarlyModel {
   }
 
   /** Starts reading {@code file} in the background; the last start wins. */
-  static synchronized CompletableFuture<OnnxModel> start(Path file) {
-    CompletableFuture<OnnxModel> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                f.complete(ModelFiles.load(file));
-              } catch (Throwable e) { // read again by load, which reports it
-                f.completeExceptionally(e);
-              }
-            },
-            "quantscope-early-model");
-    t.setDaemon(true);
-    t.start();
-    pending = f;
-    pendingFile = file;
-    return f;
+  static CompletableFuture<OnnxModel> start(Path file) {
+    return READ.start(file, () -> ModelFiles.load(file));
   }
 
   /**
    * The model at {@code file}: the early read when it was of this path and succeeded, else read.
    */
   static OnnxModel load(Path file) throws IOException {
-    CompletableFuture<OnnxModel> early = take(file);
+    CompletableFuture<OnnxModel> early = READ.take(file);
     if (early != null) {
       try {
         return early.get();
@@ -80,18 +65,7 @@ final class EarlyModel {
   }
 
   /** Drops an early read nobody took. */
-  static synchronized void forget() {
-    pending = null;
-    pendingFile = null;
-  }
-
-  private static synchronized CompletableFuture<OnnxModel> take(Path file) {
-    if (pending == null || !pendingFile.equals(file)) {
-      return null;
-    }
-    CompletableFuture<OnnxModel> f = pending;
-    pending = null;
-    pendingFile = null;
-    return f;
+  static void forget() {
+    READ.forget();
   }
 }

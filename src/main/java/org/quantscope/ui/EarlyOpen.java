@@ -2,8 +2,8 @@
 package org.quantscope.ui;
 
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.quantscope.model.EarlyRead;
 import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
@@ -18,8 +18,8 @@ import org.quantscope.model.OnnxModel;
  * process.
  */
 final class EarlyOpen {
-  private static CompletableFuture<MainViewModel.Loaded> pending;
-  private static Path pendingFile;
+  private static final EarlyRead<MainViewModel.Loaded> READ =
+      new EarlyRead<>("quantscope-early-open");
 
   private EarlyOpen() {}
 
@@ -29,25 +29,12 @@ final class EarlyOpen {
    * @param file the model file, or null for the built-in example
    * @return the load, which completes with the model or with why it cannot be read
    */
-  static synchronized CompletableFuture<MainViewModel.Loaded> start(Path file) {
-    CompletableFuture<MainViewModel.Loaded> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                OnnxModel m =
-                    file == null ? OnnxModel.of(ExampleModel.build()) : ModelFiles.load(file);
-                f.complete(MainViewModel.Loaded.of(m));
-              } catch (Throwable e) { // handed to the window, which says what it was
-                f.completeExceptionally(e);
-              }
-            },
-            "quantscope-early-open");
-    t.setDaemon(true);
-    t.start();
-    pending = f;
-    pendingFile = file;
-    return f;
+  static CompletableFuture<MainViewModel.Loaded> start(Path file) {
+    return READ.start(
+        file,
+        () ->
+            MainViewModel.Loaded.of(
+                file == null ? OnnxModel.of(ExampleModel.build()) : ModelFiles.load(file)));
   }
 
   /**
@@ -55,13 +42,7 @@ final class EarlyOpen {
    *
    * @param file the model file, or null for the built-in example
    */
-  static synchronized CompletableFuture<MainViewModel.Loaded> take(Path file) {
-    if (pending == null || !Objects.equals(pendingFile, file)) {
-      return null;
-    }
-    CompletableFuture<MainViewModel.Loaded> f = pending;
-    pending = null;
-    pendingFile = null;
-    return f;
+  static CompletableFuture<MainViewModel.Loaded> take(Path file) {
+    return READ.take(file);
   }
 }

@@ -200,16 +200,7 @@ public final class GraphCompareViewModel {
 
   /** Colours: weight SQNR of quantized nodes on both sides, and what only one side has. */
   private void colour(QuantizationResult result, TraceReport trace) {
-    Map<String, Double> sqnr = new HashMap<>();
-    if (result != null) {
-      for (QuantizationResult.NodeReport r : result.quantized()) {
-        double worst = Double.NaN;
-        for (QuantizationResult.WeightReport w : r.weights()) {
-          worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
-        }
-        sqnr.put(r.node(), worst);
-      }
-    }
+    Map<String, Double> sqnr = NodeStatuses.worstWeightSqnr(result);
     Map<String, NodeStatus> a = new HashMap<>();
     Map<String, NodeStatus> b = new HashMap<>();
     for (String removed : match.removed()) {

@@ -34,16 +34,7 @@ final class NodeStatuses {
       Map<String, Double> impacts,
       TraceReport trace,
       boolean byOutput) {
-    Map<String, Double> sqnr = new HashMap<>();
-    if (result != null) {
-      for (QuantizationResult.NodeReport r : result.quantized()) {
-        double worst = Double.NaN;
-        for (QuantizationResult.WeightReport w : r.weights()) {
-          worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
-        }
-        sqnr.put(r.node(), worst);
-      }
-    }
+    Map<String, Double> sqnr = worstWeightSqnr(result);
     Map<String, NodeError> traced = new HashMap<>();
     if (trace != null) {
       trace.nodes().forEach(n -> traced.put(n.node(), n));
@@ -93,6 +84,21 @@ final class NodeStatuses {
               error));
     }
     return m;
+  }
+
+  /** Each quantized node's worst weight SQNR in dB; empty without a result. */
+  static Map<String, Double> worstWeightSqnr(QuantizationResult result) {
+    Map<String, Double> sqnr = new HashMap<>();
+    if (result != null) {
+      for (QuantizationResult.NodeReport r : result.quantized()) {
+        double worst = Double.NaN;
+        for (QuantizationResult.WeightReport w : r.weights()) {
+          worst = Double.isNaN(worst) ? w.sqnrDb() : Math.min(worst, w.sqnrDb());
+        }
+        sqnr.put(r.node(), worst);
+      }
+    }
+    return sqnr;
   }
 
   /**
