@@ -158,7 +158,7 @@ public final class QuantScopeApp extends Application {
    * Runs {@code then} once the window has drawn its first frame with the model it opens (its facts,
    * or why it could not be opened): what that frame does not need waits for it. With the
    * environment variable {@code QUANTSCOPE_STARTUP_TRACE} set (to the launch's time in epoch
-   * milliseconds), prints to stderr how long after it that frame came ({@code
+   * milliseconds), says on the console how long after it that frame came ({@code
    * packaging/linux/startup-time.sh} sets and reads it).
    */
   private static void afterFirstFrameWithModel(Scene scene, MainViewModel vm, Runnable then) {
@@ -180,22 +180,20 @@ public final class QuantScopeApp extends Application {
   }
 
   /**
-   * Prints how long after {@code since} (epoch milliseconds, as {@code date +%s%3N} writes them)
-   * the first frame with the model came; without a number, after the process started, which Linux
-   * knows to within a second only (its boot time is in whole seconds).
+   * Prints on the console how long after {@code since} (epoch milliseconds, as {@code date +%s%3N}
+   * writes them) the first frame with the model came; nothing when it is not such a number.
    */
   private static void traceFirstFrame(String since) {
-    java.time.Instant now = java.time.Instant.now();
-    java.time.Instant start;
+    long start;
     try {
-      start = java.time.Instant.ofEpochMilli(Long.parseLong(since.strip()));
+      start = Long.parseLong(since.strip());
     } catch (NumberFormatException e) {
-      start = ProcessHandle.current().info().startInstant().orElse(now);
+      return;
     }
     if (console != null) {
       console.printf(
           "quantscope: first frame with the model %d ms after the start%n",
-          java.time.Duration.between(start, now).toMillis());
+          System.currentTimeMillis() - start);
       console.flush();
     }
   }
