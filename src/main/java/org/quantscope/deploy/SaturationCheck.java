@@ -26,7 +26,6 @@ import org.quantscope.runtime.ModelRunner;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
-import org.quantscope.trace.ErrorTrace;
 
 /**
  * Emulates, on the samples, what CPUs without VNNI do to an int8 model's MatMulInteger nodes: the
@@ -144,7 +143,7 @@ public final class SaturationCheck {
     }
     long samples = 0;
     if (!targets.isEmpty() || !convs.isEmpty() || !floats.isEmpty()) {
-      OnnxModel open = ErrorTrace.exposed(model, exposed, types);
+      OnnxModel open = model.withOutputs(exposed, types);
       try (ModelRunner runner = ModelRunner.open(open, sessions)) {
         for (int i = 0; i < feeds.size(); i++) {
           Cancellation.check();

@@ -4,11 +4,15 @@ package org.quantscope.model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.TensorProto;
+import org.quantscope.onnx.TypeProto;
+import org.quantscope.onnx.ValueInfoProto;
 
 /**
  * A loaded ONNX model: its protobuf, the file and folder it came from (external data is resolved
@@ -52,6 +56,30 @@ public final class OnnxModel {
   /** The same source (folder and external data) with another protobuf, e.g. a rewritten graph. */
   public OnnxModel withProto(ModelProto newProto) {
     return new OnnxModel(newProto, null, -1, externalData, source);
+  }
+
+  /**
+   * The same model with {@code names} added as graph outputs (those it does not output already),
+   * typed by {@code types} (float when not given): for runs that read intermediate tensors. ONNX
+   * Runtime returns only graph outputs.
+   */
+  public OnnxModel withOutputs(Set<String> names, Map<String, ElementType> types) {
+    ModelProto.Builder b = proto.toBuilder();
+    GraphProto.Builder g = b.getGraphBuilder();
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(v -> outputs.add(v.getName()));
+    for (String name : names) {
+      if (outputs.add(name)) {
+        ElementType t = types.getOrDefault(name, ElementType.FLOAT);
+        g.addOutput(
+            ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.code()))));
+      }
+    }
+    return withProto(b.build());
   }
 
   /**

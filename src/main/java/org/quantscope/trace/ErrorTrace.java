@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.quantscope.model.ElementType;
 import org.quantscope.model.ModelFiles;
 import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityCheck;
@@ -77,7 +76,7 @@ public final class ErrorTrace {
     Progress runs = progress.part(0, 2, "trace: ");
     long samples = 0;
     try (ModelRunner a =
-            ModelRunner.open(TracePlan.expose(fp32, plan.fp32Outputs(), Map.of()), sessions);
+            ModelRunner.open(fp32.withOutputs(plan.fp32Outputs(), Map.of()), sessions);
         ModelRunner b =
             ModelRunner.open(plan.exposeWithCopies(int8, fp32, plan.int8Outputs()), sessions)) {
       for (int i = 0; i < feeds.size(); i++) {
@@ -121,15 +120,6 @@ public final class ErrorTrace {
         ParityCheck.check(
             reference, candidate, feeds, parity, sessions, notes, progress.part(1, 2, "parity: "));
     return assemble(plan, diffs, acts, carried, own, samples, feeds.size(), p);
-  }
-
-  /**
-   * A copy of {@code model} with {@code names} added as graph outputs, typed by {@code types}
-   * (float when not given), for other steps that read intermediate tensors as a trace does.
-   */
-  public static OnnxModel exposed(
-      OnnxModel model, java.util.Set<String> names, Map<String, ElementType> types) {
-    return TracePlan.expose(model, names, types);
   }
 
   private static OnnxModel load(ModelSource s) throws IOException {

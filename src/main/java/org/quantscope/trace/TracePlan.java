@@ -16,8 +16,6 @@ import org.quantscope.onnx.GraphProto;
 import org.quantscope.onnx.ModelProto;
 import org.quantscope.onnx.NodeProto;
 import org.quantscope.onnx.TensorProto;
-import org.quantscope.onnx.TypeProto;
-import org.quantscope.onnx.ValueInfoProto;
 import org.quantscope.quantize.QuantizationResult;
 
 /**
@@ -306,26 +304,6 @@ final class TracePlan {
     return s;
   }
 
-  /** The model with {@code names} added as graph outputs (those it does not output already). */
-  static OnnxModel expose(OnnxModel m, Set<String> names, Map<String, ElementType> types) {
-    ModelProto.Builder b = m.proto().toBuilder();
-    GraphProto.Builder g = b.getGraphBuilder();
-    Set<String> outputs = new LinkedHashSet<>();
-    g.getOutputList().forEach(v -> outputs.add(v.getName()));
-    for (String name : names) {
-      if (outputs.add(name)) {
-        ElementType t = types.getOrDefault(name, ElementType.FLOAT);
-        g.addOutput(
-            ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(
-                    TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.code()))));
-      }
-    }
-    return m.withProto(b.build());
-  }
-
   /**
    * The int8 model with the float copies added (their weights inlined from {@code fp32}), and
    * {@code names} plus the copies' outputs exposed.
@@ -342,7 +320,7 @@ final class TracePlan {
       g.addNode(c.node());
       exposed.add(c.floatOutput());
     }
-    return expose(int8.withProto(b.build()), exposed, int8Types);
+    return int8.withProto(b.build()).withOutputs(exposed, int8Types);
   }
 
   /** The names to read from the int8 run: the matched tensors, activations and copies. */
