@@ -67,6 +67,14 @@ final class ManPage {
                     + " into quantscope.1.log and quantscope.2.log; Help > Show log shows it."
                     + " A worker process that crashes leaves worker-crash-*.log beside it.")
             + "\n");
+    m.append(".TP\n.I $XDG_CACHE_HOME/quantscope/cds-*.jsa\n");
+    m.append(
+        text(
+                "A class-data archive for a plain 'java -jar quantscope.jar' window start (by"
+                    + " default in ~/.cache/quantscope/), written after the first such start;"
+                    + " the installed launcher uses its own. QUANTSCOPE_CLASS_DATA=off turns it"
+                    + " off; removing it is always safe.")
+            + "\n");
     m.append(".SH SEE ALSO\n");
     m.append("The user's guide: /usr/share/doc/quantscope/README.md and ")
         .append(text(AppInfo.homepage()))
