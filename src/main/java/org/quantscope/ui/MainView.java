@@ -22,6 +22,7 @@ public final class MainView extends BorderPane {
   private final GraphPanel graphPanel;
   private final FileActions files;
   private final SideTabs side;
+  private final NodesPanel nodes;
 
   public MainView(MainViewModel vm, FxJobRunner jobs) {
     this(vm, jobs, false);
@@ -40,7 +41,7 @@ public final class MainView extends BorderPane {
     if (!deferHiddenTabs) {
       side.buildAll();
     }
-    NodesPanel nodes = new NodesPanel(vm);
+    nodes = new NodesPanel(vm);
     nodes.setMinWidth(260);
     SplitPane split = new SplitPane(nodes, graphPanel, side);
     split.setId("mainSplit");
@@ -80,6 +81,18 @@ public final class MainView extends BorderPane {
    */
   void buildDeferred() {
     side.buildAll();
+  }
+
+  /**
+   * The nodes table stays blank until {@link #releaseNodeRows} (see {@link NodesPanel#holdRows}).
+   */
+  void holdNodeRows() {
+    nodes.holdRows();
+  }
+
+  /** Fills the nodes table held back by {@link #holdNodeRows}. */
+  void releaseNodeRows() {
+    nodes.releaseRows();
   }
 
   /** The tabs on the right. */

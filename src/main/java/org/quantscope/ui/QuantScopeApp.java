@@ -170,32 +170,44 @@ public final class QuantScopeApp extends Application {
               return; // the model is still loading: its facts come in a later frame
             }
             scene.removePostLayoutPulseListener(this);
-            String since = System.getenv("QUANTSCOPE_STARTUP_TRACE");
-            if (since != null) {
-              traceFirstFrame(since);
-            }
+            trace("first frame with the model");
             Platform.runLater(then);
           }
         });
   }
 
+  /** Runs {@code then} (later on the FX thread) once the next frame has been laid out. */
+  private static void afterNextFrame(Scene scene, Runnable then) {
+    scene.addPostLayoutPulseListener(
+        new Runnable() {
+          @Override
+          public void run() {
+            scene.removePostLayoutPulseListener(this);
+            Platform.runLater(then);
+          }
+        });
+    Platform.requestNextPulse();
+  }
+
   /**
-   * Prints on the console how long after {@code since} (epoch milliseconds, as {@code date +%s%3N}
-   * writes them) the first frame with the model came; nothing when it is not such a number.
+   * With {@code QUANTSCOPE_STARTUP_TRACE} set to the launch's time (epoch milliseconds, as {@code
+   * date +%s%3N} writes them), prints on the console how long after it {@code what} came; nothing
+   * without it or when it is not such a number.
    */
-  private static void traceFirstFrame(String since) {
+  private static void trace(String what) {
+    String since = System.getenv("QUANTSCOPE_STARTUP_TRACE");
+    if (since == null || console == null) {
+      return;
+    }
     long start;
     try {
       start = Long.parseLong(since.strip());
     } catch (NumberFormatException e) {
       return;
     }
-    if (console != null) {
-      console.printf(
-          "quantscope: first frame with the model %d ms after the start%n",
-          System.currentTimeMillis() - start);
-      console.flush();
-    }
+    console.printf(
+        "quantscope: %s %d ms after the start%n", what, System.currentTimeMillis() - start);
+    console.flush();
   }
 
   /**
@@ -251,6 +263,8 @@ public final class QuantScopeApp extends Application {
     // window's first frame, with its title
     // the graph's layout waits for that frame: on two cores ELK beside it would slow it
     vm.graph().holdLayouts();
+    // and so does the nodes table: the first frame shows the model's facts, the table the next one
+    view.holdNodeRows();
     if (model != null) {
       vm.open(model);
     } else {
@@ -261,9 +275,16 @@ public final class QuantScopeApp extends Application {
         scene,
         vm,
         () -> {
-          vm.graph().releaseLayouts();
-          view.buildDeferred();
-          warmUp(runner);
+          view.releaseNodeRows();
+          // the rest after the frame that shows the nodes
+          afterNextFrame(
+              scene,
+              () -> {
+                trace("nodes listed");
+                vm.graph().releaseLayouts();
+                view.buildDeferred();
+                warmUp(runner);
+              });
         });
     return vm;
   }

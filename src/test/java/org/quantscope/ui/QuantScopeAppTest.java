@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +42,9 @@ class QuantScopeAppTest {
   /** Whether the model's facts were there when {@link QuantScopeApp#show} returned. */
   private boolean factsAtShow;
 
+  /** The nodes table's rows when {@link QuantScopeApp#show} returned. */
+  private int rowsAtShow = -1;
+
   @Start
   void start(Stage stage) {
     this.stage = stage;
@@ -52,6 +56,7 @@ class QuantScopeAppTest {
       EarlyOpen.start(model).join();
       vm = QuantScopeApp.show(stage, settings, model);
       factsAtShow = vm.summaryProperty().get() != null;
+      rowsAtShow = ((TableView<?>) stage.getScene().lookup("#nodesTable")).getItems().size();
       SideTabs tabs = (SideTabs) stage.getScene().lookup("#sideTabs");
       builtAtShow =
           tabs.getTabs().stream().filter(t -> t.getContent() != null).map(t -> t.getId()).toList();
@@ -78,6 +83,13 @@ class QuantScopeAppTest {
       throws TimeoutException {
     assertThat(factsAtShow).isTrue();
     assertThat(builtAtShow).containsExactly("modelTab");
+    // the nodes table follows the facts: blank (not "no nodes") in the first frame, then filled
+    assertThat(vm.verdictsProperty().get()).isNotEmpty();
+    assertThat(rowsAtShow).isZero();
+    TableView<?> table = robot.lookup("#nodesTable").queryAs(TableView.class);
+    WaitForAsyncUtils.waitFor(
+        30, TimeUnit.SECONDS, () -> table.getItems().size() == vm.verdictsProperty().get().size());
+    assertThat(((Label) table.getPlaceholder()).getText()).startsWith("No quantizable nodes");
     WaitForAsyncUtils.waitFor(
         30,
         TimeUnit.SECONDS,
