@@ -214,6 +214,9 @@ public final class ClassDataLaunch {
       } catch (IOException e) {
         return Plan.IN_PROCESS;
       }
+      if (!Files.isWritable(s.cacheFolder())) {
+        return Plan.IN_PROCESS; // Java would warn on the console that it cannot write the list
+      }
       action = Action.RECORD;
       command.add("-XX:DumpLoadedClassList=" + f.classList());
     }
