@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
+import org.quantscope.logs.LogFiles;
 
 /**
  * Class-data sharing for a plain {@code java -jar quantscope.jar [MODEL]}: the window starts about
@@ -253,23 +254,7 @@ public final class ClassDataLaunch {
 
   /** The cache folder for {@code os}, given the environment and the home folder. */
   static Path cacheFolder(String os, Map<String, String> env, String home) {
-    String name = os.toLowerCase(Locale.ROOT);
-    if (name.startsWith("windows")) {
-      String local = env.get("LOCALAPPDATA");
-      Path base =
-          local != null && !local.isBlank() ? Path.of(local) : Path.of(home, "AppData", "Local");
-      return base.resolve("QuantScope").resolve("Cache");
-    }
-    if (name.startsWith("mac")) {
-      return Path.of(home, "Library", "Caches", "QuantScope");
-    }
-    String cache = env.get("XDG_CACHE_HOME");
-    // the XDG spec: a relative path in the variable is invalid and must be ignored
-    Path base =
-        cache != null && !cache.isBlank() && Path.of(cache).isAbsolute()
-            ? Path.of(cache)
-            : Path.of(home, ".cache");
-    return base.resolve("quantscope");
+    return LogFiles.cacheFolder(os, env, home);
   }
 
   /** Starts a JVM that writes the archive from the recorded list and does not wait for it. */

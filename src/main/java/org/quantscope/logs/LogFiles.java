@@ -70,22 +70,49 @@ public final class LogFiles {
 
   /** The rule: the state folder for {@code os}, given the environment and the home folder. */
   static Path folder(String os, Map<String, String> env, String home) {
+    return userFolder(
+        os, env, home, "Logs", Path.of("Library", "Logs"), "XDG_STATE_HOME", ".local/state");
+  }
+
+  /**
+   * The user's cache folder for QuantScope on {@code os}, given the environment and the home
+   * folder: {@code $XDG_CACHE_HOME/quantscope} (by default {@code ~/.cache/quantscope}) on Linux,
+   * {@code ~/Library/Caches/QuantScope} on macOS, {@code %LOCALAPPDATA%\QuantScope\Cache} on
+   * Windows.
+   */
+  public static Path cacheFolder(String os, Map<String, String> env, String home) {
+    return userFolder(
+        os, env, home, "Cache", Path.of("Library", "Caches"), "XDG_CACHE_HOME", ".cache");
+  }
+
+  /**
+   * A per-user folder of QuantScope's: under {@code %LOCALAPPDATA%\QuantScope} on Windows, {@code
+   * ~/Library/...} on macOS, and on Linux under the XDG variable's folder or its default.
+   */
+  private static Path userFolder(
+      String os,
+      Map<String, String> env,
+      String home,
+      String windowsLeaf,
+      Path macBase,
+      String xdgVariable,
+      String xdgDefault) {
     String name = os.toLowerCase(Locale.ROOT);
     if (name.startsWith("windows")) {
       String local = env.get("LOCALAPPDATA");
       Path base =
           local != null && !local.isBlank() ? Path.of(local) : Path.of(home, "AppData", "Local");
-      return base.resolve("QuantScope").resolve("Logs");
+      return base.resolve("QuantScope").resolve(windowsLeaf);
     }
     if (name.startsWith("mac")) {
-      return Path.of(home, "Library", "Logs", "QuantScope");
+      return Path.of(home).resolve(macBase).resolve("QuantScope");
     }
-    String state = env.get("XDG_STATE_HOME");
+    String xdg = env.get(xdgVariable);
     // the XDG spec: a relative path in the variable is invalid and must be ignored
     Path base =
-        state != null && !state.isBlank() && Path.of(state).isAbsolute()
-            ? Path.of(state)
-            : Path.of(home, ".local", "state");
+        xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+            ? Path.of(xdg)
+            : Path.of(home).resolve(xdgDefault);
     return base.resolve("quantscope");
   }
 

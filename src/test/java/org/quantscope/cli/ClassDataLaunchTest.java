@@ -103,31 +103,8 @@ class ClassDataLaunchTest {
     assertInProcess(start(null, args, Map.of()));
     assertInProcess(start(plainArgs, new String[] {"other.onnx"}, Map.of()));
     // already relaunched; an installer's launcher; from a class folder
-    ClassDataLaunch.Start s = plain("model.onnx");
-    assertInProcess(
-        new ClassDataLaunch.Start(
-            s.javaArguments(),
-            args,
-            s.classPath(),
-            javaHome,
-            "17",
-            Map.of(),
-            true,
-            false,
-            cache,
-            now));
-    assertInProcess(
-        new ClassDataLaunch.Start(
-            s.javaArguments(),
-            args,
-            s.classPath(),
-            javaHome,
-            "17",
-            Map.of(),
-            false,
-            true,
-            cache,
-            now));
+    assertInProcess(marked(true, false));
+    assertInProcess(marked(false, true));
     Path classes = Files.createDirectories(dir.resolve("classes"));
     assertInProcess(
         new ClassDataLaunch.Start(
@@ -160,6 +137,22 @@ class ClassDataLaunchTest {
             false,
             dir.resolve("blocked").resolve("cache"),
             now));
+  }
+
+  /** A plain start, already relaunched or under an installer's launcher. */
+  private ClassDataLaunch.Start marked(boolean relaunched, boolean packagedLauncher) {
+    ClassDataLaunch.Start s = plain("model.onnx");
+    return new ClassDataLaunch.Start(
+        s.javaArguments(),
+        s.args(),
+        s.classPath(),
+        javaHome,
+        "17",
+        Map.of(),
+        relaunched,
+        packagedLauncher,
+        cache,
+        now);
   }
 
   private static void assertInProcess(ClassDataLaunch.Start s) {
