@@ -207,11 +207,12 @@ public final class NodesPanel extends VBox {
   /**
    * Keeps the rows out of the table until {@link #releaseRows}: the window's first frame shows the
    * model's facts without waiting for the table's cells (on two cores, styling and laying out a
-   * screenful of them took 0.3 s of that frame). The table is blank meanwhile, not "no nodes".
+   * screenful of them took 0.3 s of that frame). Meanwhile the table says it is listing them, not
+   * that there are none.
    */
   void holdRows() {
     held = true;
-    table.setPlaceholder(new Label(""));
+    table.setPlaceholder(new Label("Listing the nodes …"));
   }
 
   /** Shows the rows held back since {@link #holdRows}. */

@@ -45,6 +45,9 @@ class QuantScopeAppTest {
   /** The nodes table's rows when {@link QuantScopeApp#show} returned. */
   private int rowsAtShow = -1;
 
+  /** What the empty nodes table said then. */
+  private String placeholderAtShow;
+
   @Start
   void start(Stage stage) {
     this.stage = stage;
@@ -56,7 +59,9 @@ class QuantScopeAppTest {
       EarlyOpen.start(model).join();
       vm = QuantScopeApp.show(stage, settings, model);
       factsAtShow = vm.summaryProperty().get() != null;
-      rowsAtShow = ((TableView<?>) stage.getScene().lookup("#nodesTable")).getItems().size();
+      TableView<?> table = (TableView<?>) stage.getScene().lookup("#nodesTable");
+      rowsAtShow = table.getItems().size();
+      placeholderAtShow = ((Label) table.getPlaceholder()).getText();
       SideTabs tabs = (SideTabs) stage.getScene().lookup("#sideTabs");
       builtAtShow =
           tabs.getTabs().stream().filter(t -> t.getContent() != null).map(t -> t.getId()).toList();
@@ -83,9 +88,10 @@ class QuantScopeAppTest {
       throws TimeoutException {
     assertThat(factsAtShow).isTrue();
     assertThat(builtAtShow).containsExactly("modelTab");
-    // the nodes table follows the facts: blank (not "no nodes") in the first frame, then filled
+    // the nodes table follows the facts: "listing" (not "no nodes") in the first frame, then filled
     assertThat(vm.verdictsProperty().get()).isNotEmpty();
     assertThat(rowsAtShow).isZero();
+    assertThat(placeholderAtShow).startsWith("Listing the nodes");
     TableView<?> table = robot.lookup("#nodesTable").queryAs(TableView.class);
     WaitForAsyncUtils.waitFor(
         30, TimeUnit.SECONDS, () -> table.getItems().size() == vm.verdictsProperty().get().size());
