@@ -63,9 +63,11 @@ public final class ClassDataLaunch {
    * @param action what to do
    * @param command the JVM to start (empty in process)
    * @param files the archive's files for this jar and Java (null in process)
+   * @param java the Java that runs the jar (null in process)
+   * @param jar the jar, absolute (null in process)
    */
-  record Plan(Action action, List<String> command, ArchiveFiles files) {
-    static final Plan IN_PROCESS = new Plan(Action.IN_PROCESS, List.of(), null);
+  record Plan(Action action, List<String> command, ArchiveFiles files, Path java, Path jar) {
+    static final Plan IN_PROCESS = new Plan(Action.IN_PROCESS, List.of(), null, null, null);
   }
 
   /**
@@ -110,7 +112,7 @@ public final class ClassDataLaunch {
     }
     if (plan.action() == Action.RECORD) {
       if (code == 0) {
-        writeInBackground(plan.files(), Path.of(plan.command().get(0)));
+        writeInBackground(plan);
       } else {
         try {
           Files.deleteIfExists(plan.files().classList()); // not what a whole run loads
@@ -225,7 +227,7 @@ public final class ClassDataLaunch {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(s.args()));
-    return new Plan(action, List.copyOf(command), f);
+    return new Plan(action, List.copyOf(command), f, java, jar);
   }
 
   /**
@@ -239,12 +241,15 @@ public final class ClassDataLaunch {
     String where = hash(jar.toString());
     String what =
         hash(a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + javaHome + "|" + javaVersion);
-    String base = "cds-" + where + "-" + what;
+    String base = PREFIX + where + "-" + what;
     return new ArchiveFiles(
         folder.resolve(base + ".jsa"),
         folder.resolve(base + ".classlist"),
         folder.resolve(base + ".failed"));
   }
+
+  /** Archive files start with this, then the jar's key, a dash and the build's key. */
+  private static final String PREFIX = "cds-";
 
   private static String hash(String s) {
     CRC32 c = new CRC32();
@@ -258,24 +263,23 @@ public final class ClassDataLaunch {
   }
 
   /** Starts a JVM that writes the archive from the recorded list and does not wait for it. */
-  private static void writeInBackground(ArchiveFiles f, Path java) {
+  private static void writeInBackground(Plan plan) {
+    ArchiveFiles f = plan.files();
     if (!Files.isRegularFile(f.classList())) {
       return;
     }
     try {
-      String jar = Path.of(System.getProperty("java.class.path")).toAbsolutePath().toString();
       new ProcessBuilder(
-              java.toString(),
+              plan.java().toString(),
               "-Xshare:auto",
               "-cp",
-              jar,
+              plan.jar().toString(),
               ClassDataLaunch.class.getName(),
               f.classList().toString(),
               f.archive().toString(),
               f.failed().toString())
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
           .start();
     } catch (IOException | RuntimeException e) {
       // no archive this time; the next start records again only once the list is gone
@@ -285,13 +289,6 @@ public final class ClassDataLaunch {
         // nothing more to do
       }
     }
-  }
-
-  private static java.io.File nullFile() {
-    return new java.io.File(
-        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
-            ? "NUL"
-            : "/dev/null");
   }
 
   /**
@@ -378,11 +375,11 @@ public final class ClassDataLaunch {
   /** Removes the archives (and markers) of earlier builds of the same jar. */
   static void removeEarlier(Path archive) throws IOException {
     String name = archive.getFileName().toString();
-    String jarPart = name.substring(0, "cds-".length() + 8);
+    String base = name.substring(0, name.length() - ".jsa".length()); // this build's files
+    String jarPart = name.substring(0, name.indexOf('-', PREFIX.length())); // the jar's files
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(archive.getParent(), jarPart + "-*")) {
       for (Path p : ds) {
-        String other = p.getFileName().toString();
-        if (!other.startsWith(name.substring(0, name.length() - ".jsa".length()))) {
+        if (!p.getFileName().toString().startsWith(base)) {
           Files.deleteIfExists(p);
         }
       }

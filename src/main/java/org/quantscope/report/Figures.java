@@ -77,6 +77,18 @@ public final class Figures {
         : ratio(1 / fp32OverInt8) + " larger";
   }
 
+  /**
+   * How many of a group's candidates are quantized: "3 of 5 quantized", with ", 1 excluded" when
+   * the user excluded some (a collapsed block's summary, in the window and in the reports).
+   */
+  public static String quantizedOf(long quantized, long candidates, long excluded) {
+    return quantized
+        + " of "
+        + candidates
+        + " quantized"
+        + (excluded > 0 ? ", " + excluded + " excluded" : "");
+  }
+
   /** Milliseconds, three decimals: 1.234 ms. */
   public static String ms(double x) {
     return String.format(Locale.ROOT, "%.3f ms", x);

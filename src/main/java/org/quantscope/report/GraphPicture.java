@@ -92,10 +92,7 @@ public final class GraphPicture {
         continue;
       }
       StringBuilder note = new StringBuilder();
-      note.append(quantized).append(" of ").append(candidates).append(" quantized");
-      if (excluded > 0) {
-        note.append(", ").append(excluded).append(" excluded");
-      }
+      note.append(Figures.quantizedOf(quantized, candidates, excluded));
       if (!Double.isNaN(worst)) {
         note.append(", worst ").append(Figures.db(worst));
       }

@@ -127,10 +127,7 @@ final class NodeStatuses {
       impact = st.hasImpact() && !(impact >= st.impact()) ? st.impact() : impact;
     }
     StringBuilder d = new StringBuilder();
-    d.append(will).append(" of ").append(candidates).append(" quantized");
-    if (excluded > 0) {
-      d.append(", ").append(excluded).append(" excluded");
-    }
+    d.append(Figures.quantizedOf(will, candidates, excluded));
     if (!Double.isNaN(error)) {
       d.append("; worst error ").append(Figures.db(error));
     } else if (!Double.isNaN(impact)) {

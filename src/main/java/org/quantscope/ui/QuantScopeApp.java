@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -155,34 +156,21 @@ public final class QuantScopeApp extends Application {
   }
 
   /**
-   * Runs {@code then} once the window has drawn its first frame with the model it opens (its facts,
-   * or why it could not be opened): what that frame does not need waits for it. With the
-   * environment variable {@code QUANTSCOPE_STARTUP_TRACE} set (to the launch's time in epoch
-   * milliseconds), says on the console how long after it that frame came ({@code
-   * packaging/linux/startup-time.sh} sets and reads it).
+   * Runs {@code then} (later on the FX thread) once a frame has been laid out with {@code ready}
+   * true, and says so on the console as {@code traced} when the start-up trace is on ({@link
+   * #trace}). The window's first frame with the model waits for the model (its facts, or why it
+   * could not be opened): {@code ready} is that it is no longer loading.
    */
-  private static void afterFirstFrameWithModel(Scene scene, MainViewModel vm, Runnable then) {
+  private static void afterFrame(Scene scene, BooleanSupplier ready, String traced, Runnable then) {
     scene.addPostLayoutPulseListener(
         new Runnable() {
           @Override
           public void run() {
-            if (vm.busyProperty().get()) {
-              return; // the model is still loading: its facts come in a later frame
+            if (!ready.getAsBoolean()) {
+              return; // e.g. the model is still loading: its facts come in a later frame
             }
             scene.removePostLayoutPulseListener(this);
-            trace("first frame with the model");
-            Platform.runLater(then);
-          }
-        });
-  }
-
-  /** Runs {@code then} (later on the FX thread) once the next frame has been laid out. */
-  private static void afterNextFrame(Scene scene, Runnable then) {
-    scene.addPostLayoutPulseListener(
-        new Runnable() {
-          @Override
-          public void run() {
-            scene.removePostLayoutPulseListener(this);
+            trace(traced);
             Platform.runLater(then);
           }
         });
@@ -271,16 +259,19 @@ public final class QuantScopeApp extends Application {
       vm.openExample();
     }
     stage.show();
-    afterFirstFrameWithModel(
+    // what the first frame with the model does not need waits for it, then for the one that
+    // shows the nodes
+    afterFrame(
         scene,
-        vm,
+        () -> !vm.busyProperty().get(),
+        "first frame with the model",
         () -> {
           view.releaseNodeRows();
-          // the rest after the frame that shows the nodes
-          afterNextFrame(
+          afterFrame(
               scene,
+              () -> true,
+              "nodes listed",
               () -> {
-                trace("nodes listed");
                 vm.graph().releaseLayouts();
                 view.buildDeferred();
                 warmUp(runner);
