@@ -316,21 +316,32 @@ public final class ClassDataLaunch {
   }
 
   /**
-   * Writes an archive of the listed classes (those of lambdas left out: Java 17 crashes writing
-   * them) to a temporary file and moves it to {@code archive}.
+   * Writes an archive of the listed classes to a temporary file and moves it to {@code archive}:
+   * with the lambdas of the listed classes where Java can archive them ({@link ClassList}), and if
+   * it cannot, without any lambda.
    *
    * @return true when the archive is in place
    */
   static boolean write(Path java, String classPath, Path list, Path archive) {
-    Path filtered = archive.resolveSibling(archive.getFileName() + ".list.tmp");
-    Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+    List<String> recorded;
     try {
-      List<String> lines = new ArrayList<>();
-      for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-        if (!line.startsWith("@lambda")) {
-          lines.add(line);
-        }
-      }
+      recorded = Files.readAllLines(list, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return false;
+    }
+    List<String> withLambdas = ClassList.archivable(recorded, ClassList.leftOutOn(classPath));
+    List<String> without = ClassList.withoutLambdas(recorded);
+    return dump(java, classPath, withLambdas, archive)
+        || (without.size() < withLambdas.size() && dump(java, classPath, without, archive));
+  }
+
+  /** One {@code -Xshare:dump} of {@code lines}; true when its archive is in place. */
+  private static boolean dump(Path java, String classPath, List<String> lines, Path archive) {
+    String name = archive.getFileName().toString();
+    Path filtered = archive.resolveSibling(name + ".list.tmp");
+    Path tmp = archive.resolveSibling(name + "." + ProcessHandle.current().pid());
+    Path crash = archive.resolveSibling(name + ".crash.tmp"); // not in the user's folder
+    try {
       Files.write(filtered, lines, StandardCharsets.UTF_8);
       Process p =
           new ProcessBuilder(
@@ -338,6 +349,8 @@ public final class ClassDataLaunch {
                   "-Xshare:dump",
                   "-XX:SharedClassListFile=" + filtered,
                   "-XX:SharedArchiveFile=" + tmp,
+                  "-XX:ErrorFile=" + crash,
+                  "-XX:-CreateCoredumpOnCrash",
                   "-Xlog:cds=off",
                   "-cp",
                   classPath)
@@ -366,6 +379,7 @@ public final class ClassDataLaunch {
       try {
         Files.deleteIfExists(filtered);
         Files.deleteIfExists(tmp);
+        Files.deleteIfExists(crash);
       } catch (IOException ignored) {
         // a stray temporary file in the cache folder
       }

@@ -195,16 +195,18 @@ class ClassDataLaunchTest {
   }
 
   @Test
-  void theArchiveIsWrittenFromTheListWithoutLambdasAndJavaStartsOnIt() throws Exception {
+  void aListJavaCannotArchiveWithItsLambdasIsArchivedWithoutThemAndJavaStartsOnIt()
+      throws Exception {
     Path java = Path.of(javaHome, "bin", "java");
     Path list = dir.resolve("run.classlist");
-    // as -XX:DumpLoadedClassList writes it, with a lambda line Java 17 cannot archive
+    // as -XX:DumpLoadedClassList writes it, with a lambda line that -Xshare:dump refuses (a
+    // format error, exit 1): the archive is then written without the lambdas
     Files.writeString(
         list,
         "java/lang/Object id: 1\n"
             + "java/lang/String id: 2\n"
             + "java/util/ArrayList id: 3\n"
-            + "@lambda-proxy java/lang/Thread run ()Ljava/lang/Runnable; ()V 6 x ()V\n");
+            + "@lambda-proxy java/lang/Thread\n");
     Path archive = dir.resolve("app.jsa");
     assertThat(ClassDataLaunch.write(java, jar.toString(), list, archive)).isTrue();
     assertThat(archive).isNotEmptyFile();
@@ -230,6 +232,91 @@ class ClassDataLaunchTest {
     Path none = dir.resolve("none.jsa");
     assertThat(ClassDataLaunch.write(java, jar.toString(), dir.resolve("missing"), none)).isFalse();
     assertThat(none).doesNotExist();
+  }
+
+  @Test
+  void theLambdasOfTheRecordedRunAreArchivedWithItsClasses() throws Exception {
+    Path java = Path.of(javaHome, "bin", "java");
+    Path probeJar = dir.resolve("probe.jar");
+    String probe = LambdaProbe.class.getName().replace('.', '/') + ".class";
+    try (OutputStream o = Files.newOutputStream(probeJar);
+        JarOutputStream j = new JarOutputStream(o, new Manifest());
+        var in = LambdaProbe.class.getResourceAsStream("LambdaProbe.class")) {
+      j.putNextEntry(new java.util.jar.JarEntry(probe));
+      in.transferTo(j);
+      j.closeEntry();
+    }
+    Path list = dir.resolve("probe.classlist");
+    String recorded =
+        run(
+            java.toString(),
+            "-XX:DumpLoadedClassList=" + list,
+            "-cp",
+            probeJar.toString(),
+            LambdaProbe.class.getName());
+    assertThat(recorded).contains("probe 0");
+    assertThat(Files.readAllLines(list))
+        .anyMatch(l -> l.startsWith("@lambda-proxy org/quantscope/cli/LambdaProbe "));
+
+    Path archive = dir.resolve("probe.jsa");
+    assertThat(ClassDataLaunch.write(java, probeJar.toString(), list, archive)).isTrue();
+    String started =
+        run(
+            java.toString(),
+            "-XX:SharedArchiveFile=" + archive,
+            "-Xshare:on",
+            "-Xlog:class+load=info",
+            "-cp",
+            probeJar.toString(),
+            LambdaProbe.class.getName());
+    assertThat(started.lines())
+        .anyMatch(l -> l.contains("LambdaProbe$$Lambda") && l.contains("shared objects file"))
+        .anyMatch(l -> l.contains("probe 0"));
+  }
+
+  @Test
+  void lambdasOfClassesThatAnArchiveLeavesOutAreLeftOutOfTheList() throws IOException {
+    // an unsigned jar whose manifest brings a signed one along, as quantscope.jar brings ELK's
+    Path signed = dir.resolve("signed.jar");
+    try (OutputStream o = Files.newOutputStream(signed);
+        JarOutputStream j = new JarOutputStream(o, new Manifest())) {
+      j.putNextEntry(new java.util.jar.JarEntry("META-INF/SIGNER.SF"));
+      j.putNextEntry(new java.util.jar.JarEntry("b/B.class"));
+    }
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, "signed.jar");
+    Path app = dir.resolve("app.jar");
+    try (OutputStream o = Files.newOutputStream(app);
+        JarOutputStream j = new JarOutputStream(o, m)) {
+      j.putNextEntry(new java.util.jar.JarEntry("a/A.class"));
+    }
+    var leftOut = ClassList.leftOutOn(app.toString());
+    assertThat(leftOut.test("a/A")).isFalse();
+    assertThat(leftOut.test("java/lang/Thread")).isFalse();
+    assertThat(leftOut.test("b/B")).isTrue();
+    assertThat(leftOut.test("no/such/Class")).isTrue();
+
+    List<String> lines =
+        List.of(
+            "a/A id: 1",
+            "b/B id: 2",
+            "@lambda-proxy a/A run ()Ljava/lang/Runnable; ()V REF_invokeStatic a/A l ()V ()V",
+            "@lambda-proxy b/B run ()Ljava/lang/Runnable; ()V REF_invokeStatic b/B l ()V ()V",
+            "@lambda-form-invoker [LF_RESOLVE] java.lang.invoke.Invokers$Holder linkToTargetMethod"
+                + " L_L");
+    assertThat(ClassList.archivable(lines, leftOut))
+        .containsExactly(lines.get(0), lines.get(1), lines.get(2), lines.get(4));
+    assertThat(ClassList.withoutLambdas(lines)).containsExactly(lines.get(0), lines.get(1));
+  }
+
+  /** Runs a command to its end; its output and errors together. */
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 
   @Test
