@@ -7,13 +7,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.quantscope.AppInfo;
 import picocli.AutoComplete;
@@ -29,35 +27,63 @@ import picocli.CommandLine.Parameters;
 public final class Cli {
   private Cli() {}
 
-  /** The verbs' commands, in the order {@code --help} lists them. */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
-
-  static {
-    COMMANDS.put("inspect", InspectCommand::new);
-    COMMANDS.put("quantize", QuantizeCommand::new);
-    COMMANDS.put("sensitivity", SensitivityCommand::new);
-    COMMANDS.put("trace", TraceCommand::new);
-    COMMANDS.put("parity", ParityCommand::new);
-    COMMANDS.put("bench", BenchCommand::new);
-    COMMANDS.put("report", ReportCommand::new);
-    COMMANDS.put("diff", DiffCommand::new);
-    COMMANDS.put("check-deploy", CheckDeployCommand::new);
-    COMMANDS.put("__worker", WorkerCommand::new);
-    COMMANDS.put("__shell-files", ShellFilesCommand::new);
-    COMMANDS.put(
-        "generate-completion",
-        () -> {
-          CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
-          completion.getCommandSpec().usageMessage().hidden(false);
-          return completion;
-        });
-  }
+  /**
+   * The verbs, in the order {@code --help} lists them, as {@link #commandLine} registers them: an
+   * argument spelled as one of them is never taken for a model by {@link #windowRequest}.
+   */
+  static final Set<String> VERBS =
+      Collections.unmodifiableSet(
+          new LinkedHashSet<>(
+              List.of(
+                  "inspect",
+                  "quantize",
+                  "sensitivity",
+                  "trace",
+                  "parity",
+                  "bench",
+                  "report",
+                  "diff",
+                  "check-deploy",
+                  "__worker",
+                  "__shell-files",
+                  "generate-completion")));
 
   /**
-   * The verbs, as {@link #commandLine} registers them: an argument spelled as one of them is never
-   * taken for a model by {@link #windowRequest}.
+   * A new command for a verb of {@link #VERBS}. A switch, not a table of constructor references:
+   * making those loads every verb's class, which a window start (and one verb's run) do not need.
    */
-  static final Set<String> VERBS = Collections.unmodifiableSet(COMMANDS.keySet());
+  private static Object command(String verb) {
+    switch (verb) {
+      case "inspect":
+        return new InspectCommand();
+      case "quantize":
+        return new QuantizeCommand();
+      case "sensitivity":
+        return new SensitivityCommand();
+      case "trace":
+        return new TraceCommand();
+      case "parity":
+        return new ParityCommand();
+      case "bench":
+        return new BenchCommand();
+      case "report":
+        return new ReportCommand();
+      case "diff":
+        return new DiffCommand();
+      case "check-deploy":
+        return new CheckDeployCommand();
+      case "__worker":
+        return new WorkerCommand();
+      case "__shell-files":
+        return new ShellFilesCommand();
+      case "generate-completion":
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(false);
+        return completion;
+      default:
+        throw new IllegalArgumentException("no verb " + verb);
+    }
+  }
 
   /** The verbs that need the whole command line (they describe every verb). */
   private static final Set<String> NEED_ALL_VERBS = Set.of("__shell-files", "generate-completion");
@@ -140,12 +166,11 @@ public final class Cli {
   static CommandLine commandLine(
       PrintWriter out, PrintWriter err, WindowLauncher window, String only) {
     CommandLine cl = new CommandLine(new Root(window));
-    COMMANDS.forEach(
-        (verb, command) -> {
-          if (only == null || only.equals(verb)) {
-            cl.addSubcommand(verb, command.get());
-          }
-        });
+    for (String verb : VERBS) {
+      if (only == null || only.equals(verb)) {
+        cl.addSubcommand(verb, command(verb));
+      }
+    }
     cl.setOut(out);
     cl.setErr(err != null ? err : out);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
