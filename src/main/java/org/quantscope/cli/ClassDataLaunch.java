@@ -47,6 +47,19 @@ public final class ClassDataLaunch {
   /** {@code off} turns relaunching off. */
   static final String SWITCH_ENV = "QUANTSCOPE_CLASS_DATA";
 
+  /**
+   * The window's JVM compiles a method with C2 after ten times Java's default invocation counts
+   * (loops as soon as before: the quantizer's weight loops keep their speed). On two cores C2's
+   * compiles of the window's start-up code (CSS, layout, skins) take the core the window needs, and
+   * the code they make is used a few times: the first frame came 0.3-0.6 s sooner, the 10k-node
+   * graph opened and panned as before (measurements.md, *Start-up with java -jar*).
+   */
+  static final List<String> WINDOW_JIT =
+      List.of(
+          "-XX:Tier4InvocationThreshold=50000",
+          "-XX:Tier4MinInvocationThreshold=6000",
+          "-XX:Tier4CompileThreshold=150000");
+
   /** What a start does. */
   enum Action {
     /** Run in this JVM, as before. */
@@ -223,6 +236,7 @@ public final class ClassDataLaunch {
       action = Action.RECORD;
       command.add("-XX:DumpLoadedClassList=" + f.classList());
     }
+    command.addAll(WINDOW_JIT);
     command.add("-D" + RELAUNCHED_PROPERTY + "=true");
     command.add("-jar");
     command.add(jar.toString());

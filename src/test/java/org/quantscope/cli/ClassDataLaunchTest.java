@@ -86,7 +86,22 @@ class ClassDataLaunchTest {
     assertThat(later.action()).isEqualTo(ClassDataLaunch.Action.SHARE);
     assertThat(later.command())
         .contains("-XX:SharedArchiveFile=" + first.files().archive(), "-Xshare:auto")
+        .containsSubsequence(ClassDataLaunch.WINDOW_JIT)
         .endsWith("-jar", jar.toAbsolutePath().toString(), "model.onnx");
+    assertThat(first.command()).containsSubsequence(ClassDataLaunch.WINDOW_JIT);
+  }
+
+  @Test
+  void theWindowsJvmOptionsAreOnesThisJavaTakes() throws Exception {
+    // an option Java does not know would stop the window's JVM before it starts
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(javaHome, "bin", "java").toString());
+    command.addAll(ClassDataLaunch.WINDOW_JIT);
+    command.add("-XX:+PrintFlagsFinal");
+    command.add("-version");
+    String flags = run(command.toArray(String[]::new));
+    assertThat(flags)
+        .containsPattern("Tier4InvocationThreshold\\s+= 50000\\s+\\{product\\} \\{command line\\}");
   }
 
   @Test
