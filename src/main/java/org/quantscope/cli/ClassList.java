@@ -25,8 +25,31 @@ import java.util.jar.JarFile;
  * SystemDictionaryShared::adjust_lambda_proxy_class_dictionary}), as it leaves out every class of
  * a signed jar (ELK's, EMF's); with those lambdas left out, it archives the others.
  */
-final class ClassList {
+public final class ClassList {
   private ClassList() {}
+
+  /**
+   * {@code OUT LIST...}: writes to OUT the lines of the lists, each line once, in their order, with
+   * no comment lines and without the lambdas of the classes an archive leaves out on this JVM's
+   * class path. The installers' build runs it on the lists it recorded.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2) {
+      System.err.println("usage: ClassList OUT LIST...");
+      System.exit(2);
+    }
+    java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+    for (int i = 1; i < args.length; i++) {
+      for (String line : java.nio.file.Files.readAllLines(Path.of(args[i]))) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          lines.add(line);
+        }
+      }
+    }
+    List<String> kept =
+        archivable(new ArrayList<>(lines), leftOutBy(ClassLoader.getSystemClassLoader()));
+    java.nio.file.Files.write(Path.of(args[0]), kept);
+  }
 
   private static final String LAMBDA_PROXY = "@lambda-proxy ";
 
@@ -77,7 +100,11 @@ final class ClassList {
         }
       }
     }
-    URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), null);
+    return leftOutBy(new URLClassLoader(urls.toArray(URL[]::new), null));
+  }
+
+  /** As {@link #leftOutOn}, for the classes {@code loader} finds. */
+  static Predicate<String> leftOutBy(ClassLoader loader) {
     Map<String, Boolean> signedJars = new HashMap<>();
     return name -> {
       URL where = loader.getResource(name + ".class");
