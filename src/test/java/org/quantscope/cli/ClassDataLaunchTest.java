@@ -289,42 +289,6 @@ class ClassDataLaunchTest {
         .anyMatch(l -> l.contains("probe 0"));
   }
 
-  @Test
-  void lambdasOfClassesThatAnArchiveLeavesOutAreLeftOutOfTheList() throws IOException {
-    // an unsigned jar whose manifest brings a signed one along, as quantscope.jar brings ELK's
-    Path signed = dir.resolve("signed.jar");
-    try (OutputStream o = Files.newOutputStream(signed);
-        JarOutputStream j = new JarOutputStream(o, new Manifest())) {
-      j.putNextEntry(new java.util.jar.JarEntry("META-INF/SIGNER.SF"));
-      j.putNextEntry(new java.util.jar.JarEntry("b/B.class"));
-    }
-    Manifest m = new Manifest();
-    m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, "signed.jar");
-    Path app = dir.resolve("app.jar");
-    try (OutputStream o = Files.newOutputStream(app);
-        JarOutputStream j = new JarOutputStream(o, m)) {
-      j.putNextEntry(new java.util.jar.JarEntry("a/A.class"));
-    }
-    var leftOut = ClassList.leftOutOn(app.toString());
-    assertThat(leftOut.test("a/A")).isFalse();
-    assertThat(leftOut.test("java/lang/Thread")).isFalse();
-    assertThat(leftOut.test("b/B")).isTrue();
-    assertThat(leftOut.test("no/such/Class")).isTrue();
-
-    List<String> lines =
-        List.of(
-            "a/A id: 1",
-            "b/B id: 2",
-            "@lambda-proxy a/A run ()Ljava/lang/Runnable; ()V REF_invokeStatic a/A l ()V ()V",
-            "@lambda-proxy b/B run ()Ljava/lang/Runnable; ()V REF_invokeStatic b/B l ()V ()V",
-            "@lambda-form-invoker [LF_RESOLVE] java.lang.invoke.Invokers$Holder linkToTargetMethod"
-                + " L_L");
-    assertThat(ClassList.archivable(lines, leftOut))
-        .containsExactly(lines.get(0), lines.get(1), lines.get(2), lines.get(4));
-    assertThat(ClassList.withoutLambdas(lines)).containsExactly(lines.get(0), lines.get(1));
-  }
-
   /** Runs a command to its end; its output and errors together. */
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
