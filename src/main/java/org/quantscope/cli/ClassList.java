@@ -7,12 +7,15 @@ import java.net.JarURLConnection;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
 
@@ -38,9 +41,9 @@ public final class ClassList {
       System.err.println("usage: ClassList OUT LIST...");
       System.exit(2);
     }
-    java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+    Set<String> lines = new LinkedHashSet<>();
     for (int i = 1; i < args.length; i++) {
-      for (String line : java.nio.file.Files.readAllLines(Path.of(args[i]))) {
+      for (String line : Files.readAllLines(Path.of(args[i]))) {
         if (!line.isBlank() && !line.startsWith("#")) {
           lines.add(line);
         }
@@ -48,7 +51,7 @@ public final class ClassList {
     }
     List<String> kept =
         archivable(new ArrayList<>(lines), leftOutBy(ClassLoader.getSystemClassLoader()));
-    java.nio.file.Files.write(Path.of(args[0]), kept);
+    Files.write(Path.of(args[0]), kept);
   }
 
   private static final String LAMBDA_PROXY = "@lambda-proxy ";
