@@ -3,6 +3,7 @@ package org.quantscope.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -344,7 +345,12 @@ public final class ClassDataLaunch {
     } catch (IOException e) {
       return false;
     }
-    List<String> withLambdas = ClassList.archivable(recorded, ClassList.leftOutOn(classPath));
+    List<String> withLambdas;
+    try (URLClassLoader classes = ClassList.loaderOf(classPath)) {
+      withLambdas = ClassList.archivable(recorded, ClassList.leftOutBy(classes));
+    } catch (IOException e) {
+      return false;
+    }
     List<String> without = ClassList.withoutLambdas(recorded);
     return dump(java, classPath, withLambdas, archive)
         || (without.size() < withLambdas.size() && dump(java, classPath, without, archive));

@@ -88,11 +88,10 @@ public final class ClassList {
   }
 
   /**
-   * Whether a class (internal name) is one that an archive leaves out on this class path: in a
-   * signed jar, or not found at all. The jar {@code classPath} names brings its manifest's {@code
-   * Class-Path} along, as it does for Java; the JDK's own classes are never left out.
+   * A loader of the classes on {@code classPath} and nothing else (the JDK's aside); a jar it names
+   * brings its manifest's {@code Class-Path} along, as it does for Java.
    */
-  static Predicate<String> leftOutOn(String classPath) {
+  static URLClassLoader loaderOf(String classPath) {
     List<URL> urls = new ArrayList<>();
     for (String part : classPath.split(java.io.File.pathSeparator)) {
       if (!part.isBlank()) {
@@ -103,10 +102,13 @@ public final class ClassList {
         }
       }
     }
-    return leftOutBy(new URLClassLoader(urls.toArray(URL[]::new), null));
+    return new URLClassLoader(urls.toArray(URL[]::new), null);
   }
 
-  /** As {@link #leftOutOn}, for the classes {@code loader} finds. */
+  /**
+   * Whether a class (internal name) is one that an archive leaves out, among those {@code loader}
+   * finds: in a signed jar, or not found at all. The JDK's own classes are never left out.
+   */
   static Predicate<String> leftOutBy(ClassLoader loader) {
     Map<String, Boolean> signedJars = new HashMap<>();
     return name -> {

@@ -229,19 +229,13 @@ class ClassDataLaunchTest {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("quantscope.jar", "run.classlist", "app.jsa");
     }
-    Process p =
-        new ProcessBuilder(
-                java.toString(),
-                "-XX:SharedArchiveFile=" + archive,
-                "-Xshare:on",
-                "-cp",
-                jar.toString(),
-                "-version")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    run(
+        java.toString(),
+        "-XX:SharedArchiveFile=" + archive,
+        "-Xshare:on",
+        "-cp",
+        jar.toString(),
+        "-version");
 
     // a list that is not there: no archive, nothing left behind
     Path none = dir.resolve("none.jsa");

@@ -34,23 +34,25 @@ class ClassListTest {
         JarOutputStream j = new JarOutputStream(o, m)) {
       j.putNextEntry(new java.util.jar.JarEntry("a/A.class"));
     }
-    var leftOut = ClassList.leftOutOn(app.toString());
-    assertThat(leftOut.test("a/A")).isFalse();
-    assertThat(leftOut.test("java/lang/Thread")).isFalse();
-    assertThat(leftOut.test("b/B")).isTrue();
-    assertThat(leftOut.test("no/such/Class")).isTrue();
+    try (var classes = ClassList.loaderOf(app.toString())) {
+      var leftOut = ClassList.leftOutBy(classes);
+      assertThat(leftOut.test("a/A")).isFalse();
+      assertThat(leftOut.test("java/lang/Thread")).isFalse();
+      assertThat(leftOut.test("b/B")).isTrue();
+      assertThat(leftOut.test("no/such/Class")).isTrue();
 
-    List<String> lines =
-        List.of(
-            "a/A id: 1",
-            "b/B id: 2",
-            "@lambda-proxy a/A run ()Ljava/lang/Runnable; ()V REF_invokeStatic a/A l ()V ()V",
-            "@lambda-proxy b/B run ()Ljava/lang/Runnable; ()V REF_invokeStatic b/B l ()V ()V",
-            "@lambda-form-invoker [LF_RESOLVE] java.lang.invoke.Invokers$Holder linkToTargetMethod"
-                + " L_L");
-    assertThat(ClassList.archivable(lines, leftOut))
-        .containsExactly(lines.get(0), lines.get(1), lines.get(2), lines.get(4));
-    assertThat(ClassList.withoutLambdas(lines)).containsExactly(lines.get(0), lines.get(1));
+      List<String> lines =
+          List.of(
+              "a/A id: 1",
+              "b/B id: 2",
+              "@lambda-proxy a/A run ()Ljava/lang/Runnable; ()V REF_invokeStatic a/A l ()V ()V",
+              "@lambda-proxy b/B run ()Ljava/lang/Runnable; ()V REF_invokeStatic b/B l ()V ()V",
+              "@lambda-form-invoker [LF_RESOLVE] java.lang.invoke.Invokers$Holder linkToTargetMethod"
+                  + " L_L");
+      assertThat(ClassList.archivable(lines, leftOut))
+          .containsExactly(lines.get(0), lines.get(1), lines.get(2), lines.get(4));
+      assertThat(ClassList.withoutLambdas(lines)).containsExactly(lines.get(0), lines.get(1));
+    }
   }
 
   @Test
