@@ -49,18 +49,14 @@ public final class ClassDataLaunch {
   static final String SWITCH_ENV = "QUANTSCOPE_CLASS_DATA";
 
   /**
-   * The window's JVM compiles a method with C2 after ten times Java's default invocation counts
-   * (loops as soon as before: the quantizer's weight loops keep their speed). On two cores C2's
-   * compiles of the window's start-up code (CSS, layout, skins) take the core the window needs, and
-   * the code they make is used a few times: the first frame came sooner (medians 2.21 to 1.82 s
-   * started directly on the archive, 1.70 to 1.57 s through {@code java -jar}), the 10k-node graph
-   * opened and panned within the spread (measurements.md, *Start-up with java -jar*).
+   * The window's JVM compiles with C1 only. On two cores C2's compiles of the window's start-up
+   * code (CSS, layout, skins) take the core the window needs, and the code they make is used a few
+   * times; C1's code comes sooner. The one loop that needs C2, the quantizer's weight loop (four
+   * times slower with C1), runs in the worker, which starts with Java's defaults ({@code
+   * WorkerRunner#quantize}). Medians started directly on the archive, MiniLM: 1.67 s with C2 later,
+   * 1.34 s with C1 only (measurements.md, *Start-up with java -jar*).
    */
-  static final List<String> WINDOW_JIT =
-      List.of(
-          "-XX:Tier4InvocationThreshold=50000",
-          "-XX:Tier4MinInvocationThreshold=6000",
-          "-XX:Tier4CompileThreshold=150000");
+  static final List<String> WINDOW_JIT = List.of("-XX:TieredStopAtLevel=1");
 
   /** What a start does. */
   enum Action {

@@ -15,8 +15,10 @@ import org.quantscope.parity.ParityCheck;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
+import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -30,6 +32,13 @@ import org.quantscope.trace.TraceReport;
 
 /** ONNX Runtime in this process: each step is the engine call itself. */
 final class InProcessRunner implements Runner {
+
+  @Override
+  public DynamicQuantizer.Output quantize(
+      OnnxModel model, QuantizeOptions options, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    return DynamicQuantizer.quantize(model, options, progress);
+  }
 
   @Override
   public ParityReport parity(

@@ -19,8 +19,7 @@ import org.quantscope.trace.TraceReport;
 /**
  * The one place that composes the engine's steps, for the command line and the window alike: runs a
  * {@link Plan} (quantize -> parity -> bench, any subset) and the per-node studies, with ONNX
- * Runtime wherever its {@link Runner} puts it. Quantization always runs in this process (it is
- * plain Java, and the window needs the int8 model in memory).
+ * Runtime and the quantizer wherever its {@link Runner} puts them.
  *
  * <p>Progress runs over the steps that run; each step checks for cancellation.
  */
@@ -68,7 +67,7 @@ public final class Pipeline {
                 + (plan.bench() != null ? 1 : 0));
     DynamicQuantizer.Output q = plan.quantized();
     if (plan.quantizes()) {
-      q = DynamicQuantizer.quantize(plan.reference(), plan.quantize(), steps.next("Quantize"));
+      q = runner.quantize(plan.reference(), plan.quantize(), steps.next("Quantize"));
     }
     OnnxModel int8 = plan.candidate() != null ? plan.candidate() : q.model();
     long fp32Bytes = ModelFiles.sizeBytes(plan.reference());

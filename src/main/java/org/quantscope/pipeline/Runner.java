@@ -7,11 +7,14 @@ import java.util.Map;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployReport;
+import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
+import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -40,6 +43,17 @@ public interface Runner extends AutoCloseable {
   /** Lets go of what the runner keeps between steps (the worker runner's spare worker). */
   @Override
   default void close() {}
+
+  /**
+   * {@code DynamicQuantizer.quantize}: the int8 model and what was done to make it. The worker
+   * runner quantizes in its worker and reads the int8 model back from the file it saved, so that
+   * the window's JVM never runs the weight loops (it runs without C2: {@code
+   * ClassDataLaunch.WINDOW_JIT}).
+   *
+   * @throws NothingToQuantizeException if no node would be quantized
+   */
+  DynamicQuantizer.Output quantize(OnnxModel model, QuantizeOptions options, Progress progress)
+      throws IOException, NothingToQuantizeException;
 
   /** {@code ParityCheck.check}: both models on the feeds, compared. */
   ParityReport parity(

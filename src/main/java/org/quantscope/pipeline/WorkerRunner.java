@@ -2,20 +2,26 @@
 package org.quantscope.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.quantscope.bench.BenchReport;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployReport;
+import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
 import org.quantscope.parity.ParityOptions;
 import org.quantscope.parity.ParityReport;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.quantize.QuantizationResult;
+import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -53,6 +59,47 @@ public final class WorkerRunner implements Runner {
   /** The spare worker's process id, if one is ready: for tests and harnesses. */
   public OptionalLong spareProcessId() {
     return process.spareProcessId();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The worker saves the int8 model into a folder of the worker process's ({@link
+   * WorkerProcess#output()}), and it is read back here into memory, as the in-process quantizer
+   * leaves it, and the file deleted. An int8 model too large for one protobuf (its weights in a
+   * data file beside it) is read from its files instead, which stay until the runner closes.
+   */
+  @Override
+  public DynamicQuantizer.Output quantize(
+      OnnxModel model, QuantizeOptions options, Progress progress)
+      throws IOException, NothingToQuantizeException {
+    try (WorkerProcess.Output output = process.output();
+        WorkerProcess.Job job = process.prepare()) {
+      Path target = output.dir().resolve(int8Name(model));
+      WorkerJob.Quantize q =
+          new WorkerJob.Quantize(
+              job.handOver(ModelSource.of(model, model.displayName(), -1), "reference"),
+              options,
+              target.toString());
+      QuantizationResult result = job.run(q, List.of(), progress).quantized();
+      OnnxModel int8;
+      try (Stream<Path> files = Files.list(output.dir())) {
+        if (files.count() > 1) {
+          int8 = ModelFiles.load(target);
+          output.keep();
+        } else {
+          int8 = ModelFiles.parse(Files.readAllBytes(target), output.dir());
+        }
+      }
+      return new DynamicQuantizer.Output(int8, result);
+    }
+  }
+
+  /** {@code bert.onnx} -> {@code bert.int8.onnx}, as the window's <em>Save</em> suggests. */
+  private static String int8Name(OnnxModel model) {
+    String name = model.displayName();
+    int dot = name.lastIndexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name) + ".int8.onnx";
   }
 
   @Override
@@ -147,8 +194,8 @@ public final class WorkerRunner implements Runner {
   /**
    * {@inheritDoc}
    *
-   * <p>The result's int8 model is made again here by quantizing with the excluded nodes left in
-   * float, which is how the search made it in the worker.
+   * <p>The result's int8 model is made again by quantizing with the excluded nodes left in float,
+   * which is how the search made it in the worker.
    */
   @Override
   public AutoExcludeResult autoExclude(Study study, SensitivityReport known, Progress progress)
@@ -164,7 +211,7 @@ public final class WorkerRunner implements Runner {
     Set<String> excluded = new LinkedHashSet<>(study.options().nodesToExclude());
     excluded.addAll(r.excluded());
     DynamicQuantizer.Output out =
-        DynamicQuantizer.quantize(
+        quantize(
             study.model(),
             study.options().toBuilder().nodesToExclude(excluded).build(),
             Progress.NONE);

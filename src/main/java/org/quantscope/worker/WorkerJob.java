@@ -23,7 +23,8 @@ import org.quantscope.sensitivity.SensitivityReport;
   @JsonSubTypes.Type(value = WorkerJob.Sensitivity.class, name = "sensitivity"),
   @JsonSubTypes.Type(value = WorkerJob.AutoExclude.class, name = "auto_exclude"),
   @JsonSubTypes.Type(value = WorkerJob.Trace.class, name = "trace"),
-  @JsonSubTypes.Type(value = WorkerJob.Deploy.class, name = "deploy")
+  @JsonSubTypes.Type(value = WorkerJob.Deploy.class, name = "deploy"),
+  @JsonSubTypes.Type(value = WorkerJob.Quantize.class, name = "quantize")
 })
 public sealed interface WorkerJob {
 
@@ -81,6 +82,20 @@ public sealed interface WorkerJob {
     @Override
     public String doing() {
       return "tracing the error";
+    }
+  }
+
+  /**
+   * {@code DynamicQuantizer.quantize} of the model, the int8 model saved to {@code output}: the
+   * window's quantization, run here so that the window's JVM needs no optimising compiler (see
+   * {@code ClassDataLaunch.WINDOW_JIT}).
+   *
+   * @param output where to save the int8 model, outside the job's folder (the window keeps it)
+   */
+  record Quantize(ModelFile model, QuantizeOptions options, String output) implements WorkerJob {
+    @Override
+    public String doing() {
+      return "quantizing";
     }
   }
 

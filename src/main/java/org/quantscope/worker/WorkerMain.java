@@ -22,8 +22,10 @@ import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployCheck;
 import org.quantscope.json.Json;
 import org.quantscope.model.ModelFiles;
+import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.progress.Progress;
+import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
@@ -42,8 +44,9 @@ import org.quantscope.trace.ErrorTrace;
  * closes, so a killed window leaves no worker behind.
  *
  * <p>Each job is one engine call ({@link ParityCheck#check}, {@link LatencyBenchmark#compare},
- * {@link ErrorTrace#trace}, {@link Sensitivity#analyze}, {@link AutoExclude#search}): the same
- * calls the in-process runs make, so both give the same results.
+ * {@link ErrorTrace#trace}, {@link Sensitivity#analyze}, {@link AutoExclude#search}, {@link
+ * DynamicQuantizer#quantize} and the save of its model): the same calls the in-process runs make,
+ * so both give the same results.
  */
 public final class WorkerMain {
   /** Exit code when the parent went away before the run ended. */
@@ -160,7 +163,10 @@ public final class WorkerMain {
     WorkerResult result;
     try {
       WorkerJob job = WorkerJson.read(dir.resolve(JOB), WorkerJob.class);
-      SessionCache.keepOnly(filesOutside(job, dir));
+      if (!(job instanceof WorkerJob.Quantize)) {
+        // quantizing runs no session: the next parity check finds the float model's still open
+        SessionCache.keepOnly(filesOutside(job, dir));
+      }
       List<Map<String, NdArray>> feeds = FeedFiles.read(dir.resolve(FEEDS));
       result = run(job, feeds, progress);
     } catch (IOException e) {
@@ -227,6 +233,12 @@ public final class WorkerMain {
     }
     if (job instanceof WorkerJob.AutoExclude j) {
       return WorkerResult.of(AutoExclude.search(study(j.model(), j.study(), feeds), j.known(), p));
+    }
+    if (job instanceof WorkerJob.Quantize j) {
+      DynamicQuantizer.Output out =
+          DynamicQuantizer.quantize(ModelFiles.load(Path.of(j.model().path())), j.options(), p);
+      ModelFiles.save(out.model(), Path.of(j.output()), SaveOptions.DEFAULT);
+      return WorkerResult.of(out.result());
     }
     if (job instanceof WorkerJob.Deploy j) {
       WorkerJob.ModelFile f = j.fp32();

@@ -85,6 +85,7 @@ public final class WorkerProcess implements AutoCloseable {
   private final Object lock = new Object();
   private Worker spare;
   private boolean closed;
+  private Path outputs;
 
   /** Every worker of this JVM still running, for the shutdown hook. */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -148,6 +149,51 @@ public final class WorkerProcess implements AutoCloseable {
             ? Files.createTempDirectory("quantscope-worker-")
             : Files.createTempDirectory(tempRoot, "quantscope-worker-");
     return new Job(dir);
+  }
+
+  /**
+   * A fresh private folder for files a worker writes for this process (the int8 model of a
+   * quantization), outside every job's folder. Closing the output deletes it unless it was
+   * {@linkplain Output#keep kept}; kept outputs are deleted when this process closes.
+   */
+  public Output output() throws IOException {
+    synchronized (lock) {
+      if (outputs == null || !Files.isDirectory(outputs)) {
+        outputs =
+            tempRoot == null
+                ? Files.createTempDirectory("quantscope-int8-")
+                : Files.createTempDirectory(tempRoot, "quantscope-int8-");
+      }
+      return new Output(Files.createTempDirectory(outputs, "run-"));
+    }
+  }
+
+  /** A folder a worker writes into for this process (see {@link #output()}). */
+  public static final class Output implements AutoCloseable {
+    private final Path dir;
+    private boolean kept;
+
+    private Output(Path dir) {
+      this.dir = dir;
+    }
+
+    /** The folder. */
+    public Path dir() {
+      return dir;
+    }
+
+    /** Keeps the folder until the process that made it closes. */
+    public void keep() {
+      kept = true;
+    }
+
+    /** Deletes the folder unless it was kept. */
+    @Override
+    public void close() {
+      if (!kept) {
+        deleteTree(dir);
+      }
+    }
   }
 
   /** One job: its folder, the models handed over, then one run of one worker. */
@@ -269,13 +315,19 @@ public final class WorkerProcess implements AutoCloseable {
   @Override
   public void close() {
     Worker w;
+    Path o;
     synchronized (lock) {
       closed = true;
       w = spare;
       spare = null;
+      o = outputs;
+      outputs = null;
     }
     if (w != null) {
       w.end();
+    }
+    if (o != null) {
+      deleteTree(o);
     }
   }
 

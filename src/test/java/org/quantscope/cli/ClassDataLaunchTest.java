@@ -101,7 +101,7 @@ class ClassDataLaunchTest {
     command.add("-version");
     String flags = run(command.toArray(String[]::new));
     assertThat(flags)
-        .containsPattern("Tier4InvocationThreshold\\s+= 50000\\s+\\{product\\} \\{command line\\}");
+        .containsPattern("TieredStopAtLevel\\s+= 1\\s+\\{product\\} \\{command line\\}");
   }
 
   @Test

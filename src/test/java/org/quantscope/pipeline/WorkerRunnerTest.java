@@ -145,6 +145,60 @@ class WorkerRunnerTest {
   }
 
   @Test
+  void quantizingInTheWorkerMakesTheInProcessModelAndKeepsNoFile() throws Exception {
+    Path file =
+        Files.write(temp.resolve("bert.onnx"), TestModels.bertEncoder(2, true).toByteArray());
+    OnnxModel fp32 = ModelFiles.load(file);
+    QuantizeOptions options = QuantizeOptions.DEFAULTS.toBuilder().perChannel(true).build();
+    DynamicQuantizer.Output local = Runner.inProcess().quantize(fp32, options, Progress.NONE);
+
+    WorkerRunner runner = worker();
+    List<String> progress = new ArrayList<>();
+    DynamicQuantizer.Output remote =
+        runner.quantize(
+            fp32,
+            options,
+            (done, total, message) -> {
+              synchronized (progress) {
+                progress.add(message);
+              }
+            });
+
+    assertThat(remote.model().proto()).isEqualTo(local.model().proto()); // the same bytes
+    assertThat(remote.model().file()).isEmpty(); // in memory, as the in-process one
+    assertThat(remote.result()).isEqualTo(local.result());
+    assertThat(progress).isNotEmpty();
+    try (Stream<Path> left = Files.walk(temp)) {
+      assertThat(left.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .doesNotContain("bert.int8.onnx");
+    }
+
+    // the next step runs on it; the float model is not touched
+    ParityReport r =
+        runner.parity(
+            source(fp32, "fp32"),
+            source(remote.model(), "int8"),
+            Synthesizer.synthesize(fp32, Synthesizer.Options.of(2, 7)),
+            ParityOptions.DEFAULTS,
+            SESSIONS,
+            Progress.NONE);
+    assertThat(r.samples()).isEqualTo(2);
+    assertThat(Files.readAllBytes(file)).isEqualTo(TestModels.bertEncoder(2, true).toByteArray());
+    closeRunners();
+    try (Stream<Path> files = Files.list(temp)) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void aModelWithNothingToQuantizeIsRefusedByTheWorkerAndLeavesNoFile() throws Exception {
+    OnnxModel trees = OnnxModel.of(TestModels.treeOnly());
+    assertThatThrownBy(() -> worker().quantize(trees, QuantizeOptions.DEFAULTS, Progress.NONE))
+        .isInstanceOf(org.quantscope.quantize.NothingToQuantizeException.class);
+    assertNoTempFilesLeft();
+  }
+
+  @Test
   void deployCheckInTheWorkerEqualsDeployCheckInProcess() throws Exception {
     OnnxModel fp32 = OnnxModel.of(TestModels.saturatingMatMul());
     DynamicQuantizer.Output q =

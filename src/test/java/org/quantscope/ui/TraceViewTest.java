@@ -234,6 +234,10 @@ class TraceViewTest {
   @Test
   void cancellingATraceInTheWorkerStopsItAndKeepsNothing(FxRobot robot) throws Exception {
     openFragile();
+    // quantized first, so that the trace's only step is the one in the stalling worker
+    robot.clickOn("#quantizeButton");
+    waitUntilIdle();
+    assertThat(vm.runs().quantizedProperty().get()).isNotNull();
     Path temp = Files.createDirectories(dir.resolve("workers"));
     // a worker that stalls at its first progress report, like a session.run that never returns
     WorkerRunner stalling = new WorkerRunner(MisbehavingWorker.process("stall", temp));
