@@ -41,6 +41,12 @@ import org.quantscope.worker.WorkerResult;
 public final class WorkerRunner implements Runner {
   private final WorkerProcess process;
 
+  /** The int8 model of the last quantization, the file it was read from and that file's folder. */
+  private OnnxModel lastInt8;
+
+  private Path lastFile;
+  private WorkerProcess.Output lastOutput;
+
   /** A runner starting its workers with {@code process}; closing the runner closes it. */
   public WorkerRunner(WorkerProcess process) {
     this.process = process;
@@ -66,8 +72,10 @@ public final class WorkerRunner implements Runner {
    *
    * <p>The worker saves the int8 model into a folder of the worker process's ({@link
    * WorkerProcess#output()}), and it is read back here into memory, as the in-process quantizer
-   * leaves it, and the file deleted. An int8 model too large for one protobuf (its weights in a
-   * data file beside it) is read from its files instead, which stay until the runner closes.
+   * leaves it. The file stays until the next quantization or until the runner closes: the steps
+   * that follow hand the worker that file for this model instead of saving it again. An int8 model
+   * too large for one protobuf (its weights in a data file beside it) is read from its files
+   * instead, which stay until the runner closes.
    */
   @Override
   public DynamicQuantizer.Output quantize(
@@ -89,10 +97,39 @@ public final class WorkerRunner implements Runner {
           output.keep();
         } else {
           int8 = ModelFiles.parse(Files.readAllBytes(target), output.dir());
+          remember(int8, target, output);
         }
       }
       return new DynamicQuantizer.Output(int8, result);
     }
+  }
+
+  /** Keeps the last int8 model's file (see {@link #quantize}); the one before goes. */
+  private void remember(OnnxModel int8, Path file, WorkerProcess.Output output) {
+    WorkerProcess.Output before;
+    synchronized (this) {
+      before = lastOutput;
+      lastInt8 = int8;
+      lastFile = file;
+      lastOutput = output;
+    }
+    output.keep();
+    if (before != null) {
+      before.delete();
+    }
+  }
+
+  /** The source as the worker gets it: the last int8 model as the file it was saved to. */
+  private ModelSource saved(ModelSource m) {
+    synchronized (this) {
+      if (m != null
+          && m.model() != null
+          && m.model() == lastInt8
+          && Files.isRegularFile(lastFile)) {
+        return ModelSource.file(lastFile, m.name(), m.sizeBytes());
+      }
+    }
+    return m;
   }
 
   /** {@code bert.onnx} -> {@code bert.int8.onnx}, as the window's <em>Save</em> suggests. */
@@ -115,7 +152,7 @@ public final class WorkerRunner implements Runner {
       WorkerJob.Parity parity =
           new WorkerJob.Parity(
               job.handOver(reference, "reference"),
-              job.handOver(candidate, "candidate"),
+              job.handOver(saved(candidate), "candidate"),
               options,
               sessions);
       return orFail(() -> job.run(parity, feeds, progress)).parity();
@@ -135,7 +172,7 @@ public final class WorkerRunner implements Runner {
       WorkerJob.Bench bench =
           new WorkerJob.Bench(
               job.handOver(reference, "reference"),
-              candidate == null ? null : job.handOver(candidate, "candidate"),
+              candidate == null ? null : job.handOver(saved(candidate), "candidate"),
               options,
               sessions);
       return orFail(() -> job.run(bench, feeds, progress)).bench();
@@ -156,7 +193,7 @@ public final class WorkerRunner implements Runner {
       WorkerJob.Trace trace =
           new WorkerJob.Trace(
               job.handOver(reference, "reference"),
-              job.handOver(candidate, "candidate"),
+              job.handOver(saved(candidate), "candidate"),
               quantized,
               options,
               sessions);
@@ -175,7 +212,7 @@ public final class WorkerRunner implements Runner {
     try (WorkerProcess.Job job = process.prepare()) {
       WorkerJob.Deploy deploy =
           new WorkerJob.Deploy(
-              job.handOver(int8, "candidate"),
+              job.handOver(saved(int8), "candidate"),
               fp32 == null ? null : job.handOver(fp32, "reference"),
               sessions);
       return orFail(() -> job.run(deploy, feeds, progress)).deploy();

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,13 +21,15 @@ import java.util.function.UnaryOperator;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployCheck;
-import org.quantscope.json.Json;
+import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
+import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
+import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -135,12 +138,27 @@ public final class WorkerMain {
     }
   }
 
-  /** What every job needs, done while the worker waits: ORT's native library, the JSON mapper. */
+  /**
+   * What every job needs, done while the worker waits: ORT's native library, the JSON of jobs and
+   * results ({@link WorkerJson#warmUp}), and the window's quantization once on the built-in
+   * example, saved and read back, which loads the model's, the quantizer's and the writer's
+   * classes.
+   */
   private static void warmUp() {
     try {
       OrtRuntime.env();
-      Json.read("{}", WorkerResult.class);
-    } catch (IOException | RuntimeException | LinkageError e) {
+      WorkerJson.warmUp();
+      DynamicQuantizer.Output out =
+          DynamicQuantizer.quantize(
+              OnnxModel.of(ExampleModel.build()), QuantizeOptions.DEFAULTS, Progress.NONE);
+      Path file = Files.createTempFile("warm-up-", ".onnx");
+      try {
+        ModelFiles.save(out.model(), file, SaveOptions.DEFAULT);
+        ModelFiles.load(file);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | NothingToQuantizeException | RuntimeException | LinkageError e) {
       // the first job meets the same problem and reports it
     }
   }

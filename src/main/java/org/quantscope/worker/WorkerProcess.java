@@ -182,16 +182,23 @@ public final class WorkerProcess implements AutoCloseable {
       return dir;
     }
 
-    /** Keeps the folder until the process that made it closes. */
+    /**
+     * Keeps the folder until it is {@linkplain #delete deleted} or the process that made it closes.
+     */
     public void keep() {
       kept = true;
+    }
+
+    /** Deletes the folder, kept or not. */
+    public void delete() {
+      deleteTree(dir);
     }
 
     /** Deletes the folder unless it was kept. */
     @Override
     public void close() {
       if (!kept) {
-        deleteTree(dir);
+        delete();
       }
     }
   }
@@ -295,6 +302,8 @@ public final class WorkerProcess implements AutoCloseable {
     }
     try {
       Worker w = startWorker();
+      // while the worker starts: the JSON of the jobs it will be sent
+      WorkerJson.warmUp();
       synchronized (lock) {
         if (!closed && spare == null) {
           spare = w;

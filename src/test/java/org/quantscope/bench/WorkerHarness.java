@@ -36,15 +36,27 @@ import org.quantscope.worker.WorkerProcess;
  * <pre>
  * java -cp "target/test-classes:target/classes:target/lib/*" \
  *     org.quantscope.bench.WorkerHarness [example | mlp:LAYERS:WIDTH | MODEL.onnx] [REPS]
+ * java [JVM options of the window] -cp ... org.quantscope.bench.WorkerHarness --quantize MODEL.onnx [REPS]
  * </pre>
  *
- * {@code mlp:24:1024} builds a 24-layer MLP of 1024x1024 float weights (about 100 MB) in code; the
- * float model is written to a temporary file and loaded from it, as the window loads a model.
+ * <p>{@code --quantize} times the window's quantization both ways, alternating: in this process
+ * (where it ran until the window's JVM went C1 only) and in the worker with the int8 model read
+ * back ({@code WorkerRunner#quantize}, where it runs now), each from asking to the int8 model in
+ * this process's memory; with {@code -Dharness.parity=N}, then a parity check in the worker on N
+ * made-up samples with each way's int8 model (the first handed over by saving it, the second as the
+ * file the worker saved). Run it with the window's JVM options to see what the window sees.
+ *
+ * <p>{@code mlp:24:1024} builds a 24-layer MLP of 1024x1024 float weights (about 100 MB) in code;
+ * the float model is written to a temporary file and loaded from it, as the window loads a model.
  */
 public final class WorkerHarness {
   private WorkerHarness() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--quantize")) {
+      quantize(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 5);
+      return;
+    }
     String what = args.length > 0 ? args[0] : "example";
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path tmp = Files.createTempDirectory("worker-harness-");
@@ -124,6 +136,54 @@ public final class WorkerHarness {
     worker.close();
     try (var files = Files.walk(tmp)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static void quantize(Path file, int reps) throws Exception {
+    OnnxModel fp32 = ModelFiles.load(file);
+    Runner local = Runner.inProcess();
+    int samples = Integer.getInteger("harness.parity", 0);
+    List<Map<String, NdArray>> feeds =
+        samples == 0 ? List.of() : Synthesizer.synthesize(fp32, Synthesizer.Options.of(samples, 0));
+    ModelSource ref = ModelSource.of(fp32, fp32.displayName(), -1);
+    ParityOptions po = ParityOptions.DEFAULTS;
+    OrtRuntime.SessionConfig sessions = OrtRuntime.SessionConfig.DEFAULT;
+    Progress none = Progress.NONE;
+    try (WorkerRunner worker = new WorkerRunner(WorkerProcess.standard())) {
+      worker.warmUp(); // the window's spare is ready before the first run
+      Thread.sleep(Long.getLong("harness.wait", 3000));
+      for (int r = 1; r <= reps; r++) {
+        long t0 = System.nanoTime();
+        DynamicQuantizer.Output a = local.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+        long t1 = System.nanoTime();
+        DynamicQuantizer.Output b = worker.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+        long t2 = System.nanoTime();
+        if (!a.result().equals(b.result())) {
+          throw new IllegalStateException("the two ways quantized differently");
+        }
+        String parity = "";
+        if (!feeds.isEmpty()) {
+          // then the window's parity check in the worker, on each way's int8 model
+          long p0 = System.nanoTime();
+          worker.parity(ref, ModelSource.of(a.model(), "int8", -1), feeds, po, sessions, none);
+          long p1 = System.nanoTime();
+          worker.parity(ref, ModelSource.of(b.model(), "int8", -1), feeds, po, sessions, none);
+          long p2 = System.nanoTime();
+          parity =
+              String.format(
+                  Locale.ROOT,
+                  "; then parity %6.0f ms and %6.0f ms",
+                  (p1 - p0) / 1e6,
+                  (p2 - p1) / 1e6);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: in this process %6.0f ms, in the worker %6.0f ms%s%n",
+            r,
+            (t1 - t0) / 1e6,
+            (t2 - t1) / 1e6,
+            parity);
+      }
     }
   }
 

@@ -144,8 +144,15 @@ class WorkerRunnerTest {
     assertNoTempFilesLeft();
   }
 
+  /** The int8 models the worker saved for the runners, under the temporary folder. */
+  private List<Path> int8Files() throws IOException {
+    try (Stream<Path> files = Files.walk(temp)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".int8.onnx")).toList();
+    }
+  }
+
   @Test
-  void quantizingInTheWorkerMakesTheInProcessModelAndKeepsNoFile() throws Exception {
+  void quantizingInTheWorkerMakesTheInProcessModelAndKeepsOneFile() throws Exception {
     Path file =
         Files.write(temp.resolve("bert.onnx"), TestModels.bertEncoder(2, true).toByteArray());
     OnnxModel fp32 = ModelFiles.load(file);
@@ -168,22 +175,44 @@ class WorkerRunnerTest {
     assertThat(remote.model().file()).isEmpty(); // in memory, as the in-process one
     assertThat(remote.result()).isEqualTo(local.result());
     assertThat(progress).isNotEmpty();
-    try (Stream<Path> left = Files.walk(temp)) {
-      assertThat(left.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-          .doesNotContain("bert.int8.onnx");
-    }
+    List<Path> saved = int8Files();
+    assertThat(saved).singleElement().satisfies(p -> assertThat(p).hasFileName("bert.int8.onnx"));
 
-    // the next step runs on it; the float model is not touched
+    // the next step runs on it (handed that file); the float model is not touched
+    List<Map<String, NdArray>> feeds = Synthesizer.synthesize(fp32, Synthesizer.Options.of(2, 7));
     ParityReport r =
         runner.parity(
             source(fp32, "fp32"),
             source(remote.model(), "int8"),
-            Synthesizer.synthesize(fp32, Synthesizer.Options.of(2, 7)),
+            feeds,
             ParityOptions.DEFAULTS,
             SESSIONS,
             Progress.NONE);
-    assertThat(r.samples()).isEqualTo(2);
+    ParityReport want =
+        Runner.inProcess()
+            .parity(
+                source(fp32, "fp32"),
+                source(local.model(), "int8"),
+                feeds,
+                ParityOptions.DEFAULTS,
+                SESSIONS,
+                Progress.NONE);
+    assertThat(r).isEqualTo(want);
     assertThat(Files.readAllBytes(file)).isEqualTo(TestModels.bertEncoder(2, true).toByteArray());
+
+    // the next quantization's file replaces it; the model read from the first stays usable
+    runner.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
+    assertThat(saved.get(0)).doesNotExist();
+    assertThat(int8Files()).hasSize(1);
+    assertThat(
+            runner.parity(
+                source(fp32, "fp32"),
+                source(remote.model(), "int8"),
+                feeds,
+                ParityOptions.DEFAULTS,
+                SESSIONS,
+                Progress.NONE))
+        .isEqualTo(want);
     closeRunners();
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files).containsExactly(file);
