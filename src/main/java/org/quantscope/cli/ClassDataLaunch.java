@@ -53,8 +53,8 @@ public final class ClassDataLaunch {
    * code (CSS, layout, skins) take the core the window needs, and the code they make is used a few
    * times; C1's code comes sooner. The one loop that needs C2, the quantizer's weight loop (four
    * times slower with C1), runs in the worker, which starts with Java's defaults ({@code
-   * WorkerRunner#quantize}). Medians started directly on the archive, MiniLM: 1.67 s with C2 later,
-   * 1.34 s with C1 only (measurements.md, *Start-up with java -jar*).
+   * WorkerRunner#quantize}). Started directly on the archive, MiniLM, 6 rounds alternating: medians
+   * 1.67 s with C2 later, 1.40 s with C1 only (measurements.md, *Start-up with java -jar*).
    */
   static final List<String> WINDOW_JIT = List.of("-XX:TieredStopAtLevel=1");
 

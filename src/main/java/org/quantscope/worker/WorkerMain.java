@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,15 +20,12 @@ import java.util.function.UnaryOperator;
 import org.quantscope.bench.Environment;
 import org.quantscope.bench.LatencyBenchmark;
 import org.quantscope.deploy.DeployCheck;
-import org.quantscope.model.ExampleModel;
 import org.quantscope.model.ModelFiles;
-import org.quantscope.model.OnnxModel;
 import org.quantscope.model.SaveOptions;
 import org.quantscope.parity.ParityCheck;
 import org.quantscope.progress.Progress;
 import org.quantscope.quantize.DynamicQuantizer;
 import org.quantscope.quantize.NothingToQuantizeException;
-import org.quantscope.quantize.QuantizeOptions;
 import org.quantscope.runtime.ModelSource;
 import org.quantscope.runtime.NdArray;
 import org.quantscope.runtime.OrtRuntime;
@@ -139,26 +135,14 @@ public final class WorkerMain {
   }
 
   /**
-   * What every job needs, done while the worker waits: ORT's native library, the JSON of jobs and
-   * results ({@link WorkerJson#warmUp}), and the window's quantization once on the built-in
-   * example, saved and read back, which loads the model's, the quantizer's and the writer's
-   * classes.
+   * What every job needs, done while the worker waits: ORT's native library, and the JSON of jobs
+   * and results ({@link WorkerJson#warmUp}, which quantizes the built-in example for it).
    */
   private static void warmUp() {
     try {
       OrtRuntime.env();
       WorkerJson.warmUp();
-      DynamicQuantizer.Output out =
-          DynamicQuantizer.quantize(
-              OnnxModel.of(ExampleModel.build()), QuantizeOptions.DEFAULTS, Progress.NONE);
-      Path file = Files.createTempFile("warm-up-", ".onnx");
-      try {
-        ModelFiles.save(out.model(), file, SaveOptions.DEFAULT);
-        ModelFiles.load(file);
-      } finally {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException | NothingToQuantizeException | RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError e) {
       // the first job meets the same problem and reports it
     }
   }
