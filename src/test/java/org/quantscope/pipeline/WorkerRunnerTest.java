@@ -144,6 +144,18 @@ class WorkerRunnerTest {
     assertNoTempFilesLeft();
   }
 
+  private static ParityReport parity(
+      Runner runner, OnnxModel fp32, OnnxModel int8, List<Map<String, NdArray>> feeds)
+      throws IOException {
+    return runner.parity(
+        source(fp32, "fp32"),
+        source(int8, "int8"),
+        feeds,
+        ParityOptions.DEFAULTS,
+        SESSIONS,
+        Progress.NONE);
+  }
+
   /** The int8 models the worker saved for the runners, under the temporary folder. */
   private List<Path> int8Files() throws IOException {
     try (Stream<Path> files = Files.walk(temp)) {
@@ -180,39 +192,15 @@ class WorkerRunnerTest {
 
     // the next step runs on it (handed that file); the float model is not touched
     List<Map<String, NdArray>> feeds = Synthesizer.synthesize(fp32, Synthesizer.Options.of(2, 7));
-    ParityReport r =
-        runner.parity(
-            source(fp32, "fp32"),
-            source(remote.model(), "int8"),
-            feeds,
-            ParityOptions.DEFAULTS,
-            SESSIONS,
-            Progress.NONE);
-    ParityReport want =
-        Runner.inProcess()
-            .parity(
-                source(fp32, "fp32"),
-                source(local.model(), "int8"),
-                feeds,
-                ParityOptions.DEFAULTS,
-                SESSIONS,
-                Progress.NONE);
-    assertThat(r).isEqualTo(want);
+    ParityReport want = parity(Runner.inProcess(), fp32, local.model(), feeds);
+    assertThat(parity(runner, fp32, remote.model(), feeds)).isEqualTo(want);
     assertThat(Files.readAllBytes(file)).isEqualTo(TestModels.bertEncoder(2, true).toByteArray());
 
     // the next quantization's file replaces it; the model read from the first stays usable
     runner.quantize(fp32, QuantizeOptions.DEFAULTS, Progress.NONE);
     assertThat(saved.get(0)).doesNotExist();
     assertThat(int8Files()).hasSize(1);
-    assertThat(
-            runner.parity(
-                source(fp32, "fp32"),
-                source(remote.model(), "int8"),
-                feeds,
-                ParityOptions.DEFAULTS,
-                SESSIONS,
-                Progress.NONE))
-        .isEqualTo(want);
+    assertThat(parity(runner, fp32, remote.model(), feeds)).isEqualTo(want);
     closeRunners();
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files).containsExactly(file);
