@@ -396,6 +396,35 @@ class WorkerRunnerTest {
   }
 
   @Test
+  void cancellingAQuantizationInTheWorkerLeavesNoInt8Folder() throws Exception {
+    WorkerRunner stalling = misbehaving("stall");
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread job =
+        new Thread(
+            () -> {
+              try {
+                stalling.quantize(
+                    example(),
+                    QuantizeOptions.DEFAULTS,
+                    (done, total, message) -> started.countDown());
+              } catch (Throwable t) {
+                outcome.set(t);
+              }
+            });
+    job.start();
+    started.await(); // the worker is quantizing, and now stalls for ever
+    job.interrupt();
+    job.join();
+
+    assertThat(outcome.get()).isInstanceOf(CancellationException.class);
+    try (Stream<Path> files = Files.walk(temp)) {
+      assertThat(files.filter(p -> p.getFileName().toString().startsWith("run-"))).isEmpty();
+    }
+    assertNoTempFilesLeft();
+  }
+
+  @Test
   void oneWorkerServesRunAfterRunAndClosingTheRunnerEndsIt() throws Exception {
     Path file = Files.write(temp.resolve("mlp.onnx"), TestModels.mlp().toByteArray());
     OnnxModel fp32 = ModelFiles.load(file);
