@@ -82,6 +82,13 @@ public final class WorkerProcess implements AutoCloseable {
   private final Map<String, String> properties;
   private final Path logFolder;
 
+  /**
+   * A waiting worker collects its garbage and gives the memory back after this long without a
+   * collection (G1's periodic collection): the heap of a quantization stayed otherwise, 1.2 GB of
+   * RSS after a BERT-base-sized model.
+   */
+  static final long IDLE_GC_MILLIS = 10_000;
+
   private final Object lock = new Object();
   private Worker spare;
   private boolean closed;
@@ -485,6 +492,7 @@ public final class WorkerProcess implements AutoCloseable {
     jvm.add("-Xmx" + maxHeapMb + "m");
     jvm.add("-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"));
     jvm.add("-XX:-CreateCoredumpOnCrash");
+    jvm.add("-XX:G1PeriodicGCInterval=" + IDLE_GC_MILLIS);
     jvm.add("-Djava.awt.headless=true");
     jvm.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
     for (Map.Entry<String, String> e : forwardedProperties().entrySet()) {

@@ -44,7 +44,8 @@ import org.quantscope.worker.WorkerProcess;
  * back ({@code WorkerRunner#quantize}, where it runs now), each from asking to the int8 model in
  * this process's memory; with {@code -Dharness.parity=N}, then a parity check in the worker on N
  * made-up samples with each way's int8 model (the first handed over by saving it, the second as the
- * file the worker saved). Run it with the window's JVM options to see what the window sees.
+ * file the worker saved). Then the spare's RSS, and again 20 s later. Run it with the window's JVM
+ * options to see what the window sees.
  *
  * <p>{@code mlp:24:1024} builds a 24-layer MLP of 1024x1024 float weights (about 100 MB) in code;
  * the float model is written to a temporary file and loaded from it, as the window loads a model.
@@ -184,6 +185,15 @@ public final class WorkerHarness {
             (t2 - t1) / 1e6,
             parity);
       }
+      long pid = worker.spareProcessId().orElse(-1);
+      System.out.printf(
+          Locale.ROOT,
+          "the spare worker after the runs: pid %d, RSS %s; this process: RSS %s%n",
+          pid,
+          rss(pid),
+          rss(ProcessHandle.current().pid()));
+      Thread.sleep(20_000);
+      System.out.printf(Locale.ROOT, "20 s later, the spare's RSS %s%n", rss(pid));
     }
   }
 
