@@ -30,6 +30,7 @@ import org.quantscope.sensitivity.SensitivityReport;
 import org.quantscope.sensitivity.Study;
 import org.quantscope.trace.TraceReport;
 import org.quantscope.worker.WorkerJob;
+import org.quantscope.worker.WorkerOutputs;
 import org.quantscope.worker.WorkerProcess;
 import org.quantscope.worker.WorkerResult;
 
@@ -45,7 +46,7 @@ public final class WorkerRunner implements Runner {
   private OnnxModel lastInt8;
 
   private Path lastFile;
-  private WorkerProcess.Output lastOutput;
+  private WorkerOutputs.Output lastOutput;
 
   /** A runner starting its workers with {@code process}; closing the runner closes it. */
   public WorkerRunner(WorkerProcess process) {
@@ -81,7 +82,7 @@ public final class WorkerRunner implements Runner {
   public DynamicQuantizer.Output quantize(
       OnnxModel model, QuantizeOptions options, Progress progress)
       throws IOException, NothingToQuantizeException {
-    try (WorkerProcess.Output output = process.output();
+    try (WorkerOutputs.Output output = process.output();
         WorkerProcess.Job job = process.prepare()) {
       Path target = output.dir().resolve(int8Name(model));
       WorkerJob.Quantize q =
@@ -105,8 +106,8 @@ public final class WorkerRunner implements Runner {
   }
 
   /** Keeps the last int8 model's file (see {@link #quantize}); the one before goes. */
-  private void remember(OnnxModel int8, Path file, WorkerProcess.Output output) {
-    WorkerProcess.Output before;
+  private void remember(OnnxModel int8, Path file, WorkerOutputs.Output output) {
+    WorkerOutputs.Output before;
     synchronized (this) {
       before = lastOutput;
       lastInt8 = int8;

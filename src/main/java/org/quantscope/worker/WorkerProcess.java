@@ -92,7 +92,7 @@ public final class WorkerProcess implements AutoCloseable {
   private final Object lock = new Object();
   private Worker spare;
   private boolean closed;
-  private Path outputs;
+  private final WorkerOutputs outputs;
 
   /** Every worker of this JVM still running, for the shutdown hook. */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -109,6 +109,7 @@ public final class WorkerProcess implements AutoCloseable {
     this.entryPoint = List.copyOf(entryPoint);
     this.properties = Map.copyOf(properties);
     this.logFolder = logFolder;
+    this.outputs = new WorkerOutputs(tempRoot);
   }
 
   /**
@@ -160,54 +161,10 @@ public final class WorkerProcess implements AutoCloseable {
 
   /**
    * A fresh private folder for files a worker writes for this process (the int8 model of a
-   * quantization), outside every job's folder. Closing the output deletes it unless it was
-   * {@linkplain Output#keep kept}; kept outputs are deleted when this process closes.
+   * quantization), outside every job's folder; see {@link WorkerOutputs}.
    */
-  public Output output() throws IOException {
-    synchronized (lock) {
-      if (outputs == null || !Files.isDirectory(outputs)) {
-        outputs =
-            tempRoot == null
-                ? Files.createTempDirectory("quantscope-int8-")
-                : Files.createTempDirectory(tempRoot, "quantscope-int8-");
-      }
-      return new Output(Files.createTempDirectory(outputs, "run-"));
-    }
-  }
-
-  /** A folder a worker writes into for this process (see {@link #output()}). */
-  public static final class Output implements AutoCloseable {
-    private final Path dir;
-    private boolean kept;
-
-    private Output(Path dir) {
-      this.dir = dir;
-    }
-
-    /** The folder. */
-    public Path dir() {
-      return dir;
-    }
-
-    /**
-     * Keeps the folder until it is {@linkplain #delete deleted} or the process that made it closes.
-     */
-    public void keep() {
-      kept = true;
-    }
-
-    /** Deletes the folder, kept or not. */
-    public void delete() {
-      deleteTree(dir);
-    }
-
-    /** Deletes the folder unless it was kept. */
-    @Override
-    public void close() {
-      if (!kept) {
-        delete();
-      }
-    }
+  public WorkerOutputs.Output output() throws IOException {
+    return outputs.next();
   }
 
   /** One job: its folder, the models handed over, then one run of one worker. */
@@ -331,20 +288,15 @@ public final class WorkerProcess implements AutoCloseable {
   @Override
   public void close() {
     Worker w;
-    Path o;
     synchronized (lock) {
       closed = true;
       w = spare;
       spare = null;
-      o = outputs;
-      outputs = null;
     }
     if (w != null) {
       w.end();
     }
-    if (o != null) {
-      deleteTree(o);
-    }
+    outputs.close();
   }
 
   /** The spare worker's process id, if one is ready: for tests and harnesses. */
@@ -638,7 +590,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
     } catch (IOException | RuntimeException e) {

@@ -156,6 +156,43 @@ class WorkerRunnerTest {
         Progress.NONE);
   }
 
+  /** A step the test runs in a thread of its own, reporting to {@code progress}. */
+  @FunctionalInterface
+  private interface Step {
+    void run(Progress progress) throws Exception;
+  }
+
+  /**
+   * A step run in a thread of its own, on a worker that stalls at its first progress report: made
+   * once the worker reported, then {@linkplain #cancel cancelled} as the window's Cancel does.
+   */
+  private static final class Stalled {
+    private final AtomicReference<Throwable> outcome = new AtomicReference<>();
+    private final Thread thread;
+
+    Stalled(Step step) throws InterruptedException {
+      CountDownLatch started = new CountDownLatch(1);
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  step.run((done, total, message) -> started.countDown());
+                } catch (Throwable t) {
+                  outcome.set(t);
+                }
+              });
+      thread.start();
+      started.await(); // the worker is running the step, and now stalls for ever
+    }
+
+    /** Interrupts the step's thread and returns what it threw. */
+    Throwable cancel() throws InterruptedException {
+      thread.interrupt();
+      thread.join();
+      return outcome.get();
+    }
+  }
+
   /** The int8 models the worker saved for the runners, under the temporary folder. */
   private List<Path> int8Files() throws IOException {
     try (Stream<Path> files = Files.walk(temp)) {
@@ -357,33 +394,14 @@ class WorkerRunnerTest {
   void cancellingKillsTheWorkerAndLeavesNothingBehind() throws Exception {
     ModelSource fp32 = source(example(), "fp32");
     WorkerRunner stalling = misbehaving("stall");
-    CountDownLatch started = new CountDownLatch(1);
-    AtomicReference<Throwable> outcome = new AtomicReference<>();
-    Thread job =
-        new Thread(
-            () -> {
-              try {
-                stalling.parity(
-                    fp32,
-                    fp32,
-                    exampleFeeds(),
-                    ParityOptions.DEFAULTS,
-                    SESSIONS,
-                    (done, total, message) -> started.countDown());
-              } catch (Throwable t) {
-                outcome.set(t);
-              }
-            });
-    job.start();
-    started.await(); // the worker is running the job, and now stalls for ever
+    Stalled job =
+        new Stalled(
+            p -> stalling.parity(fp32, fp32, exampleFeeds(), ParityOptions.DEFAULTS, SESSIONS, p));
     List<ProcessHandle> workers = workers();
     assertThat(workers).hasSize(1);
     assertThat(workers.get(0).isAlive()).isTrue();
 
-    job.interrupt();
-    job.join();
-
-    assertThat(outcome.get()).isInstanceOf(CancellationException.class);
+    assertThat(job.cancel()).isInstanceOf(CancellationException.class);
     assertThat(workers.get(0).isAlive()).as("the worker was killed").isFalse();
     // a fresh spare took its place, and it is the one the runner has ready
     List<ProcessHandle> now = workers();
@@ -398,26 +416,8 @@ class WorkerRunnerTest {
   @Test
   void cancellingAQuantizationInTheWorkerLeavesNoInt8Folder() throws Exception {
     WorkerRunner stalling = misbehaving("stall");
-    CountDownLatch started = new CountDownLatch(1);
-    AtomicReference<Throwable> outcome = new AtomicReference<>();
-    Thread job =
-        new Thread(
-            () -> {
-              try {
-                stalling.quantize(
-                    example(),
-                    QuantizeOptions.DEFAULTS,
-                    (done, total, message) -> started.countDown());
-              } catch (Throwable t) {
-                outcome.set(t);
-              }
-            });
-    job.start();
-    started.await(); // the worker is quantizing, and now stalls for ever
-    job.interrupt();
-    job.join();
-
-    assertThat(outcome.get()).isInstanceOf(CancellationException.class);
+    Stalled job = new Stalled(p -> stalling.quantize(example(), QuantizeOptions.DEFAULTS, p));
+    assertThat(job.cancel()).isInstanceOf(CancellationException.class);
     try (Stream<Path> files = Files.walk(temp)) {
       assertThat(files.filter(p -> p.getFileName().toString().startsWith("run-"))).isEmpty();
     }
