@@ -101,6 +101,10 @@ public final class WeightQuantizer {
     final float[] max;
     float[] scales;
     int[] zps;
+
+    /** Every zero point within the type: the fast loops' condition (always so, in practice). */
+    boolean zeroPointsInType;
+
     final byte[] q;
     double signal;
     double noise;
@@ -140,6 +144,10 @@ public final class WeightQuantizer {
                 empty);
         scales[c] = p.scale();
         zps[c] = p.zeroPoint();
+      }
+      zeroPointsInType = true;
+      for (int zp : zps) {
+        zeroPointsInType &= zp >= spec.type().typeMin() && zp <= spec.type().typeMax();
       }
     }
 
@@ -194,10 +202,8 @@ public final class WeightQuantizer {
       float[] buf = new float[Math.min(CHUNK, end - start)];
       FloatBuffer values = j.spec.values();
       int base = values.position();
-      float[] zps = new float[channels];
-      for (int c = 0; c < channels; c++) {
-        zps[c] = j.zps[c];
-      }
+      int[] zps = j.zps;
+      boolean fast = j.zeroPointsInType;
       // [sum x^2, sum err^2, max |err|] in float per chunk, summed in double across chunks:
       // plenty for figures shown to 0.1 dB
       float[] acc = new float[3];
@@ -213,14 +219,22 @@ public final class WeightQuantizer {
         acc[2] = 0;
         if (j.inner == 1 && channels > 1) {
           cur.channel =
-              quantizeInterleaved(
-                  buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc);
+              fast
+                  ? quantizeInterleaved(
+                      buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc)
+                  : quantizeInterleavedExact(
+                      buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc);
         } else {
           int i = 0;
           while (i < len) {
             int run = Math.min(len - i, cur.remaining());
             int c = cur.channel;
-            quantizeRun(buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
+            if (fast) {
+              quantizeRun(buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
+            } else {
+              quantizeRunExact(
+                  buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
+            }
             cur.advance(run);
             i += run;
           }
@@ -254,26 +268,84 @@ public final class WeightQuantizer {
   /** Channels along the last axis: the channel changes with every element. */
   private static int rangeInterleaved(float[] buf, int len, float[] lo, float[] hi, int c) {
     int channels = lo.length;
-    for (int k = 0; k < len; k++) {
-      float x = buf[k];
-      if (x < lo[c]) {
-        lo[c] = x;
+    int k = 0;
+    while (k < len) {
+      // one row: elements k.. have channels c..
+      int run = Math.min(len - k, channels - c);
+      int shift = k - c;
+      for (int ch = c; ch < c + run; ch++) {
+        float x = buf[ch + shift];
+        if (x < lo[ch]) {
+          lo[ch] = x;
+        }
+        if (x > hi[ch]) {
+          hi[ch] = x;
+        }
       }
-      if (x > hi[c]) {
-        hi[c] = x;
-      }
-      if (++c == channels) {
-        c = 0;
-      }
+      k += run;
+      c = c + run == channels ? 0 : c + run;
     }
     return c;
   }
 
   /**
+   * 1.5 * 2^23: a float of magnitude below 2^22 added to it lands where floats are one apart, so
+   * the addition rounds it to an integer, half to even (the magic number is even), and the sum's
+   * low mantissa bits hold that integer plus 2^22 (whose low byte is 0).
+   */
+  private static final float MAGIC = 0x1.8p23f;
+
+  /**
    * ORT's per-element steps: float32 division, round half to even, add the zero point, clamp to the
    * type; and the error of the dequantized value.
+   *
+   * <p>The same bytes and errors as {@link #quantizeRunExact}, in fewer and simpler steps: clamping
+   * the quotient to {@code [typeMin - zp, typeMax - zp]} before rounding gives what rounding and
+   * then clamping gives (the bounds are integers, and rounding keeps order), leaves a magnitude
+   * below 512 that {@link #MAGIC} rounds, and the quantized byte is the sum's low byte plus the
+   * zero point. A quotient that is NaN (a NaN weight, or an infinite scale) would come out
+   * otherwise; it makes an error NaN, so a run whose error sum is NaN is done again the exact way.
    */
   private static void quantizeRun(
+      float[] buf,
+      int from,
+      int to,
+      float scale,
+      int zp,
+      float typeMin,
+      float typeMax,
+      byte[] q,
+      int qOffset,
+      float[] acc) {
+    float lo = typeMin - zp;
+    float hi = typeMax - zp;
+    float s2 = 0;
+    float e2 = 0;
+    float m = acc[2];
+    for (int k = from; k < to; k++) {
+      float x = buf[k];
+      float v = x / scale;
+      v = v < lo ? lo : v;
+      v = v > hi ? hi : v;
+      float t = v + MAGIC;
+      q[qOffset + k] = (byte) (Float.floatToRawIntBits(t) + zp);
+      float err = x - (t - MAGIC) * scale;
+      s2 += x * x;
+      e2 += err * err;
+      float a = Math.abs(err);
+      m = a > m ? a : m;
+    }
+    if (Float.isNaN(e2)) {
+      quantizeRunExact(buf, from, to, scale, zp, typeMin, typeMax, q, qOffset, acc);
+      return;
+    }
+    acc[0] += s2;
+    acc[1] += e2;
+    acc[2] = m;
+  }
+
+  /** {@link #quantizeRun}'s steps as ORT writes them; NaN quotients cast to 0. */
+  private static void quantizeRunExact(
       float[] buf,
       int from,
       int to,
@@ -302,11 +374,65 @@ public final class WeightQuantizer {
     acc[2] = m;
   }
 
+  /**
+   * Channels along the last axis, row by row ({@link #quantizeRun}'s steps with a scale and zero
+   * point per element); a chunk whose error sum is NaN is done again the exact way.
+   */
   private static int quantizeInterleaved(
       float[] buf,
       int len,
       float[] scales,
-      float[] zps,
+      int[] zps,
+      int c,
+      float typeMin,
+      float typeMax,
+      byte[] q,
+      int qOffset,
+      float[] acc) {
+    int channels = scales.length;
+    int first = c;
+    float s2 = 0;
+    float e2 = 0;
+    float m = acc[2];
+    int k = 0;
+    while (k < len) {
+      int run = Math.min(len - k, channels - c);
+      int shift = k - c;
+      for (int ch = c; ch < c + run; ch++) {
+        float x = buf[ch + shift];
+        float scale = scales[ch];
+        int zp = zps[ch];
+        float v = x / scale;
+        float lo = typeMin - zp;
+        float hi = typeMax - zp;
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+        float t = v + MAGIC;
+        q[qOffset + ch + shift] = (byte) (Float.floatToRawIntBits(t) + zp);
+        float err = x - (t - MAGIC) * scale;
+        s2 += x * x;
+        e2 += err * err;
+        float a = Math.abs(err);
+        m = a > m ? a : m;
+      }
+      k += run;
+      c = c + run == channels ? 0 : c + run;
+    }
+    if (Float.isNaN(e2)) {
+      return quantizeInterleavedExact(
+          buf, len, scales, zps, first, typeMin, typeMax, q, qOffset, acc);
+    }
+    acc[0] += s2;
+    acc[1] += e2;
+    acc[2] = m;
+    return c;
+  }
+
+  private static int quantizeInterleavedExact(
+      float[] buf,
+      int len,
+      float[] scales,
+      int[] zps,
       int c,
       float typeMin,
       float typeMax,

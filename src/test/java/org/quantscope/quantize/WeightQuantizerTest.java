@@ -284,6 +284,85 @@ class WeightQuantizerTest {
     assertThat(buffer.remaining()).isEqualTo(n);
   }
 
+  /**
+   * Values on the quantizer's edges, each channel scaled by exactly 1: quotients halfway between
+   * two integers (rounded to the even one, -0.5 to -0), the type's bounds and beyond them, signed
+   * zeros, NaN (cast to 0) and infinite weights (an infinite scale). Every byte is {@link
+   * QuantMath#quantize}'s for that element, per tensor and with the channels interleaved.
+   */
+  @Test
+  void halfwayClampedSignedZeroNanAndInfiniteValuesAreQuantizedAsOneAtATime() {
+    float[] edges = {
+      -127f,
+      127f,
+      0.5f,
+      1.5f,
+      2.5f,
+      -0.5f,
+      -1.5f,
+      -2.5f,
+      126.5f,
+      -126.5f,
+      -0f,
+      0f,
+      0.49999997f,
+      63.5f,
+      -63.5f,
+      100.25f
+    };
+    int rows = CHUNK / 3 + 17; // the rows cross a chunk boundary
+    for (boolean withNan : new boolean[] {false, true}) {
+      for (boolean withInfinity : new boolean[] {false, true}) {
+        float[] v = new float[rows * 4];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = edges[(i / 4 + i % 4) % edges.length];
+        }
+        v[3] = 127f; // every channel spans [-127, 127]: scale 1 for symmetric QInt8
+        v[4] = -127f;
+        if (withNan) {
+          v[rows * 2 + 1] = Float.NaN;
+        }
+        if (withInfinity) {
+          v[rows * 3 + 2] = Float.POSITIVE_INFINITY;
+        }
+        for (long[] dims : List.of(new long[] {v.length}, new long[] {rows, 4})) {
+          int axis = dims.length == 1 ? -1 : 1;
+          for (QuantType type : QuantType.values()) {
+            boolean symmetric = type == QuantType.QInt8;
+            QuantizedWeight w =
+                WeightQuantizer.quantize(
+                    FloatBuffer.wrap(v), dims, axis, type, symmetric, false, Double.NaN);
+            String what =
+                String.format("%s axis %d nan=%b infinity=%b", type, axis, withNan, withInfinity);
+            if (!withInfinity && symmetric) {
+              assertThat(w.scales()).as(what).containsOnly(1f);
+            }
+            byte[] expected = new byte[v.length];
+            for (int i = 0; i < v.length; i++) {
+              int c = axis < 0 ? 0 : i % 4;
+              expected[i] = (byte) QuantMath.quantize(v[i], w.scales()[c], w.zeroPoints()[c], type);
+            }
+            int at = Arrays.mismatch(w.data(), expected);
+            assertThat(at)
+                .as("%s: first element that differs (value %s)", what, at < 0 ? "-" : v[at])
+                .isEqualTo(-1);
+            if (withNan || withInfinity) {
+              assertThat(w.maxAbsError()).as(what).isNaN();
+            } else {
+              assertMatches(
+                  w,
+                  ScalarOracle.quantize(v, dims, axis, type, symmetric, false, Double.NaN),
+                  dims,
+                  axis,
+                  type,
+                  what);
+            }
+          }
+        }
+      }
+    }
+  }
+
   static Stream<Arguments> everyParameterRule() {
     List<Arguments> all = new ArrayList<>();
     for (QuantType type : QuantType.values()) {
