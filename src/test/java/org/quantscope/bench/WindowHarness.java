@@ -171,7 +171,13 @@ public final class WindowHarness {
       vm = new MainViewModel(jobs, Settings.memory(), Pipeline.inProcess());
       view = new MainView(vm, jobs);
       Stage stage = new Stage();
-      stage.setScene(new Scene(view, 1400, 860));
+      Scene scene = new Scene(view, 1400, 860);
+      // the window's own style sheet, as QuantScopeApp adds it: what it draws is what is timed
+      scene
+          .getStylesheets()
+          .add(
+              org.quantscope.ui.QuantScopeApp.class.getResource("quantscope.css").toExternalForm());
+      stage.setScene(scene);
       stage.show();
       // an invalidation, not a change: opening the same model again gives an equal summary, which
       // a change listener does not hear (the second round printed "loaded -2265.39 s")
@@ -348,6 +354,21 @@ public final class WindowHarness {
       done.await(60, TimeUnit.SECONDS);
       long[] p = onFx(() -> paints.stream().mapToLong(Long::longValue).sorted().toArray());
       long[] g = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (Boolean.getBoolean("harness.frames")) {
+        // the slowest frames with their number (every tenth zooms), to tell a first drawing, a
+        // zoom or a pause from the rest
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < gaps.size(); i++) {
+          order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(gaps.get(b), gaps.get(a)));
+        StringBuilder worst =
+            new StringBuilder("  slowest frames (" + gaps.size() + "/" + g.length + "):");
+        for (int i : order.subList(0, Math.min(6, order.size()))) {
+          worst.append(String.format(Locale.ROOT, " #%d %.1f ms", i + 1, gaps.get(i) / 1e6));
+        }
+        System.out.println(worst);
+      }
       System.out.printf(
           Locale.ROOT,
           "  pan/zoom at %s (scale %.2f): %d frames, paint p50 %.1f ms max %.1f ms;"
