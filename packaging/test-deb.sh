@@ -138,6 +138,16 @@ check_installed() {
   # The JVM refuses to start with -Xshare:on when it cannot map the app's class-data archive.
   JAVA_TOOL_OPTIONS=-Xshare:on /usr/bin/quantscope --version >/dev/null 2>"$work/cds.txt" ||
     fail "the AppCDS archive does not map in $app: $(cat "$work/cds.txt")"
+  # The desktop entry's launcher: the window's JVM options (C1 only), the same archive.
+  grep -qx "Exec=$app/bin/quantscope-window %F" "$app/lib/$desktop" ||
+    fail "the desktop entry does not start $app/bin/quantscope-window"
+  grep -qx 'java-options=-XX:TieredStopAtLevel=1' "$app/lib/app/quantscope-window.cfg" ||
+    fail "the window's launcher does not run C1 only"
+  ! grep -q 'TieredStopAtLevel' "$app/lib/app/quantscope.cfg" ||
+    fail "the command line's launcher runs C1 only"
+  JAVA_TOOL_OPTIONS=-Xshare:on "$app/bin/quantscope-window" --version >/dev/null 2>"$work/cds.txt" ||
+    fail "the window's launcher does not map the AppCDS archive: $(cat "$work/cds.txt")"
+  [ "$(ls "$app"/lib/*.desktop | wc -l)" = 1 ] || fail "more than one desktop entry: $(ls "$app"/lib/*.desktop)"
 
   # A model file, written with the installed app's own classes.
   java -cp "$app/lib/app/quantscope.jar:$app/lib/app/lib/*" packaging/linux/WriteExampleModel.java \

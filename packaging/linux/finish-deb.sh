@@ -15,7 +15,8 @@
 #   /usr/share/bash-completion/completions/quantscope, /usr/share/man/man1/quantscope.1.gz
 #   /usr/share/lintian/overrides/quantscope      what lintian asks of uploads to Debian only
 # writes the control file's maintainer, homepage, section and extended description, the
-# md5sums, and packs it again (owned by root, xz).
+# md5sums, removes the menu entry jpackage gives the window's launcher (the package's own entry
+# starts that launcher), and packs it again (owned by root, xz).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -30,6 +31,11 @@ p=$work/pkg
 
 # jpackage's launcher library is loaded, never run
 chmod 644 "$p/opt/quantscope/lib/libapplauncher.so"
+
+# the window's launcher (bin/quantscope-window, which the desktop entry starts) is no menu entry of
+# its own: Java 17's jpackage gives every launcher one, and its install and removal commands
+rm -f "$p/opt/quantscope/lib/quantscope-quantscope-window.desktop" "$p/opt/quantscope/lib/quantscope-window.png"
+sed -i '/quantscope-quantscope-window\.desktop/d' "$p/DEBIAN/postinst" "$p/DEBIAN/prerm"
 
 # the command on PATH: a plain link, owned by the package (no update-alternatives)
 install -d -m 755 "$p/usr/bin"
