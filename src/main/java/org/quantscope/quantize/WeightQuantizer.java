@@ -145,10 +145,6 @@ public final class WeightQuantizer {
         scales[c] = p.scale();
         zps[c] = p.zeroPoint();
       }
-      zeroPointsInType = true;
-      for (int zp : zps) {
-        zeroPointsInType &= zp >= spec.type().typeMin() && zp <= spec.type().typeMax();
-      }
     }
 
     synchronized void mergeError(double s2, double e2, float m) {
@@ -203,7 +199,6 @@ public final class WeightQuantizer {
       FloatBuffer values = j.spec.values();
       int base = values.position();
       int[] zps = j.zps;
-      boolean fast = j.zeroPointsInType;
       // [sum x^2, sum err^2, max |err|] in float per chunk, summed in double across chunks:
       // plenty for figures shown to 0.1 dB
       float[] acc = new float[3];
@@ -219,22 +214,14 @@ public final class WeightQuantizer {
         acc[2] = 0;
         if (j.inner == 1 && channels > 1) {
           cur.channel =
-              fast
-                  ? quantizeInterleaved(
-                      buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc)
-                  : quantizeInterleavedExact(
-                      buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc);
+              quantizeInterleaved(
+                  buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.q, off, acc);
         } else {
           int i = 0;
           while (i < len) {
             int run = Math.min(len - i, cur.remaining());
             int c = cur.channel;
-            if (fast) {
-              quantizeRun(buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
-            } else {
-              quantizeRunExact(
-                  buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
-            }
+            quantizeRun(buf, i, i + run, j.scales[c], zps[c], typeMin, typeMax, j.q, off, acc);
             cur.advance(run);
             i += run;
           }
@@ -302,9 +289,10 @@ public final class WeightQuantizer {
    * <p>The same bytes and errors as {@link #quantizeRunExact}, in fewer and simpler steps: clamping
    * the quotient to {@code [typeMin - zp, typeMax - zp]} before rounding gives what rounding and
    * then clamping gives (the bounds are integers, and rounding keeps order), leaves a magnitude
-   * below 512 that {@link #MAGIC} rounds, and the quantized byte is the sum's low byte plus the
-   * zero point. A quotient that is NaN (a NaN weight, or an infinite scale) would come out
-   * otherwise; it makes an error NaN, so a run whose error sum is NaN is done again the exact way.
+   * below 512 that {@link #MAGIC} rounds (a zero point lies in its type: {@link QuantMath#params}
+   * puts it between qmin and qmax), and the quantized byte is the sum's low byte plus the zero
+   * point. A quotient that is NaN (a NaN weight, or an infinite scale) would come out otherwise; it
+   * makes an error NaN, so a run whose error sum is NaN is done again the exact way.
    */
   private static void quantizeRun(
       float[] buf,
@@ -419,48 +407,17 @@ public final class WeightQuantizer {
       c = c + run == channels ? 0 : c + run;
     }
     if (Float.isNaN(e2)) {
-      return quantizeInterleavedExact(
-          buf, len, scales, zps, first, typeMin, typeMax, q, qOffset, acc);
-    }
-    acc[0] += s2;
-    acc[1] += e2;
-    acc[2] = m;
-    return c;
-  }
-
-  private static int quantizeInterleavedExact(
-      float[] buf,
-      int len,
-      float[] scales,
-      int[] zps,
-      int c,
-      float typeMin,
-      float typeMax,
-      byte[] q,
-      int qOffset,
-      float[] acc) {
-    int channels = scales.length;
-    float s2 = 0;
-    float e2 = 0;
-    float m = acc[2];
-    for (int k = 0; k < len; k++) {
-      float scale = scales[c];
-      float zp = zps[c];
-      float x = buf[k];
-      float v = QuantMath.rint(x / scale) + zp;
-      v = Math.max(typeMin, Math.min(typeMax, v));
-      q[qOffset + k] = (byte) (int) v;
-      float err = x - (v - zp) * scale;
-      s2 += x * x;
-      e2 += err * err;
-      m = Math.max(m, Math.abs(err));
-      if (++c == channels) {
-        c = 0;
+      // again the exact way, one element at a time: the same float additions in the same order
+      c = first;
+      for (int i = 0; i < len; i++) {
+        quantizeRunExact(buf, i, i + 1, scales[c], zps[c], typeMin, typeMax, q, qOffset, acc);
+        c = c + 1 == channels ? 0 : c + 1;
       }
+    } else {
+      acc[0] += s2;
+      acc[1] += e2;
+      acc[2] = m;
     }
-    acc[0] += s2;
-    acc[1] += e2;
-    acc[2] = m;
     return c;
   }
 
