@@ -363,6 +363,27 @@ class WeightQuantizerTest {
     }
   }
 
+  @Test
+  void theClampFreeLoopIsTakenOnlyWhenBothEndsOfTheRangeRoundInsideTheType() {
+    // symmetric QInt8, scale 1: 127.49 rounds to 127, 127.5 to 128 (ties to even)
+    assertThat(WeightQuantizer.roundsInside(-127f, 127.49f, 1f, 0, -128f, 127f)).isTrue();
+    assertThat(WeightQuantizer.roundsInside(-127f, 127.5f, 1f, 0, -128f, 127f)).isFalse();
+    assertThat(WeightQuantizer.roundsInside(-128.5f, 0f, 1f, 0, -128f, 127f)).isTrue();
+    assertThat(WeightQuantizer.roundsInside(-128.51f, 0f, 1f, 0, -128f, 127f)).isFalse();
+    // QUInt8 over [-127, 127]: zero point 128, and 127 / (254 / 255) = 127.5 rounds to 256
+    QuantMath.Params p =
+        QuantMath.params(-127f, 127f, QuantType.QUInt8, false, false, Double.NaN, false);
+    assertThat(p.zeroPoint()).isEqualTo(128);
+    assertThat(WeightQuantizer.roundsInside(-127f, 127f, p.scale(), 128, 0f, 255f)).isFalse();
+    assertThat(WeightQuantizer.roundsInside(-127f, 126f, p.scale(), 128, 0f, 255f)).isTrue();
+    // a range that no scale covers
+    assertThat(WeightQuantizer.roundsInside(0f, Float.POSITIVE_INFINITY, 1f, 0, -128f, 127f))
+        .isFalse();
+    assertThat(WeightQuantizer.roundsInside(0f, 1f, 0f, 0, -128f, 127f)).isFalse();
+    assertThat(WeightQuantizer.roundsInside(0f, 0f, 0f, 0, -128f, 127f)).isFalse();
+    assertThat(WeightQuantizer.roundsInside(0f, 1f, Float.NaN, 0, -128f, 127f)).isFalse();
+  }
+
   static Stream<Arguments> everyParameterRule() {
     List<Arguments> all = new ArrayList<>();
     for (QuantType type : QuantType.values()) {
