@@ -78,16 +78,21 @@ public final class DynamicQuantizer {
     model.checkUnchanged();
     OpsetUpgrade.Upgrade upgrade = OpsetUpgrade.upgrade(model.proto());
     ModelProto p = upgrade.model();
-    List<QuantizableNode> verdicts =
-        Quantizability.classify(p.getGraph(), options.criteria(), upgrade.naming());
-    if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {
-      throw new NothingToQuantizeException(nothingToQuantize(verdicts));
-    }
-    long opset = defaultOpset(p);
 
-    GraphQuantizer g =
-        new GraphQuantizer(p.getGraph(), options, opset, model::payload, upgrade.naming());
-    g.run(progress);
+    // The graph quantizer asks every node for its verdict as it goes, so a model where none
+    // qualifies is known once it has run; the verdicts are walked again only to say why.
+    GraphQuantizer g;
+    try {
+      long opset = defaultOpset(p);
+      g = new GraphQuantizer(p.getGraph(), options, opset, model::payload, upgrade.naming());
+      g.run(progress);
+    } catch (ModelFormatException e) {
+      refuseIfNothingQualifies(p, options, upgrade.naming()); // that says more than the rewrite
+      throw e;
+    }
+    if (g.all().stream().allMatch(q -> q.pendingReports().isEmpty())) {
+      refuseIfNothingQualifies(p, options, upgrade.naming());
+    }
 
     Map<WeightJob, QuantizedWeight> computed =
         Weights.compute(Weights.planned(g), model, progress, cache);
@@ -107,6 +112,16 @@ public final class DynamicQuantizer {
 
     QuantizationResult result = ResultBuilder.build(g, computed);
     return new Output(model.withProto(out.build()), result);
+  }
+
+  /** Throws when none of the model's candidate nodes will be quantized, saying why. */
+  private static void refuseIfNothingQualifies(
+      ModelProto p, QuantizeOptions options, NodeNaming naming) throws NothingToQuantizeException {
+    List<QuantizableNode> verdicts =
+        Quantizability.classify(p.getGraph(), options.criteria(), naming);
+    if (verdicts.stream().noneMatch(QuantizableNode::willQuantize)) {
+      throw new NothingToQuantizeException(nothingToQuantize(verdicts));
+    }
   }
 
   /**
