@@ -236,7 +236,7 @@ public final class WeightQuantizer {
         if (j.inner == 1 && channels > 1) {
           cur.channel =
               quantizeInterleaved(
-                  buf, len, j.scales, zps, cur.channel, typeMin, typeMax, q, off, acc);
+                  buf, len, j.scales, zps, cur.channel, typeMin, typeMax, j.clampFree, q, off, acc);
         } else {
           int i = 0;
           while (i < len) {
@@ -441,7 +441,8 @@ public final class WeightQuantizer {
 
   /**
    * Channels along the last axis, row by row ({@link #quantizeRun}'s steps with a scale and zero
-   * point per element); a chunk whose error sum is NaN is done again the exact way.
+   * point per element, without the clamps when {@code clampFree}); a chunk whose error sum is NaN
+   * is done again the exact way.
    */
   private static int quantizeInterleaved(
       float[] buf,
@@ -451,39 +452,27 @@ public final class WeightQuantizer {
       int c,
       float typeMin,
       float typeMax,
+      boolean clampFree,
       byte[] q,
       int qOffset,
       float[] acc) {
     int channels = scales.length;
     int first = c;
-    float s2 = 0;
-    float e2 = 0;
-    float m = acc[2];
+    // the running sums and maximum, carried from row to row: the same additions in the same order
+    // as one loop over the chunk
+    float[] sums = {0, 0, acc[2]};
     int k = 0;
     while (k < len) {
       int run = Math.min(len - k, channels - c);
-      int shift = k - c;
-      for (int ch = c; ch < c + run; ch++) {
-        float x = buf[ch + shift];
-        float scale = scales[ch];
-        int zp = zps[ch];
-        float v = x / scale;
-        float lo = typeMin - zp;
-        float hi = typeMax - zp;
-        v = v < lo ? lo : v;
-        v = v > hi ? hi : v;
-        float t = v + MAGIC;
-        q[qOffset + ch + shift] = (byte) (Float.floatToRawIntBits(t) + zp);
-        float err = x - (t - MAGIC) * scale;
-        s2 += x * x;
-        e2 += err * err;
-        float a = Math.abs(err);
-        m = a > m ? a : m;
+      if (clampFree) {
+        quantizeRowUnclamped(buf, k - c, c, c + run, scales, zps, q, qOffset, sums);
+      } else {
+        quantizeRow(buf, k - c, c, c + run, scales, zps, typeMin, typeMax, q, qOffset, sums);
       }
       k += run;
       c = c + run == channels ? 0 : c + run;
     }
-    if (Float.isNaN(e2)) {
+    if (Float.isNaN(sums[1])) {
       // again the exact way, one element at a time: the same float additions in the same order
       c = first;
       for (int i = 0; i < len; i++) {
@@ -491,11 +480,79 @@ public final class WeightQuantizer {
         c = c + 1 == channels ? 0 : c + 1;
       }
     } else {
-      acc[0] += s2;
-      acc[1] += e2;
-      acc[2] = m;
+      acc[0] += sums[0];
+      acc[1] += sums[1];
+      acc[2] = sums[2];
     }
     return c;
+  }
+
+  /** Channels {@code [from, to)} of one row, whose elements are at {@code ch + shift}. */
+  private static void quantizeRow(
+      float[] buf,
+      int shift,
+      int from,
+      int to,
+      float[] scales,
+      int[] zps,
+      float typeMin,
+      float typeMax,
+      byte[] q,
+      int qOffset,
+      float[] sums) {
+    float s2 = sums[0];
+    float e2 = sums[1];
+    float m = sums[2];
+    for (int ch = from; ch < to; ch++) {
+      float x = buf[ch + shift];
+      float scale = scales[ch];
+      int zp = zps[ch];
+      float v = x / scale;
+      float lo = typeMin - zp;
+      float hi = typeMax - zp;
+      v = v < lo ? lo : v;
+      v = v > hi ? hi : v;
+      float t = v + MAGIC;
+      q[qOffset + ch + shift] = (byte) (Float.floatToRawIntBits(t) + zp);
+      float err = x - (t - MAGIC) * scale;
+      s2 += x * x;
+      e2 += err * err;
+      float a = Math.abs(err);
+      m = a > m ? a : m;
+    }
+    sums[0] = s2;
+    sums[1] = e2;
+    sums[2] = m;
+  }
+
+  /** {@link #quantizeRow} for a tensor whose channels all round inside the type. */
+  private static void quantizeRowUnclamped(
+      float[] buf,
+      int shift,
+      int from,
+      int to,
+      float[] scales,
+      int[] zps,
+      byte[] q,
+      int qOffset,
+      float[] sums) {
+    float s2 = sums[0];
+    float e2 = sums[1];
+    float m = sums[2];
+    for (int ch = from; ch < to; ch++) {
+      float x = buf[ch + shift];
+      float scale = scales[ch];
+      float t = x / scale + MAGIC;
+      q[qOffset + ch + shift] = (byte) (Float.floatToRawIntBits(t) + zps[ch]);
+      float err = x - (t - MAGIC) * scale;
+      s2 += x * x;
+      e2 += err * err;
+      float a = Math.abs(err);
+      m = a > m ? a : m;
+    }
+    sums[0] = s2;
+    sums[1] = e2;
+    sums[2] = m;
   }
 
   /** Walks the channel index of consecutive row-major elements. */
