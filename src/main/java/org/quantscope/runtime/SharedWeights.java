@@ -125,7 +125,7 @@ public final class SharedWeights implements AutoCloseable {
     for (int i = 0; i < g.getInitializerCount(); i++) {
       TensorProto t = g.getInitializer(i);
       TensorProto original = originals.get(t.getName());
-      if (original != null && (t == original || t.equals(original))) {
+      if (original != null && (t == original || sameTensor(t, original))) {
         g.setInitializer(i, stub(t));
         used.put(t.getName(), tensors.get(t.getName()));
       }
@@ -147,6 +147,12 @@ public final class SharedWeights implements AutoCloseable {
               + OrtRuntime.firstLine(e.getMessage()),
           e);
     }
+  }
+
+  /** The same tensor: every field equal, the bytes compared by {@link SameBytes}. */
+  static boolean sameTensor(TensorProto a, TensorProto b) {
+    return SameBytes.of(a.getRawData(), b.getRawData())
+        && a.toBuilder().clearRawData().build().equals(b.toBuilder().clearRawData().build());
   }
 
   /** The initializer without its bytes, marked as external data that ONNX Runtime is given. */
