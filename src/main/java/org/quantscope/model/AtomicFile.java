@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
  * leaves nothing behind and never a half-written target.
  */
 public final class AtomicFile implements AutoCloseable {
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
   /** Opens the temporary file; a seam for tests that simulate a full disk or a locked folder. */
   @FunctionalInterface
   interface ChannelOpener {
@@ -99,11 +97,12 @@ public final class AtomicFile implements AutoCloseable {
       throw new IOException("cannot write " + abs + ": it is a folder");
     }
     // Not Files.createTempFile: its files are private (0600); this one gets the permissions
-    // any new file gets (from the umask), as the target would.
+    // any new file gets (from the umask), as the target would. The name need not be secret, as
+    // with mkstemp: CREATE_NEW never opens a file (or link) someone else made, and a name taken
+    // is tried again with another (SecureRandom's first use cost 35-45 ms of every cold write).
     for (int attempt = 0; ; attempt++) {
-      Path temp =
-          dir.resolve(
-              "." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong() >>> 16) + ".part");
+      long random = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16;
+      Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(random) + ".part");
       try {
         FileChannel ch =
             CHANNELS.get().open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
