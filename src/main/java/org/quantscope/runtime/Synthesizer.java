@@ -94,14 +94,17 @@ public final class Synthesizer {
   }
 
   /**
-   * Rows of a position-embedding table (a rank-2 initializer named like "pos..."), which bounds the
-   * sequence length the model accepts.
+   * Rows of a position-embedding table (a rank-2 float initializer named like "pos..."), which
+   * bounds the sequence length the model accepts. Only a table of vectors counts: exporters also
+   * leave the indices into it, e.g. Hugging Face's {@code embeddings.position_ids} of shape [1,
+   * 512] in int64, whose one row once made every made-up sample of a BERT one token long.
    */
   static Optional<Long> positionTableRows(OnnxModel model) {
     long best = Long.MAX_VALUE;
     for (TensorProto t : model.graph().getInitializerList()) {
       String n = t.getName().toLowerCase(Locale.ROOT);
       if (t.getDimsCount() == 2
+          && ElementType.of(t.getDataType()).map(ElementType::isFloatingPoint).orElse(false)
           && (n.contains("position")
               || n.contains("pos_emb")
               || n.startsWith("pos.")

@@ -65,6 +65,38 @@ class SynthesizerTest {
   }
 
   @Test
+  void theSequenceIsBoundedByThePositionTableNotByItsIndices() throws Exception {
+    // a position table of 64 rows bounds the made-up sequence; the int64 position ids an
+    // exporter leaves beside it ([1, 512], as Hugging Face's BERTs have) do not
+    ModelProto m = TestModels.tokens();
+    var g =
+        m.getGraph().toBuilder()
+            .addInitializer(
+                org.quantscope.model.Tensors.rawFloats(
+                    "embeddings.position_embeddings.weight", new long[] {64, 4}, new float[256]))
+            .addInitializer(
+                org.quantscope.model.Tensors.int64Data(
+                    "embeddings.position_ids", new long[] {1, 512}, new long[512]));
+    ModelProto withTables = m.toBuilder().setGraph(g).build();
+    NdArray ids = make(withTables, Synthesizer.Options.of(1, 0)).get(0).get("input_ids");
+    assertThat(ids.shape()).containsExactly(1, 64);
+    // a table of more rows than the default leaves the default
+    var big =
+        m.getGraph().toBuilder()
+            .addInitializer(
+                org.quantscope.model.Tensors.rawFloats(
+                    "embeddings.position_embeddings.weight", new long[] {512, 4}, new float[2048]))
+            .addInitializer(
+                org.quantscope.model.Tensors.int64Data(
+                    "embeddings.position_ids", new long[] {1, 512}, new long[512]));
+    NdArray ids2 =
+        make(m.toBuilder().setGraph(big).build(), Synthesizer.Options.of(1, 0))
+            .get(0)
+            .get("input_ids");
+    assertThat(ids2.shape()).containsExactly(1, Synthesizer.DEFAULT_SEQUENCE);
+  }
+
+  @Test
   void symbolicDimsComeFromTheUser() throws Exception {
     Synthesizer.Options o =
         new Synthesizer.Options(
