@@ -64,36 +64,31 @@ class SynthesizerTest {
     }
   }
 
+  /** The tokens model with a position table of {@code rows} and the ids an exporter leaves. */
+  private static ModelProto withPositions(int rows) {
+    ModelProto m = TestModels.tokens();
+    return m.toBuilder()
+        .setGraph(
+            m.getGraph().toBuilder()
+                .addInitializer(
+                    org.quantscope.model.Tensors.rawFloats(
+                        "embeddings.position_embeddings.weight",
+                        new long[] {rows, 4},
+                        new float[rows * 4]))
+                .addInitializer(
+                    org.quantscope.model.Tensors.int64Data(
+                        "embeddings.position_ids", new long[] {1, 512}, new long[512])))
+        .build();
+  }
+
   @Test
   void theSequenceIsBoundedByThePositionTableNotByItsIndices() throws Exception {
-    // a position table of 64 rows bounds the made-up sequence; the int64 position ids an
-    // exporter leaves beside it ([1, 512], as Hugging Face's BERTs have) do not
-    ModelProto m = TestModels.tokens();
-    var g =
-        m.getGraph().toBuilder()
-            .addInitializer(
-                org.quantscope.model.Tensors.rawFloats(
-                    "embeddings.position_embeddings.weight", new long[] {64, 4}, new float[256]))
-            .addInitializer(
-                org.quantscope.model.Tensors.int64Data(
-                    "embeddings.position_ids", new long[] {1, 512}, new long[512]));
-    ModelProto withTables = m.toBuilder().setGraph(g).build();
-    NdArray ids = make(withTables, Synthesizer.Options.of(1, 0)).get(0).get("input_ids");
-    assertThat(ids.shape()).containsExactly(1, 64);
-    // a table of more rows than the default leaves the default
-    var big =
-        m.getGraph().toBuilder()
-            .addInitializer(
-                org.quantscope.model.Tensors.rawFloats(
-                    "embeddings.position_embeddings.weight", new long[] {512, 4}, new float[2048]))
-            .addInitializer(
-                org.quantscope.model.Tensors.int64Data(
-                    "embeddings.position_ids", new long[] {1, 512}, new long[512]));
-    NdArray ids2 =
-        make(m.toBuilder().setGraph(big).build(), Synthesizer.Options.of(1, 0))
-            .get(0)
-            .get("input_ids");
-    assertThat(ids2.shape()).containsExactly(1, Synthesizer.DEFAULT_SEQUENCE);
+    // a table of 64 rows bounds the made-up sequence; the int64 position ids beside it ([1, 512],
+    // as Hugging Face's BERTs have) do not, and a table longer than the default leaves the default
+    for (int rows : new int[] {64, 512}) {
+      NdArray ids = make(withPositions(rows), Synthesizer.Options.of(1, 0)).get(0).get("input_ids");
+      assertThat(ids.shape()).containsExactly(1, Math.min(rows, Synthesizer.DEFAULT_SEQUENCE));
+    }
   }
 
   @Test
