@@ -3,7 +3,11 @@ package org.quantscope.parity;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.IntToDoubleFunction;
 import org.quantscope.runtime.NdArray;
 
 /** The statistics of one output, from the reference and candidate arrays of every sample. */
@@ -132,7 +136,7 @@ final class DiffStats {
     return interpolate(p, sorted.length, r -> sorted[r]);
   }
 
-  private static double interpolate(double p, int n, java.util.function.IntToDoubleFunction at) {
+  private static double interpolate(double p, int n, IntToDoubleFunction at) {
     double pos = (n - 1) * p / 100.0;
     int lo = (int) Math.floor(pos);
     int hi = Math.min(lo + 1, n - 1);
@@ -142,80 +146,74 @@ final class DiffStats {
   }
 
   /**
-   * The values of absolute differences (each at least +0, or NaN) at the ranks a few percentiles
-   * need, as {@link Arrays#sort} would place them (NaN last), without sorting them all: a radix
-   * select on the values' bits, which for such floats order as the values do ({@link
+   * The percentiles of absolute differences (each at least +0, or NaN) as {@link
+   * #percentile(float[], double)} gives them on the sorted values (NaN last), without sorting them
+   * all: a radix select on the values' bits, which for such floats order as the values do ({@link
    * Float#floatToIntBits} makes every NaN the one largest pattern). One counting pass over the high
-   * 16 bits, then one over the low 16 bits per bucket a rank falls in. Sorting was a tenth of a
-   * sensitivity analysis's Java time (its outputs hold 100 samples' values).
+   * 16 bits, then one over the low 16 bits per bucket a needed rank falls in. Sorting was a tenth
+   * of a sensitivity analysis's Java time (its outputs hold 100 samples' values).
    */
   static final class Ranked {
     /** Below this many values a plain sort is cheaper than the counting tables. */
     private static final int SORT_BELOW = 1 << 12;
 
     private final int n;
-    private final java.util.Map<Integer, Float> byRank = new java.util.HashMap<>();
+    private final float[] sorted; // the small case
+    private final Map<Integer, Float> byRank = new HashMap<>(); // the others: the ranks needed
 
     Ranked(float[] values, double... percentiles) {
-      this.n = values.length;
-      java.util.TreeSet<Integer> ranks = new java.util.TreeSet<>();
-      for (double p : percentiles) {
-        if (n > 0) {
-          double pos = (n - 1) * p / 100.0;
-          int lo = (int) Math.floor(pos);
-          ranks.add(lo);
-          ranks.add(Math.min(lo + 1, n - 1));
-        }
-      }
+      n = values.length;
       if (n < SORT_BELOW) {
-        float[] sorted = values.clone();
+        sorted = values.clone();
         Arrays.sort(sorted);
-        for (int r : ranks) {
-          byRank.put(r, sorted[r]);
-        }
         return;
+      }
+      sorted = null;
+      TreeSet<Integer> ranks = new TreeSet<>();
+      for (double p : percentiles) {
+        int lo = (int) Math.floor((n - 1) * p / 100.0);
+        ranks.add(lo);
+        ranks.add(Math.min(lo + 1, n - 1));
       }
       int[] high = new int[1 << 16];
       for (float v : values) {
         high[Float.floatToIntBits(v) >>> 16]++;
       }
       int bucket = 0;
-      int below = 0; // values in buckets before `bucket`
-      java.util.Iterator<Integer> it = ranks.iterator();
-      int rank = it.next();
-      while (true) {
+      int below = 0; // values in the buckets before `bucket`
+      int[] low = null; // counts of the low bits in `bucket`, once a rank falls in it
+      int l = 0;
+      int lowBelow = 0; // `below` plus the values in `bucket` whose low bits are below `l`
+      for (int rank : ranks) {
         while (below + high[bucket] <= rank) {
           below += high[bucket++];
+          low = null;
         }
-        // every rank in this bucket: count its values' low bits once
-        int[] low = new int[1 << 16];
-        for (float v : values) {
-          int bits = Float.floatToIntBits(v);
-          if (bits >>> 16 == bucket) {
-            low[bits & 0xffff]++;
-          }
+        if (low == null) {
+          low = lowBits(values, bucket);
+          l = 0;
+          lowBelow = below;
         }
-        int lowBelow = below;
-        int l = 0;
-        while (true) {
-          while (lowBelow + low[l] <= rank) {
-            lowBelow += low[l++];
-          }
-          byRank.put(rank, Float.intBitsToFloat(bucket << 16 | l));
-          if (!it.hasNext()) {
-            return;
-          }
-          rank = it.next();
-          if (rank >= below + high[bucket]) {
-            break; // in a later bucket
-          }
+        while (lowBelow + low[l] <= rank) {
+          lowBelow += low[l++];
         }
+        byRank.put(rank, Float.intBitsToFloat(bucket << 16 | l));
       }
     }
 
-    /** The percentile as {@link #percentile(float[], double)} computes it on the sorted values. */
+    private static int[] lowBits(float[] values, int bucket) {
+      int[] low = new int[1 << 16];
+      for (float v : values) {
+        int bits = Float.floatToIntBits(v);
+        if (bits >>> 16 == bucket) {
+          low[bits & 0xffff]++;
+        }
+      }
+      return low;
+    }
+
     double percentile(double p) {
-      return n == 0 ? 0 : interpolate(p, n, byRank::get);
+      return sorted != null ? DiffStats.percentile(sorted, p) : interpolate(p, n, byRank::get);
     }
   }
 
