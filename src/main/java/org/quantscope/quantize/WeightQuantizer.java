@@ -349,13 +349,9 @@ public final class WeightQuantizer {
       float a = Math.abs(err);
       m = a > m ? a : m;
     }
-    if (Float.isNaN(e2)) {
+    if (!addSums(acc, s2, e2, m)) {
       quantizeRunExact(buf, from, to, scale, zp, typeMin, typeMax, q, qOffset, acc);
-      return;
     }
-    acc[0] += s2;
-    acc[1] += e2;
-    acc[2] = m;
   }
 
   /**
@@ -400,13 +396,23 @@ public final class WeightQuantizer {
       float a = Math.abs(err);
       m = a > m ? a : m;
     }
-    if (Float.isNaN(e2)) {
+    if (!addSums(acc, s2, e2, m)) {
       quantizeRunExact(buf, from, to, scale, zp, typeMin, typeMax, q, qOffset, acc);
-      return;
+    }
+  }
+
+  /**
+   * Adds a fast loop's sums and maximum to {@code acc}; false, adding nothing, when the error sum
+   * is NaN and the elements are to be done again the exact way.
+   */
+  private static boolean addSums(float[] acc, float s2, float e2, float m) {
+    if (Float.isNaN(e2)) {
+      return false;
     }
     acc[0] += s2;
     acc[1] += e2;
     acc[2] = m;
+    return true;
   }
 
   /** {@link #quantizeRun}'s steps as ORT writes them; NaN quotients cast to 0. */
@@ -472,17 +478,13 @@ public final class WeightQuantizer {
       k += run;
       c = c + run == channels ? 0 : c + run;
     }
-    if (Float.isNaN(sums[1])) {
+    if (!addSums(acc, sums[0], sums[1], sums[2])) {
       // again the exact way, one element at a time: the same float additions in the same order
       c = first;
       for (int i = 0; i < len; i++) {
         quantizeRunExact(buf, i, i + 1, scales[c], zps[c], typeMin, typeMax, q, qOffset, acc);
         c = c + 1 == channels ? 0 : c + 1;
       }
-    } else {
-      acc[0] += sums[0];
-      acc[1] += sums[1];
-      acc[2] = sums[2];
     }
     return c;
   }
